@@ -1,0 +1,34 @@
+// `npm run build`: bundles every FC function and the ECS worker, then prints each bundle's size.
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundle, discoverFunctions, discoverWorker } from './bundle';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, 'dist');
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+async function main(): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  const specs = [...discoverFunctions(root, outDir), ...discoverWorker(root, outDir)];
+  if (specs.length === 0) {
+    process.stdout.write('nothing to bundle: no functions/*/index.ts and no ecs/worker.ts yet\n');
+    return;
+  }
+  const started = performance.now();
+  const results = await Promise.all(specs.map((spec) => bundle(spec)));
+  const width = Math.max(...results.map((r) => relative(root, r.outfile).length));
+  for (const result of results) {
+    process.stdout.write(`${relative(root, result.outfile).padEnd(width)}  ${kb(result.bytes).padStart(10)}\n`);
+  }
+  const total = results.reduce((sum, r) => sum + r.bytes, 0);
+  process.stdout.write(`${results.length} bundle(s), ${kb(total)} in all, ${Math.round(performance.now() - started)} ms\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

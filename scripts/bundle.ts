@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
+
+/** One bundle to produce. */
+export interface BundleSpec {
+  readonly name: string;
+  readonly entry: string;
+  readonly outfile: string;
+}
+
+/** A produced bundle and its size. */
+export interface BundleResult extends BundleSpec {
+  readonly bytes: number;
+}
+
+/** Every `functions/<name>/index.ts` under `root`, bundled to `dist/functions/<name>/index.js`. */
+export function discoverFunctions(root: string, outDir = join(root, 'dist')): BundleSpec[] {
+  const dir = join(root, 'functions');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'index.ts')))
+    .sort()
+    .map((name) => ({
+      name,
+      entry: join(dir, name, 'index.ts'),
+      outfile: join(outDir, 'functions', name, 'index.js'),
+    }));
+}
+
+/** The ECS worker CLI, when it exists. */
+export function discoverWorker(root: string, outDir = join(root, 'dist')): BundleSpec[] {
+  const entry = join(root, 'ecs', 'worker.ts');
+  return existsSync(entry) ? [{ name: 'ecs/worker', entry, outfile: join(outDir, 'ecs', 'worker.js') }] : [];
+}
+
+/**
+ * Bundles one entry the way FC 3.0 nodejs20 loads it: a single self-contained CommonJS file
+ * exporting `handler`, minified, for node20.
+ */
+export async function bundle(spec: BundleSpec, options: { minify?: boolean; banner?: string } = {}): Promise<BundleResult> {
+  mkdirSync(dirname(spec.outfile), { recursive: true });
+  await build({
+    entryPoints: [spec.entry],
+    outfile: spec.outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: options.minify ?? true,
+    legalComments: 'none',
+    // Error class names are codes in logs and parked records: keep them through minification.
+    keepNames: true,
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    ...(options.banner ? { banner: { js: options.banner } } : {}),
+  });
+  markCommonJs(dirname(spec.outfile));
+  return { ...spec, bytes: statSync(spec.outfile).size };
+}
+
+/**
+ * Marks the folder as CommonJS: FC loads `index.js` as CommonJS anyway, but locally the project's
+ * own `"type": "module"` would otherwise apply to files under `dist/`.
+ */
+function markCommonJs(dir: string): void {
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+}

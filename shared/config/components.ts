@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import { BucketNameSchema, InstanceIdSchema } from '../contracts';
+import { LogLevelSchema, endpoint, integer, list, optional, postgresUrl, required } from './env';
+
+const ledger = {
+  SUPABASE_DB_URL: postgresUrl('the Postgres URL of the Supabase project, where the ledger lives'),
+  LOG_LEVEL: LogLevelSchema,
+};
+
+const publisher = {
+  EVENTBRIDGE_ENDPOINT: endpoint('the EventBridge endpoint, <account-id>.eventbridge.<region>.aliyuncs.com'),
+  EVENT_BUS_NAME: optional('vector-sync'),
+};
+
+const cloudAssistant = {
+  ECS_REGION_ID: required('the region of the worker instances, e.g. cn-hangzhou'),
+  ECS_ENDPOINT: optional(''),
+  ECS_INSTANCE_IDS: list(InstanceIdSchema, 'comma-separated ids of the worker instances'),
+  RUN_COMMAND_TIMEOUT_SECONDS: integer(900, 10, 86_400),
+};
+
+/** validate: opens runs from change batches and manual requests. */
+export const ValidateConfigSchema = z.object({ ...ledger, ...publisher });
+/** chunk: splits a run into chunks. */
+export const ChunkConfigSchema = z.object({
+  ...ledger,
+  ...publisher,
+  SYNC_CHUNK_IDS: integer(500, 1, 500),
+  RANGE_CHUNK_ROWS: integer(20_000, 500, 1_000_000),
+});
+/** dispatch: sends a chunk to a worker instance. */
+export const DispatchConfigSchema = z.object({
+  ...ledger,
+  ...cloudAssistant,
+  WORKER_VERSION: required('the worker bundle version the instances fetch from OSS'),
+});
+/** collect-stats: closes runs and publishes `vectorsync.run.completed`. */
+export const CollectStatsConfigSchema = z.object({ ...ledger, ...publisher });
+/** reconcile: finds silent chunks and re-dispatches or fails them. */
+export const ReconcileConfigSchema = z.object({
+  ...ledger,
+  ...publisher,
+  ...cloudAssistant,
+  WORKER_VERSION: required('the worker bundle version the instances fetch from OSS'),
+  MAX_CHUNK_ATTEMPTS: integer(3, 1, 10),
+});
+/** notify: sends the run report and archives it in OSS. */
+export const NotifyConfigSchema = z.object({
+  ...ledger,
+  RESEND_API_KEY: required('the Resend API key'),
+  RESEND_BASE_URL: optional(''),
+  REPORT_FROM: required('the sender address of the report, on a domain verified in Resend'),
+  REPORT_TO: list(z.email({ message: 'must be an e-mail address' }), 'comma-separated report recipients'),
+  OSS_ENDPOINT: endpoint('the OSS endpoint, e.g. oss-cn-hangzhou.aliyuncs.com'),
+  OSS_BUCKET: required('the OSS bucket that archives reports'),
+  REPORT_PREFIX: optional('reports/'),
+});
+/** The ECS worker. */
+export const WorkerConfigSchema = z.object({
+  ...ledger,
+  OSS_VECTORS_REGION: required('the OSS Vectors region, e.g. cn-hangzhou'),
+  OSS_VECTORS_ENDPOINT: optional(''),
+  ALIBABA_ACCOUNT_ID: required('the Alibaba Cloud account id (part of the vectors host)'),
+  VECTOR_BUCKET: BucketNameSchema,
+  PUT_VECTORS_QPS: integer(5, 1, 1000),
+  QUERY_TOPK_MAX: integer(30, 1, 100),
+});
+
+export type ValidateConfig = z.output<typeof ValidateConfigSchema>;
+export type ChunkConfig = z.output<typeof ChunkConfigSchema>;
+export type DispatchConfig = z.output<typeof DispatchConfigSchema>;
+export type CollectStatsConfig = z.output<typeof CollectStatsConfigSchema>;
+export type ReconcileConfig = z.output<typeof ReconcileConfigSchema>;
+export type NotifyConfig = z.output<typeof NotifyConfigSchema>;
+export type WorkerConfig = z.output<typeof WorkerConfigSchema>;
+
+/** Every component's schema by name: deploy checks use it to prove s.yaml sets what each needs. */
+export const ComponentConfigSchemas = {
+  validate: ValidateConfigSchema,
+  chunk: ChunkConfigSchema,
+  dispatch: DispatchConfigSchema,
+  'collect-stats': CollectStatsConfigSchema,
+  reconcile: ReconcileConfigSchema,
+  notify: NotifyConfigSchema,
+  worker: WorkerConfigSchema,
+} as const;

@@ -1,0 +1,28 @@
+import type * as z from 'zod';
+import { ChangesPublishedEventSchema } from './change-events';
+import { ChunkReadyEventSchema } from './chunk-events';
+import { EventType } from './constants';
+import { TaskCompletedEventSchema } from './ecs-events';
+import { eventUnion } from './eventUnion';
+import { RunAcceptedEventSchema, RunCompletedEventSchema, RunRequestedEventSchema } from './run-events';
+
+/** The delivered-envelope schema of every event type, by type. */
+export const EventSchemas = {
+  [EventType.ChangesPublished]: ChangesPublishedEventSchema,
+  [EventType.RunRequested]: RunRequestedEventSchema,
+  [EventType.RunAccepted]: RunAcceptedEventSchema,
+  [EventType.ChunkReady]: ChunkReadyEventSchema,
+  [EventType.TaskCompleted]: TaskCompletedEventSchema,
+  [EventType.RunCompleted]: RunCompletedEventSchema,
+} as const;
+
+/** Any event of the house plan, told apart by `type`. */
+export const VectorSyncEventSchema = eventUnion(
+  ChangesPublishedEventSchema,
+  RunRequestedEventSchema,
+  RunAcceptedEventSchema,
+  ChunkReadyEventSchema,
+  TaskCompletedEventSchema,
+  RunCompletedEventSchema,
+);
+export type VectorSyncEvent = z.infer<typeof VectorSyncEventSchema>;

@@ -1,0 +1,13 @@
+export * from './constants';
+export * from './identifiers';
+export * from './cloud-event';
+export * from './change-events';
+export * from './run-events';
+export * from './chunk-events';
+export * from './ecs-events';
+export * from './timer-event';
+export * from './events';
+export { eventUnion } from './eventUnion';
+export * from './errors';
+export { formatIssues } from './formatIssues';
+export { parseWith } from './parseWith';

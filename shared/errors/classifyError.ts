@@ -1,0 +1,66 @@
+import { VectorSyncError } from './errors';
+import type { ErrorKind } from './errors';
+
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'ThrottlingError', 'ServerError', 'FetchError']);
+
+function readField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  for (const key of ['statusCode', 'status', 'httpStatusCode']) {
+    const value = readField(error, key);
+    if (typeof value === 'number') return value;
+  }
+  const response = readField(error, 'response');
+  const nested = readField(response, 'status');
+  return typeof nested === 'number' ? nested : undefined;
+}
+
+/**
+ * Says whether an error is worth retrying. Our own errors carry their kind; errors from SDKs and
+ * the network are judged by status, code and name. Anything unknown counts as transient, so a bug
+ * ends up in EventBridge's retries and dead letter rather than silently parked.
+ */
+export function classifyError(error: unknown): ErrorKind {
+  if (error instanceof VectorSyncError) return error.kind;
+  const status = statusOf(error);
+  if (status !== undefined) {
+    if (status === 408 || status === 429 || status >= 500) return 'transient';
+    if (status >= 400) return 'permanent';
+  }
+  const code = readField(error, 'code');
+  if (typeof code === 'string') {
+    if (TRANSIENT_NETWORK_CODES.has(code) || code.includes('Throttling')) return 'transient';
+  }
+  const name = readField(error, 'name');
+  if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return 'transient';
+  return 'transient';
+}
+
+/** A short, log-safe description of any thrown value. */
+export function describeError(error: unknown): { name: string; message: string; code?: string } {
+  if (error instanceof Error) {
+    const code = readField(error, 'code');
+    return typeof code === 'string'
+      ? { name: error.name, message: error.message, code }
+      : { name: error.name, message: error.message };
+  }
+  return { name: 'NonError', message: String(error) };
+}

@@ -1,0 +1,3 @@
+export { VectorSyncError, TransientError, PermanentError } from './errors';
+export type { ErrorKind, VectorSyncErrorOptions } from './errors';
+export { classifyError, describeError } from './classifyError';

@@ -1,0 +1,1 @@
+export type { FcContext, FcCredentials, FcLogger } from './types';

@@ -1,0 +1,2 @@
+export type { ClaimResult, IdempotencyStore } from './types';
+export { InMemoryIdempotencyStore } from './InMemoryIdempotencyStore';

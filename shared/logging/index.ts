@@ -1,0 +1,3 @@
+export { Logger, LogLevels } from './Logger';
+export type { LogLevel, LogSink, LoggerOptions } from './Logger';
+export { redact } from './redact';

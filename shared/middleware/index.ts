@@ -1,0 +1,14 @@
+export { jsonLogger } from './jsonLogger';
+export type { JsonLoggerOptions } from './jsonLogger';
+export { decodeEvent, decodedEventOf } from './decodeEvent';
+export { parseEvent } from './parseEvent';
+export type { ParseEventOptions, ParsedBatch, BatchRecord, RejectedRecord } from './parseEvent';
+export { classifyErrors } from './classifyErrors';
+export type { ClassifyErrorsOptions, ParkedResponse } from './classifyErrors';
+export { idempotency } from './idempotency';
+export { IdempotencyInProgressError } from './errors';
+export type { IdempotencyOptions } from './idempotency';
+export { fcPipeline } from './fcPipeline';
+export type { FcPipelineOptions } from './fcPipeline';
+export { bindLogFields } from './state';
+export type { PipelineContext, PipelineMiddleware, PipelineRequest, ParkFn, ParkedFailure } from './types';
