@@ -1,5 +1,5 @@
 // `npm run build`: bundles every FC function and the ECS worker, then prints each bundle's size.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, discoverFunctions, discoverWorker } from './bundle';
@@ -14,12 +14,15 @@ function kb(bytes: number): string {
 async function main(): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   const specs = [...discoverFunctions(root, outDir), ...discoverWorker(root, outDir)];
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  // The worker reports its version; WORKER_VERSION lets a release name the build it uploads.
+  const define = { __WORKER_VERSION__: JSON.stringify(process.env.WORKER_VERSION ?? pkg.version) };
   if (specs.length === 0) {
     process.stdout.write('nothing to bundle: no functions/*/index.ts and no ecs/worker.ts yet\n');
     return;
   }
   const started = performance.now();
-  const results = await Promise.all(specs.map((spec) => bundle(spec)));
+  const results = await Promise.all(specs.map((spec) => bundle(spec, { define })));
   const width = Math.max(...results.map((r) => relative(root, r.outfile).length));
   for (const result of results) {
     process.stdout.write(`${relative(root, result.outfile).padEnd(width)}  ${kb(result.bytes).padStart(10)}\n`);

@@ -38,7 +38,10 @@ export function discoverWorker(root: string, outDir = join(root, 'dist')): Bundl
  * Bundles one entry the way FC 3.0 nodejs20 loads it: a single self-contained CommonJS file
  * exporting `handler`, minified, for node20.
  */
-export async function bundle(spec: BundleSpec, options: { minify?: boolean; banner?: string } = {}): Promise<BundleResult> {
+export async function bundle(
+  spec: BundleSpec,
+  options: { minify?: boolean; define?: Record<string, string> } = {},
+): Promise<BundleResult> {
   mkdirSync(dirname(spec.outfile), { recursive: true });
   await build({
     entryPoints: [spec.entry],
@@ -53,7 +56,7 @@ export async function bundle(spec: BundleSpec, options: { minify?: boolean; bann
     keepNames: true,
     mainFields: ['module', 'main'],
     logLevel: 'warning',
-    ...(options.banner ? { banner: { js: options.banner } } : {}),
+    ...(options.define ? { define: options.define } : {}),
   });
   markCommonJs(dirname(spec.outfile));
   return { ...spec, bytes: statSync(spec.outfile).size };
