@@ -1,0 +1,2 @@
+export { EmulatorServer } from './EmulatorServer';
+export type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from './types';
