@@ -1,7 +1,6 @@
 import type * as z from 'zod';
-import { EventShapeError, formatIssues } from '../contracts';
+import { EventShapeError, EventValidationError, formatIssues } from '../contracts';
 import type { CloudEventMeta } from '../contracts';
-import { EventValidationError } from '../contracts';
 import { bindLogFields } from './state';
 import type { PipelineMiddleware, PipelineRequest } from './types';
 
