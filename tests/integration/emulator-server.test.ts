@@ -90,12 +90,12 @@ describe('EmulatorServer', () => {
     const s = await started();
     const created = await fetch(`${s.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ operation: 'Echo', kind: 'status', status: 500, count: 1 }) });
     expect(created.status).toBe(201);
-    const listed = await (await fetch(`${s.url}/__admin/faults`)).json();
+    const listed = (await (await fetch(`${s.url}/__admin/faults`)).json()) as { faults: unknown[] };
     expect(listed.faults).toHaveLength(1);
     expect((await fetch(`${s.url}/echo`, { method: 'POST' })).status).toBe(500);
     const bad = await fetch(`${s.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ operation: 'Echo', kind: 'melt', count: 1 }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/fault kind "melt"/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/fault kind "melt"/);
     await fetch(`${s.url}/__admin/faults`, { method: 'POST', body: JSON.stringify({ operation: 'Echo', kind: 'drop', rate: 1 }) });
     expect((await fetch(`${s.url}/__admin/faults`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${s.url}/echo`, { method: 'POST' })).status).toBe(200);

@@ -1,0 +1,11 @@
+import { PermanentError } from '../../shared/errors';
+
+/** An API call the emulator refuses; the service turns it into EventBridge's error body. */
+export class EventBridgeApiError extends PermanentError {
+  readonly status: number;
+
+  constructor(status: number, code: string, message: string) {
+    super(message, { code });
+    this.status = status;
+  }
+}

@@ -1,0 +1,14 @@
+export { startEventBridge } from './startEventBridge';
+export type { EventBridgeEmulator, EventBridgeEmulatorOptions } from './startEventBridge';
+export { matchPattern } from './matchPattern';
+export { matchCondition } from './matchCondition';
+export { checkPattern } from './checkPattern';
+export { retryDelays } from './retryDelays';
+export { stringToSign, verifySignature } from './verifySignature';
+export { EventBridgeService } from './EventBridgeService';
+export { EventBusStore } from './EventBusStore';
+export { Deliverer } from './Deliverer';
+export { loadRoutes } from './loadRoutes';
+export { EmulatorDefaults, EmulatorLimits } from './constants';
+export { EventBridgeApiError } from './errors';
+export type { DeadLetterRecord, DeliveredEvent, DeliveryRecord, EmulatorCredential, InvokableFunction, StoredTarget } from './types';

@@ -1,0 +1,77 @@
+import { FaultInjector } from '../faults';
+import { EmulatorServer } from '../http';
+import type { Route } from '../../shared/routing';
+import { EmulatorDefaults } from './constants';
+import { Deliverer } from './Deliverer';
+import { EventBridgeService } from './EventBridgeService';
+import { EventBusStore } from './EventBusStore';
+import { loadRoutes } from './loadRoutes';
+import type { DeadLetterRecord, DeliveryRecord, EmulatorCredential, InvokableFunction } from './types';
+
+/** Settings of a local EventBridge. */
+export interface EventBridgeEmulatorOptions {
+  readonly accountId?: string;
+  readonly region?: string;
+  /** Keys accepted on signed calls; default one fixed local key. */
+  readonly credentials?: readonly EmulatorCredential[];
+  /** Function name -> function; may be filled in after start. */
+  readonly functions?: Map<string, InvokableFunction>;
+  /** Multiplies retry waits (e.g. 0.001 in tests). */
+  readonly timeScale?: number;
+  /** Routes to load at start (e.g. the project's ROUTES); the deployer can also create them. */
+  readonly routes?: readonly Route[];
+  readonly port?: number;
+  readonly random?: () => number;
+}
+
+/** A running local EventBridge and the handles tests read. */
+export interface EventBridgeEmulator {
+  readonly server: EmulatorServer;
+  /** `127.0.0.1:<port>`, the form the SDK takes as `endpoint`. */
+  readonly endpoint: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly credentials: readonly EmulatorCredential[];
+  readonly functions: Map<string, InvokableFunction>;
+  readonly faults: FaultInjector;
+  readonly store: EventBusStore;
+  /** Every delivery attempt, in order. */
+  readonly deliveries: readonly DeliveryRecord[];
+  /** Events whose retries ran out. */
+  readonly deadLetters: readonly DeadLetterRecord[];
+  /** Resolves when no delivery is in flight or waiting for a retry. */
+  idle(): Promise<void>;
+  /** Stops the server and pending retries (functions are the caller's to close). */
+  close(): Promise<void>;
+}
+
+/** Starts the EventBridge emulator on 127.0.0.1. */
+export async function startEventBridge(options: EventBridgeEmulatorOptions = {}): Promise<EventBridgeEmulator> {
+  const accountId = options.accountId ?? EmulatorDefaults.accountId;
+  const region = options.region ?? EmulatorDefaults.region;
+  const credentials = options.credentials ?? [{ accessKeyId: EmulatorDefaults.accessKeyId, accessKeySecret: EmulatorDefaults.accessKeySecret }];
+  const functions = options.functions ?? new Map<string, InvokableFunction>();
+  const faults = new FaultInjector();
+  const store = new EventBusStore(region, accountId);
+  const deliverer = new Deliverer(functions, { timeScale: options.timeScale ?? EmulatorDefaults.timeScale, ...(options.random ? { random: options.random } : {}) });
+  if (options.routes) loadRoutes(store, options.routes);
+  const server = new EmulatorServer(new EventBridgeService(store, deliverer, faults, credentials), faults);
+  await server.start(options.port ?? 0);
+  return {
+    server,
+    endpoint: server.host,
+    accountId,
+    region,
+    credentials,
+    functions,
+    faults,
+    store,
+    deliveries: deliverer.deliveries,
+    deadLetters: deliverer.deadLetters,
+    idle: () => deliverer.idle(),
+    async close() {
+      deliverer.close();
+      await server.stop();
+    },
+  };
+}

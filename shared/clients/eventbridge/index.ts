@@ -1,0 +1,14 @@
+export { EventPublisher } from './EventPublisher';
+export type { EventPublisherOptions } from './EventPublisher';
+export { createEventBridgeClient, resolveEndpoint } from './createEventBridgeClient';
+export { prepareEvent } from './prepareEvent';
+export type { PreparedEvent } from './prepareEvent';
+export { packBatches } from './packBatches';
+export type { BatchLimits } from './packBatches';
+export { classifyRequestError } from './classifyRequestError';
+export { ControlPlane } from './ControlPlane';
+export type { RemoteBus, RemoteRule, RemoteTarget, TargetSpec } from './ControlPlane';
+export { PutEventsLimits, PublishRetryDefaults } from './constants';
+export * from './errors';
+export type { EventBridgeClientConfig, PublishableEvent, PublishOutcome, PublishResult } from './types';
+export type { EventBridgeSdkClient } from './sdk';
