@@ -40,14 +40,13 @@ function statusOf(error: unknown): number | undefined {
  */
 export function classifyError(error: unknown): ErrorKind {
   if (error instanceof VectorSyncError) return error.kind;
+  const code = readField(error, 'code');
+  // Alibaba OpenAPI (ECS among them) answers throttling with HTTP 400: the code decides first.
+  if (typeof code === 'string' && (TRANSIENT_NETWORK_CODES.has(code) || code.includes('Throttling'))) return 'transient';
   const status = statusOf(error);
   if (status !== undefined) {
     if (status === 408 || status === 429 || status >= 500) return 'transient';
     if (status >= 400) return 'permanent';
-  }
-  const code = readField(error, 'code');
-  if (typeof code === 'string') {
-    if (TRANSIENT_NETWORK_CODES.has(code) || code.includes('Throttling')) return 'transient';
   }
   const name = readField(error, 'name');
   if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return 'transient';
