@@ -1,0 +1,18 @@
+export { startOss } from './startOss';
+export type { OssEmulator, OssEmulatorOptions } from './startOss';
+export { OssService } from './OssService';
+export type { OssServiceOptions } from './OssService';
+export { MemoryObjectStore } from './MemoryObjectStore';
+export { DirectoryObjectStore } from './DirectoryObjectStore';
+export { canonicalRequest } from './canonicalRequest';
+export type { CanonicalRequestInput } from './canonicalRequest';
+export { credentialScope, signatureV4, stringToSignV4 } from './signatureV4';
+export { verifyRequest } from './verifyRequest';
+export { resolveAddress } from './resolveAddress';
+export { parseRawQuery } from './parseRawQuery';
+export type { QueryParameter } from './parseRawQuery';
+export { uriEncode } from './uriEncode';
+export { OssEmulatorDefaults, OssEmulatorLimits, OssErrors } from './constants';
+export type { OssErrorCode } from './constants';
+export { OssApiError, OssEmulatorConfigError } from './errors';
+export type { ObjectAddress, ObjectStore, OssCredential, SignedRequest, StoredObject } from './types';
