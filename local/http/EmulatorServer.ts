@@ -59,7 +59,8 @@ export class EmulatorServer {
 
   /** Starts listening; returns the base URL, e.g. `http://127.0.0.1:41234`. */
   async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => void this.dispatch(req, res));
+    // RPC APIs (Cloud Assistant) carry up to 24 KB of parameters in the query: raise Node's 16 KB limit.
+    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => void this.dispatch(req, res));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

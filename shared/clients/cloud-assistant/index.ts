@@ -1,0 +1,12 @@
+export { CloudAssistantClient } from './CloudAssistantClient';
+export { createEcsSdkClient } from './createEcsSdkClient';
+export { createCloudAssistantClient } from './createCloudAssistantClient';
+export { prepareCommand } from './prepareCommand';
+export type { PreparedCommand } from './prepareCommand';
+export { classifyApiError } from './classifyApiError';
+export { classifyInstanceError } from './classifyInstanceError';
+export { decodeOutput } from './decodeOutput';
+export { CloudAssistantDefaults, InstanceErrorAction, RunCommandLimits } from './constants';
+export * from './errors';
+export type * from './types';
+export type { EcsSdkClient } from './sdk';

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateStatus, checkPlaceholders, renderScript } from '../../local/cloud-assistant';
+import { parseRunCommand } from '../../local/cloud-assistant/parseRunCommand';
+
+function query(overrides: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({ RegionId: 'cn-hangzhou', Type: 'RunShellScript', CommandContent: 'echo hi', 'InstanceId.1': 'i-local0001', ...overrides });
+}
+
+describe('parseRunCommand', () => {
+  it('refuses content and parameters over 24 KB after Base64 with CmdContent.ExceedLimit', () => {
+    // Node's HTTP server refuses request lines over 16 KB before a route sees them, so this limit is checked here.
+    const content = Buffer.from('x'.repeat(18_000)).toString('base64');
+    const parameters = JSON.stringify({ a: 'y'.repeat(500) });
+    expect(() => parseRunCommand(query({ CommandContent: content, ContentEncoding: 'Base64' }))).not.toThrow();
+    expect(() => parseRunCommand(query({ CommandContent: `${content}{{a}}`, EnableParameter: 'true', Parameters: parameters }))).toThrow(
+      expect.objectContaining({ code: 'CmdContent.ExceedLimit', status: 403 }),
+    );
+  });
+
+  it('decodes Base64 content case-insensitively and keeps plain text otherwise', () => {
+    expect(parseRunCommand(query({ CommandContent: Buffer.from('echo 1').toString('base64'), ContentEncoding: 'base64' })).content).toBe('echo 1');
+    expect(parseRunCommand(query({ ContentEncoding: 'Nonsense' })).content).toBe('echo hi');
+  });
+
+  it.each([
+    [{ Type: '' }, 'MissingParam.Type'],
+    [{ 'InstanceId.1': '' }, 'MissingParam.InstanceId'],
+    [{ Timeout: '1.5' }, 'InvalidParam.Timeout'],
+    [{ RepeatMode: 'Period' }, 'OperationDenied.RepeatMode'],
+    [{ EnableParameter: 'true', Parameters: '{"A":"1","a":"2"}', CommandContent: '{{a}}' }, 'ParameterKey.Duplicate'],
+    [{ EnableParameter: 'true', Parameters: JSON.stringify({ ['k'.repeat(65)]: 'v' }) }, 'ParameterKey.ExceedLimit'],
+  ])('refuses %j with %s', (overrides, code) => {
+    expect(() => parseRunCommand(query(overrides))).toThrow(expect.objectContaining({ code }));
+  });
+});
+
+describe('renderScript', () => {
+  const builtIns = { 'acs::instanceid': 'i-local0001', 'acs::regionid': 'cn-hangzhou' };
+
+  it('substitutes names regardless of case and spaces inside the braces', () => {
+    expect(renderScript('{{ Name }}/{{name}}/{{ACS::InstanceId}}/{{ acs::regionid }}', { NAME: 'v' }, builtIns)).toBe('v/v/i-local0001/cn-hangzhou');
+  });
+
+  it('inserts values as plain text and leaves unknown built-ins as written', () => {
+    expect(renderScript('rm {{p}}; {{ACS::Unknown}}', { p: '$(reboot) `id`' }, builtIns)).toBe('rm $(reboot) `id`; {{ACS::Unknown}}');
+  });
+
+  it('needs a value for each placeholder and a placeholder for each value', () => {
+    expect(() => checkPlaceholders('{{a}} {{ACS::InstanceId}}', { A: '1' })).not.toThrow();
+    expect(() => checkPlaceholders('{{a}} {{b}}', { a: '1' })).toThrow(expect.objectContaining({ code: 'Parameter.MissingValue' }));
+    expect(() => checkPlaceholders('{{a}}', { a: '1', c: '2' })).toThrow(expect.objectContaining({ code: 'Parameter.NotMatched' }));
+  });
+});
+
+describe('aggregateStatus', () => {
+  it.each([
+    [['Success', 'Running'], 'Running'],
+    [['Pending', 'Success'], 'Pending'],
+    [['Success', 'Stopped'], 'Success'],
+    [['Stopped', 'Terminated'], 'Stopped'],
+    [['Failed', 'Stopped', 'Timeout'], 'Failed'],
+    [['Success', 'Failed'], 'PartialFailed'],
+  ])('aggregates %j as %s', (statuses, expected) => {
+    expect(aggregateStatus(statuses)).toBe(expected);
+  });
+});
