@@ -1,0 +1,74 @@
+/**
+ * Limits the client checks before sending. Where documentation pages disagree (reference §5) the
+ * default is the stricter, older figure; every value can be overridden in the client options.
+ */
+export const OssVectorsLimitDefaults = {
+  maxVectorsPerPut: 500,
+  maxKeyBytes: 1024,
+  maxDimension: 4096,
+  maxMetadataBytes: 40 * 1024,
+  maxMetadataKeys: 10,
+  maxFilterableMetadataBytes: 2 * 1024,
+  /** 30 on the Jan 2026 pages, 100 on later ones. */
+  maxTopK: 30,
+  maxGetKeys: 100,
+  maxDeleteKeys: 500,
+  maxListResults: 1000,
+  maxSegments: 16,
+  maxFilterBytes: 64 * 1024,
+} as const;
+
+/** Throttling and retry defaults. 5 QPS is the older PutVectors figure; newer pages allow 1,000. */
+export const OssVectorsClientDefaults = {
+  putVectorsQps: 5,
+  putVectorIndexQps: 5,
+  maxAttempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+  requestTimeoutMs: 30_000,
+} as const;
+
+/** Distance metrics an index can use (no dot product). */
+export const DistanceMetrics = { cosine: 'cosine', euclidean: 'euclidean' } as const;
+
+/**
+ * Why the client refused input before sending it; the vector-level reasons match the ledger's
+ * rejection codes.
+ */
+export const ValidationReasons = {
+  EmptyBatch: 'EmptyBatch',
+  TooManyVectors: 'TooManyVectors',
+  DuplicateKey: 'DuplicateKey',
+  InvalidKey: 'InvalidKey',
+  DimensionMismatch: 'DimensionMismatch',
+  NonFiniteValue: 'NonFiniteValue',
+  ZeroVectorOnCosine: 'ZeroVectorOnCosine',
+  MetadataTooLarge: 'MetadataTooLarge',
+  TooManyMetadataKeys: 'TooManyMetadataKeys',
+  InvalidMetadataValue: 'InvalidMetadataValue',
+  TooManyKeys: 'TooManyKeys',
+  InvalidTopK: 'InvalidTopK',
+  FilterTooLarge: 'FilterTooLarge',
+  InvalidArgument: 'InvalidArgument',
+} as const;
+
+/** The operations of the client; retry, rate limits and errors name them. */
+export const OssVectorsOperations = {
+  PutVectorBucket: 'PutVectorBucket',
+  GetVectorBucket: 'GetVectorBucket',
+  ListVectorBuckets: 'ListVectorBuckets',
+  DeleteVectorBucket: 'DeleteVectorBucket',
+  PutVectorIndex: 'PutVectorIndex',
+  GetVectorIndex: 'GetVectorIndex',
+  ListVectorIndexes: 'ListVectorIndexes',
+  DeleteVectorIndex: 'DeleteVectorIndex',
+  PutVectors: 'PutVectors',
+  GetVectors: 'GetVectors',
+  ListVectors: 'ListVectors',
+  DeleteVectors: 'DeleteVectors',
+  QueryVectors: 'QueryVectors',
+} as const;
+
+/** Content-MD5 of an empty body. */
+export const EMPTY_BODY_MD5 = '1B2M2Y8AsgTpgAmY7PhCfg==';

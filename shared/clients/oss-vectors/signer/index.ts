@@ -1,0 +1,10 @@
+export { canonicalQuery } from './canonicalQuery';
+export { canonicalRequest } from './canonicalRequest';
+export type { CanonicalRequestInput } from './canonicalRequest';
+export { canonicalUri } from './canonicalUri';
+export { computeSignature, signingScope, stringToSign } from './computeSignature';
+export { SCOPE_TERMINATOR, SIGNING_PRODUCT, UNSIGNED_PAYLOAD, V4_ALGORITHM } from './constants';
+export { formatOssDate } from './formatOssDate';
+export { parseOssDate } from './parseOssDate';
+export { signRequest } from './signRequest';
+export type { OssCredentials, SignInput } from './signRequest';

@@ -1,0 +1,2 @@
+export { TokenBucket } from './TokenBucket';
+export type { TokenBucketOptions } from './TokenBucket';
