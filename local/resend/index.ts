@@ -1,0 +1,18 @@
+export { startResend } from './startResend';
+export type { ResendEmulator, ResendEmulatorOptions } from './startResend';
+export { ResendService } from './ResendService';
+export type { ResendServiceOptions } from './ResendService';
+export { Outbox } from './Outbox';
+export type { OutboxEntry } from './Outbox';
+export { RateWindow } from './RateWindow';
+export { IdempotencyCache } from './IdempotencyCache';
+export type { IdempotencyDecision } from './IdempotencyCache';
+export { validateEmail } from './validateEmail';
+export type { EmailPosition } from './validateEmail';
+export { isEmailAddress } from './isEmailAddress';
+export { OutboxMessageSchema, StoredEmailSchema, DeliveryMetadataSchema } from './outbox-schemas';
+export type { DeliveryMetadata, OutboxMessage, StoredEmail } from './outbox-schemas';
+export { ApiKeyPermissions, ResendApiErrors, ResendEmulatorDefaults, ResendEmulatorLimits, ResendOperations } from './constants';
+export type { ResendApiErrorName } from './constants';
+export { ResendApiError, ResendEmulatorConfigError } from './errors';
+export type { AcceptedEmail, ApiKeyGrant, ApiKeyPermission, RateState, StoredAnswer } from './types';

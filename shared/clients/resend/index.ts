@@ -1,0 +1,11 @@
+export { Mailer } from './Mailer';
+export type { MailerDependencies } from './Mailer';
+export { createResendSdkClient } from './createResendSdkClient';
+export { classifyResendError } from './classifyResendError';
+export { readRateLimit } from './readRateLimit';
+export { toSendPayload } from './toSendPayload';
+export { SentMailSchema } from './response-schemas';
+export type { SentMailBody } from './response-schemas';
+export { RateLimitHeaders, ResendErrorNames, ResendRetryDefaults } from './constants';
+export * from './errors';
+export type { MailBody, MailMessage, MailTag, MailerConfig, MailerRetrySettings, RateLimitInfo, SendOptions, SentMail } from './types';
