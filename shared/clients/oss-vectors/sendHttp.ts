@@ -20,9 +20,11 @@ export interface HttpCall {
   readonly timeoutMs: number;
 }
 
-// Keep-alive pools: a sync run sends thousands of calls to the same host.
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+// Keep-alive pools: a sync run sends thousands of calls to the same host. An idle socket is closed
+// after 4 s, before a server's usual 5 s keep-alive timeout can close it under a new request (EPIPE).
+const IDLE_SOCKET_MS = 4_000;
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS });
 
 /**
  * Sends one request with node:http(s), which (unlike fetch) lets the caller set Host and keeps
