@@ -11,4 +11,4 @@ export { Deliverer } from './Deliverer';
 export { loadRoutes } from './loadRoutes';
 export { EmulatorDefaults, EmulatorLimits } from './constants';
 export { EventBridgeApiError } from './errors';
-export type { DeadLetterRecord, DeliveredEvent, DeliveryRecord, EmulatorCredential, InvokableFunction, StoredTarget } from './types';
+export type { DeadLetterRecord, DeliveredEvent, DeliveryRecord, EmulatorCredential, InvokableFunction, ServiceEvent, StoredTarget } from './types';

@@ -69,7 +69,20 @@ export function putEvents(body: Buffer, context: PutEventsContext): object {
   return { RequestId: randomUUID(), ResourceOwnerAccountId: context.store.accountId, FailedEntryCount: failed, EntryList: entries };
 }
 
-function fanOut(event: DeliveredEvent, context: PutEventsContext): void {
+/**
+ * How Alibaba Cloud services put their own events (e.g. `ecs:CloudAssistant:TaskCompleted`) on the
+ * default bus: the same checks and fan-out as PutEvents, but no signed call and no API faults.
+ * Throws EventBridgeApiError when the event would be refused.
+ */
+export function publishServiceEvent(event: DeliveredEvent, context: Omit<PutEventsContext, 'faults'>): void {
+  const refused = refusal(event as unknown as Record<string, unknown>, context.store);
+  if (refused) throw new EventBridgeApiError(400, refused[0], refused[1]);
+  const source = String(event.source);
+  if (!source.startsWith('acs.')) throw new EventBridgeApiError(400, 'InvalidArgument', `service events come from acs.* sources; got ${source}`);
+  fanOut(event, context);
+}
+
+function fanOut(event: DeliveredEvent, context: Omit<PutEventsContext, 'faults'>): void {
   const busName = String(event.aliyuneventbusname);
   const delivered: DeliveredEvent = {
     ...event,

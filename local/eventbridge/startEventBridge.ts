@@ -6,7 +6,8 @@ import { Deliverer } from './Deliverer';
 import { EventBridgeService } from './EventBridgeService';
 import { EventBusStore } from './EventBusStore';
 import { loadRoutes } from './loadRoutes';
-import type { DeadLetterRecord, DeliveryRecord, EmulatorCredential, InvokableFunction } from './types';
+import { publishServiceEvent } from './putEvents';
+import type { DeliveredEvent, DeadLetterRecord, DeliveryRecord, ServiceEvent, EmulatorCredential, InvokableFunction } from './types';
 
 /** Settings of a local EventBridge. */
 export interface EventBridgeEmulatorOptions {
@@ -39,11 +40,19 @@ export interface EventBridgeEmulator {
   readonly deliveries: readonly DeliveryRecord[];
   /** Events whose retries ran out. */
   readonly deadLetters: readonly DeadLetterRecord[];
+  /**
+   * Puts an Alibaba Cloud service event (source `acs.*`, e.g. Cloud Assistant's TaskCompleted) on
+   * its bus as the cloud does internally: no signed call, no API faults; rules and retries apply.
+   */
+  publishServiceEvent(event: ServiceEvent): void;
   /** Resolves when no delivery is in flight or waiting for a retry. */
   idle(): Promise<void>;
   /** Stops the server and pending retries (functions are the caller's to close). */
   close(): Promise<void>;
 }
+
+/** `aliyunpublishaddr` of service events: they come from inside the cloud, not from a client. */
+const SERVICE_EVENT_ADDRESS = '127.0.0.1';
 
 /** Starts the EventBridge emulator on 127.0.0.1. */
 export async function startEventBridge(options: EventBridgeEmulatorOptions = {}): Promise<EventBridgeEmulator> {
@@ -68,6 +77,7 @@ export async function startEventBridge(options: EventBridgeEmulatorOptions = {})
     store,
     deliveries: deliverer.deliveries,
     deadLetters: deliverer.deadLetters,
+    publishServiceEvent: (event) => publishServiceEvent(event as unknown as DeliveredEvent, { store, deliverer, clientAddress: SERVICE_EVENT_ADDRESS }),
     idle: () => deliverer.idle(),
     async close() {
       deliverer.close();

@@ -45,6 +45,14 @@ export interface StoredBus {
 /** A CloudEvent as the bus delivers it (with the aliyun* attributes). */
 export type DeliveredEvent = Readonly<Record<string, unknown>> & { readonly id: string };
 
+/** An Alibaba Cloud service event as the service hands it to its bus. */
+export interface ServiceEvent {
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly aliyuneventbusname: string;
+}
+
 /** One delivery attempt. */
 export interface DeliveryRecord {
   readonly eventId: string;
