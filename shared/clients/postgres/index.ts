@@ -1,0 +1,2 @@
+export { createSql } from './createSql';
+export type { SqlOptions } from './createSql';
