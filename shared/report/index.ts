@@ -1,0 +1,6 @@
+export { renderReport } from './renderReport';
+export { renderReportHtml } from './renderReportHtml';
+export { renderReportText } from './renderReportText';
+export { reportSubject } from './reportSubject';
+export { escapeHtml, formatBytes, formatCount, formatDuration } from './format';
+export type { ChunkLine, RejectionGroup, RenderedReport, RunOutcome, RunReport, StageTiming } from './types';

@@ -1,0 +1,65 @@
+/** How a run ended. */
+export type RunOutcome = 'completed' | 'failed';
+
+/** Vectors refused for one reason, with a few example document ids. */
+export interface RejectionGroup {
+  readonly reason: string;
+  readonly count: number;
+  readonly examples: readonly string[];
+}
+
+/** Time spent in one stage of the run. */
+export interface StageTiming {
+  readonly stage: string;
+  readonly ms: number;
+}
+
+/** One chunk as the report shows it. */
+export interface ChunkLine {
+  readonly chunkNo: number;
+  readonly state: string;
+  readonly attempts: number;
+  readonly instanceId?: string;
+  readonly upserted: number;
+  readonly deleted: number;
+  readonly rejected: number;
+  readonly durationMs?: number;
+  readonly error?: string;
+}
+
+/** Everything one report e-mail says about a run. */
+export interface RunReport {
+  readonly runId: string;
+  readonly op: string;
+  /** `changes` (published by Supabase) or `manual`. */
+  readonly trigger: string;
+  readonly requestedBy?: string;
+  readonly indexName: string;
+  readonly outcome: RunOutcome;
+  readonly error?: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly counts: {
+    readonly received: number;
+    readonly upserted: number;
+    readonly deleted: number;
+    readonly unchanged: number;
+    readonly rejected: number;
+    readonly failed: number;
+  };
+  readonly rejections: readonly RejectionGroup[];
+  readonly stages: readonly StageTiming[];
+  readonly chunks: readonly ChunkLine[];
+  readonly index: { readonly totalVectors: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };
+  /** The validation query: sampled vectors that came back as their own top-1. */
+  readonly validation?: { readonly sampled: number; readonly matched: number };
+  /** Presigned link to the archived copy in OSS. */
+  readonly archiveUrl?: string;
+}
+
+/** A rendered report. */
+export interface RenderedReport {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+}
