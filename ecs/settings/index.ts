@@ -1,0 +1,3 @@
+export { parseSettings } from './parseSettings';
+export { readSettingsFile } from './readSettingsFile';
+export { SettingsFileError } from './errors';
