@@ -1,0 +1,93 @@
+// embed-documents against a provider with a known ceiling: a local OpenAI-compatible server with a
+// fixed 200 ms per request, at most 32 inputs per request and 4 requests at a time (capacity
+// 4 x 32 / 0.2 s = 640 texts/s; more requests queue). N documents go into PGlite; the function (a
+// real `deno run`) is called until the queue is empty. Our settings against the public baseline's
+// (sequential batches of 7, and of 1). One JSON line on stdout; progress on stderr.
+import { callFunction, startEdgeDatabase, startEdgeFunction } from '../tests/helpers/edgeHarness';
+import { startFakeEmbeddingServer } from '../tests/helpers/fakeEmbeddingServer';
+
+const PROVIDER = { latencyMs: 200, maxInputs: 32, capacity: 4 } as const;
+const CAPACITY_TEXTS_PER_SECOND = (PROVIDER.capacity * PROVIDER.maxInputs * 1_000) / PROVIDER.latencyMs;
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 2_000);
+const BASELINE_DOCUMENTS = Number(process.env.BENCH_BASELINE_DOCUMENTS ?? 300);
+
+const RUNS = [
+  { name: 'ours', documents: DOCUMENTS, env: {} },
+  { name: 'baseline-batch7-sequential', documents: BASELINE_DOCUMENTS, env: { EMBED_BATCH_SIZE: '7', EMBED_CONCURRENCY: '1', QUEUE_BATCH: '7' } },
+  { name: 'baseline-batch1-sequential', documents: BASELINE_DOCUMENTS, env: { EMBED_BATCH_SIZE: '1', EMBED_CONCURRENCY: '1', QUEUE_BATCH: '1' } },
+] as const;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A provider that admits `capacity` requests at once; the rest wait their turn. */
+function capacityLimited(): (inputs: string[]) => Promise<{ status: number }> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (inputs) => {
+    if (inputs.length > PROVIDER.maxInputs) return { status: 400 };
+    if (active >= PROVIDER.capacity) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    await sleep(PROVIDER.latencyMs);
+    active -= 1;
+    waiting.shift()?.();
+    return { status: 200 };
+  };
+}
+
+async function measure(run: (typeof RUNS)[number]): Promise<Record<string, number | string>> {
+  const database = await startEdgeDatabase();
+  const provider = await startFakeEmbeddingServer(capacityLimited());
+  const fn = await startEdgeFunction('embed-documents', {
+    SUPABASE_DB_URL: database.url,
+    EMBEDDING_PROVIDER: 'openai',
+    OPENAI_BASE_URL: provider.baseUrl,
+    OPENAI_API_KEY: 'sk-bench',
+    ...run.env,
+  }, (line) => {
+    if (line.includes('"level":"warn"') || line.includes('"level":"error"')) process.stderr.write(`${line.slice(0, 400)}\n`);
+  });
+  try {
+    await database.db.query(`insert into public.source_documents (content) select 'document ' || g || ' about topic ' || (g % 97) from generate_series(1, ${run.documents}) g`);
+    process.stderr.write(`${run.name}: ${run.documents} documents queued\n`);
+    const started = performance.now();
+    let embedded = 0;
+    for (let call = 0; call < 100; call += 1) {
+      const answer = await callFunction(fn);
+      embedded += Number(answer.body.embedded ?? 0);
+      process.stderr.write(`${run.name}: call ${call + 1} -> ${answer.status} embedded ${String(answer.body.embedded)}\n`);
+      if (Number(answer.body.read ?? 0) === 0 || embedded >= run.documents) break;
+    }
+    const seconds = (performance.now() - started) / 1_000;
+    const rate = embedded / seconds;
+    return {
+      name: run.name,
+      documents: run.documents,
+      embedded,
+      seconds: Math.round(seconds * 100) / 100,
+      textsPerSecond: Math.round(rate * 10) / 10,
+      docsPerMinute: Math.round(rate * 60),
+      percentOfCapacity: Math.round((rate / CAPACITY_TEXTS_PER_SECOND) * 1_000) / 10,
+      providerRequests: provider.requests,
+    };
+  } finally {
+    await fn.stop();
+    await provider.close();
+    await database.close();
+  }
+}
+
+const results = [];
+for (const run of RUNS) results.push(await measure(run));
+const ours = results[0];
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'embed-documents',
+    provider: { ...PROVIDER, capacityTextsPerSecond: CAPACITY_TEXTS_PER_SECOND },
+    runs: results,
+    goalPercentOfCapacity: 90,
+    meetsGoal: Number(ours?.percentOfCapacity ?? 0) >= 90,
+    baselineClaimDocsPerMinute: 87.5,
+  })}\n`,
+);

@@ -1,0 +1,87 @@
+import { RetryVerdict } from '../constants.ts';
+import type { Step } from '../constants.ts';
+import type { EmbeddingSource, EmbeddingStore, EmbeddingWrite, QueueMessage } from '../types.ts';
+import type { Sql } from './createSql.ts';
+
+/** Delays retry_or_park applies, in seconds. */
+export interface RetryDelays {
+  readonly baseSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/**
+ * The `vector_sync` helpers of docs/supabase.md over postgres.js. Every call is one statement in
+ * autocommit: no transaction is held while the provider or EventBridge is called.
+ */
+export class PostgresStore implements EmbeddingStore {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly sql: Sql, private readonly delays: RetryDelays) {}
+
+  /**
+   * Statements go one at a time: they are short next to provider calls, and a multiplexing proxy
+   * (pglite-socket, see reference 7.3) interleaves the extended-protocol messages of concurrent
+   * connections ("bind message supplies 4 parameters, but prepared statement requires 2").
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async readQueue(queue: string, vtSeconds: number, qty: number): Promise<QueueMessage[]> {
+    const rows = await this.serial(() => this.sql<{ msg_id: string; read_ct: number; document_id: string | null }[]>`
+      select msg_id::text as msg_id, read_ct, document_id from vector_sync.read_queue(${queue}, ${vtSeconds}::int, ${qty}::int)`);
+    return rows.map((row) => ({ msgId: BigInt(row.msg_id), readCt: Number(row.read_ct), documentId: row.document_id }));
+  }
+
+  async deleteMessages(queue: string, msgIds: readonly bigint[]): Promise<number> {
+    if (msgIds.length === 0) return 0;
+    const ids = msgIds.map(String);
+    const [row] = await this.serial(() => this.sql<{ deleted: string }[]>`
+      select vector_sync.delete_messages(${queue}, ${ids}::bigint[])::text as deleted`);
+    return Number(row?.deleted ?? 0);
+  }
+
+  async retryOrPark(queue: string, msgId: bigint, error: string, step: Step, maxAttempts: number): Promise<RetryVerdict> {
+    const [row] = await this.serial(() => this.sql<{ verdict: string }[]>`
+      select vector_sync.retry_or_park(${queue}, ${String(msgId)}::bigint, ${error.slice(0, 2_000)}, ${step}, ${maxAttempts}::int,
+        ${this.delays.baseSeconds}::int, ${this.delays.maxSeconds}::int) as verdict`);
+    return row?.verdict === RetryVerdict.Parked ? RetryVerdict.Parked : RetryVerdict.Retry;
+  }
+
+  async embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.serial(() => this.sql<{ document_id: string; content: string; content_hash: string; embedded_hash: string | null; embedded_model: string | null }[]>`
+      select document_id::text as document_id, content, content_hash, embedded_hash, embedded_model
+      from vector_sync.embedding_sources(${[...ids]}::uuid[])`);
+    return rows.map((row) => ({
+      documentId: row.document_id,
+      content: row.content,
+      contentHash: row.content_hash,
+      embeddedHash: row.embedded_hash,
+      embeddedModel: row.embedded_model,
+    }));
+  }
+
+  async writeEmbeddings(model: string, items: readonly EmbeddingWrite[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const ids = items.map((item) => item.documentId);
+    const hashes = items.map((item) => item.contentHash);
+    const vectors = items.map((item) => `[${item.embedding.join(',')}]`);
+    const rows = await this.serial(() => this.sql<{ document_id: string; written: boolean }[]>`
+      select t.document_id::text as document_id,
+             vector_sync.write_embedding(t.document_id, t.content_hash, ${model}, t.embedding::extensions.vector) as written
+      from unnest(${ids}::uuid[], ${hashes}::text[], ${vectors}::text[]) with ordinality as t(document_id, content_hash, embedding, n)
+      order by t.n`);
+    return new Set(rows.filter((row) => row.written !== true).map((row) => row.document_id));
+  }
+
+  /** The dimension of `public.document_embeddings.embedding` (pgvector keeps it in atttypmod). */
+  async embeddingColumnDimension(): Promise<number> {
+    const [row] = await this.serial(() => this.sql<{ atttypmod: number }[]>`
+      select atttypmod from pg_catalog.pg_attribute
+      where attrelid = 'public.document_embeddings'::regclass and attname = 'embedding' and not attisdropped`);
+    return Number(row?.atttypmod ?? -1);
+  }
+}
