@@ -1,44 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { applyMigrations, createDatabase, EdgeFunctionProcess } from '../../local/supabase';
+import { EdgeFunctionProcess, startPostgres } from '../../local/supabase';
+import type { LocalPostgres } from '../../local/supabase';
 import { findFreePort } from '../../local/supabase/findFreePort';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const STUB = fileURLToPath(new URL('./edgeContractStub.sql', import.meta.url));
 
 /** The key both functions are started with in tests. */
 export const FUNCTION_KEY = 'test-function-key-0123456789';
 
-/** PGlite with the migrations, served over TCP for the Deno processes. */
-export interface EdgeDatabase {
-  readonly db: PGlite;
-  readonly url: string;
-  /** Whether the test-only contract stub had to stand in for missing migrations. */
-  readonly stubbed: boolean;
-  close(): Promise<void>;
-}
+/** PGlite with the migrations, served over TCP for the Deno processes (the local Supabase's Postgres). */
+export type EdgeDatabase = LocalPostgres;
 
-/** Starts PGlite, applies the migrations (and the stub when the helpers are not there yet). */
-export async function startEdgeDatabase(): Promise<EdgeDatabase> {
-  const db = await createDatabase();
-  await applyMigrations(db);
-  const present = await db.query<{ ok: boolean }>("select to_regprocedure('vector_sync.write_embedding(uuid,text,text,extensions.vector)') is not null as ok");
-  const stubbed = present.rows[0]?.ok !== true;
-  if (stubbed) await db.exec(readFileSync(STUB, 'utf8'));
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 20 });
-  await server.start();
-  const port = Number(server.getServerConn().split(':').pop());
-  return {
-    db,
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
-    stubbed,
-    async close() {
-      await server.stop();
-      await db.close();
-    },
-  };
+/** Starts the local Postgres with every migration applied. */
+export function startEdgeDatabase(): Promise<EdgeDatabase> {
+  return startPostgres();
 }
 
 /** One edge function in its own `deno run`, with a clean environment. */
