@@ -20,36 +20,45 @@ export interface EmbedContext {
   readonly maxAttempts: number;
 }
 
-function sum(a: Partial<EmbedCounts>, b: Partial<EmbedCounts>): Partial<EmbedCounts> {
-  const total: Partial<EmbedCounts> = { ...a };
-  for (const key of Object.keys(b) as (keyof EmbedCounts)[]) total[key] = (total[key] ?? 0) + (b[key] ?? 0);
-  return total;
-}
+/** What the provider answered for (part of) a batch; settled later against the database. */
+export type EmbedOutcome =
+  | { readonly kind: 'embedded'; readonly work: readonly EmbedWork[]; readonly vectors: readonly number[][] }
+  | { readonly kind: 'failed'; readonly work: readonly EmbedWork[]; readonly permanent: boolean; readonly error: string };
 
 /**
- * Embeds one provider batch and writes it with compare-and-set. Never throws: a transient provider
- * error sends every message through retry_or_park; a permanent one is narrowed down by halving the
- * batch so that only the input that cannot be embedded is parked.
+ * The provider half of a batch: calls the embedder only, never the database, and never throws. A
+ * transient provider error fails the whole batch; a permanent one is narrowed down by halving the
+ * batch so that only the input that cannot be embedded fails.
  */
-export async function embedBatch(work: readonly EmbedWork[], context: EmbedContext): Promise<Partial<EmbedCounts>> {
-  const { store, embedder, log } = context;
-  const msgIds = work.flatMap((item) => item.msgIds);
-  let vectors: number[][];
+export async function embedBatch(work: readonly EmbedWork[], embedder: Embedder, log: Logger): Promise<EmbedOutcome[]> {
   try {
-    vectors = await embedder.embed(work.map((item) => item.source.content));
+    const vectors = await embedder.embed(work.map((item) => item.source.content));
+    return [{ kind: 'embedded', work, vectors }];
   } catch (error) {
     const permanent = error instanceof EdgeFunctionError && !error.transient;
     if (permanent && work.length > 1) {
       const half = Math.ceil(work.length / 2);
-      return sum(await embedBatch(work.slice(0, half), context), await embedBatch(work.slice(half), context));
+      return [...(await embedBatch(work.slice(0, half), embedder, log)), ...(await embedBatch(work.slice(half), embedder, log))];
     }
     const documents = work.map((item) => item.source.documentId);
     log.warn('embedding failed', { documents, permanent, error: describeError(error) });
-    return failMessages(store, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Embed, error: describeError(error), maxAttempts: permanent ? 1 : context.maxAttempts });
+    return [{ kind: 'failed', work, permanent, error: describeError(error) }];
+  }
+}
+
+/**
+ * The database half of a batch: writes the vectors with compare-and-set and deletes the handled
+ * messages, or sends the messages of a failed embed or write through retry_or_park. Never throws.
+ */
+export async function settleBatch(outcome: EmbedOutcome, context: EmbedContext): Promise<Partial<EmbedCounts>> {
+  const { store, embedder, log } = context;
+  const msgIds = outcome.work.flatMap((item) => item.msgIds);
+  if (outcome.kind === 'failed') {
+    return failMessages(store, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Embed, error: outcome.error, maxAttempts: outcome.permanent ? 1 : context.maxAttempts });
   }
   let refused: Set<string>;
   try {
-    const writes = work.map((item, index) => ({ documentId: item.source.documentId, contentHash: item.source.contentHash, embedding: vectors[index] ?? [] }));
+    const writes = outcome.work.map((item, index) => ({ documentId: item.source.documentId, contentHash: item.source.contentHash, embedding: outcome.vectors[index] ?? [] }));
     refused = await store.writeEmbeddings(embedder.model, writes);
   } catch (error) {
     return failMessages(store, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Write, error: describeError(error), maxAttempts: context.maxAttempts });
@@ -57,5 +66,5 @@ export async function embedBatch(work: readonly EmbedWork[], context: EmbedConte
   // A refused write means the content moved on after it was read: its newer job carries on.
   if (refused.size > 0) log.info('stale embeddings refused', { documents: [...refused] });
   await deleteHandled(store, log, Queue.EmbeddingJobs, msgIds);
-  return { embedded: work.length - refused.size, stale: refused.size };
+  return { embedded: outcome.work.length - refused.size, stale: refused.size };
 }
