@@ -34,7 +34,7 @@ export interface QueueStore {
 export interface EmbeddingStore extends QueueStore {
   embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]>;
   /**
-   * Compare-and-set writes (`vector_sync.write_embedding` per item, one round trip): the ids
+   * Compare-and-set writes (`vector_sync.write_embeddings`, one statement per batch): the ids
    * whose write was refused because the document is gone or its content hash moved on.
    */
   writeEmbeddings(model: string, items: readonly EmbeddingWrite[]): Promise<Set<string>>;

@@ -69,12 +69,12 @@ export class PostgresStore implements EmbeddingStore {
     const ids = items.map((item) => item.documentId);
     const hashes = items.map((item) => item.contentHash);
     const vectors = items.map((item) => `[${item.embedding.join(',')}]`);
-    const rows = await this.serial(() => this.sql<{ document_id: string; written: boolean }[]>`
-      select t.document_id::text as document_id,
-             vector_sync.write_embedding(t.document_id, t.content_hash, ${model}, t.embedding::extensions.vector) as written
-      from unnest(${ids}::uuid[], ${hashes}::text[], ${vectors}::text[]) with ordinality as t(document_id, content_hash, embedding, n)
-      order by t.n`);
-    return new Set(rows.filter((row) => row.written !== true).map((row) => row.document_id));
+    // One statement per batch: the sidecar's statement-level trigger (the vector_sync send) fires once.
+    const rows = await this.serial(() => this.sql<{ document_id: string }[]>`
+      select w::text as document_id
+      from vector_sync.write_embeddings(${ids}::uuid[], ${hashes}::text[], ${model}, ${vectors}::text[]::extensions.vector[]) as w`);
+    const written = new Set(rows.map((row) => row.document_id));
+    return new Set(ids.filter((id) => !written.has(id)));
   }
 
   /** The dimension of `public.document_embeddings.embedding` (pgvector keeps it in atttypmod). */
