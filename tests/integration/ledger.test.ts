@@ -1,0 +1,69 @@
+// The Ledger client against the real migrations on the local Postgres, over postgres.js.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from 'postgres';
+import { startPostgres } from '../../local/supabase';
+import type { LocalPostgres } from '../../local/supabase';
+import { createSql } from '../../shared/clients/postgres';
+import { Ledger, LedgerRefusedError } from '../../shared/ledger';
+
+let pg: LocalPostgres;
+let sql: Sql;
+let ledger: Ledger;
+const result = { upserted: 2, deleted: 1, skipped: 0, rejected: 0, failed: 0 };
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  sql = createSql(pg.url, { max: 2 });
+  ledger = new Ledger(sql);
+  await ledger.registerIndex({ indexName: 'documentsg1', logicalName: 'documents', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+  await ledger.activateIndex('documentsg1');
+});
+
+afterAll(async () => {
+  await sql.end();
+  await pg.close();
+});
+
+describe('Ledger', () => {
+  it('walks a sync run from accepted to completed with summed counts', async () => {
+    // Prepare
+    const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
+    // Act
+    const run = await ledger.openRun({ sourceEventId: 'evt-ledger-1', op: 'sync', indexName: 'documentsg1', ids });
+    const again = await ledger.openRun({ sourceEventId: 'evt-ledger-1', op: 'sync', indexName: 'documentsg1', ids });
+    await ledger.addChunk(run.run_id, 0, { ids });
+    await ledger.markRunChunked(run.run_id, 1);
+    const dispatched = await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-1', invokeId: 't-1', instanceId: 'i-local0001' });
+    await ledger.markChunkRunning(run.run_id, 0, 'c-1');
+    const open = await ledger.completeRun(run.run_id);
+    await ledger.finishChunk({ runId: run.run_id, chunkNo: 0, succeeded: true, result, commandId: 'c-1' });
+    const done = await ledger.completeRun(run.run_id);
+    // Assert
+    expect(again.run_id).toBe(run.run_id);
+    expect(run).toMatchObject({ state: 'accepted', ids_total: 3, op: 'sync' });
+    expect(dispatched).toMatchObject({ state: 'dispatched', attempts: 1, command_id: 'c-1' });
+    expect(open.state).toBe('dispatched');
+    expect(done).toMatchObject({ state: 'completed', upserted: 2, deleted: 1, failed: 0 });
+    expect((await ledger.chunkForCommand('c-1'))?.state).toBe('succeeded');
+    expect(await ledger.markReportSent(run.run_id, 'msg-1')).toBe(true);
+    expect(await ledger.markReportSent(run.run_id, 'msg-1')).toBe(false);
+  });
+
+  it('turns a guarded move from the wrong state into a LedgerRefusedError with the SQL code', async () => {
+    // Prepare
+    const run = await ledger.openRun({ sourceEventId: 'evt-ledger-2', op: 'verify', indexName: 'documentsg1' });
+    await ledger.addChunk(run.run_id, 0, { after: null, through: null });
+    // Act
+    const act = ledger.finishChunk({ runId: run.run_id, chunkNo: 0, succeeded: true, result });
+    // Assert
+    await expect(act).rejects.toBeInstanceOf(LedgerRefusedError);
+    await expect(act).rejects.toMatchObject({ code: '55000', kind: 'permanent' });
+  });
+
+  it('answers undefined for what does not exist', async () => {
+    expect(await ledger.chunkForCommand('c-none')).toBeUndefined();
+    expect(await ledger.activeIndex('nothing')).toBeUndefined();
+    expect((await ledger.activeIndex('documents'))?.index_name).toBe('documentsg1');
+    expect(await ledger.run('9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f')).toBeUndefined();
+  });
+});
