@@ -46,6 +46,11 @@ export class Ledger {
     return this.maybe('chunk', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunks where run_id = ${runId} and chunk_no = ${chunkNo}`);
   }
 
+  /** Every chunk of a run, in order. */
+  chunks(runId: string): Promise<ChunkRow[]> {
+    return this.many('chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunks where run_id = ${runId} order by chunk_no`);
+  }
+
   markChunkDispatched(input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }): Promise<ChunkRow> {
     return this.one('mark_chunk_dispatched', ChunkRowSchema, (sql) => sql`select * from vector_sync.mark_chunk_dispatched(${input.runId}, ${input.chunkNo}, ${input.commandId}, ${input.invokeId}, ${input.instanceId})`);
   }

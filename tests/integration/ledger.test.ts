@@ -4,6 +4,7 @@ import type { Sql } from 'postgres';
 import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/clients/postgres';
+import { chunkRun } from '../../shared/domain/chunk';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
 
 let pg: LocalPostgres;
@@ -65,5 +66,40 @@ describe('Ledger', () => {
     expect(await ledger.activeIndex('nothing')).toBeUndefined();
     expect((await ledger.activeIndex('documents'))?.index_name).toBe('documentsg1');
     expect(await ledger.run('9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f')).toBeUndefined();
+  });
+});
+
+describe('chunkRun', () => {
+  it('cuts a sync run into id lists and records them once', async () => {
+    // Prepare
+    const ids = Array.from({ length: 5 }, (_, i) => `00000000-0000-4000-8000-00000000010${i}`);
+    const run = await ledger.openRun({ sourceEventId: 'evt-chunk-sync', op: 'sync', indexName: 'documentsg1', ids });
+    // Act
+    const chunks = await chunkRun(sql, run.run_id, { idsPerChunk: 2, rowsPerRange: 100 });
+    const again = await chunkRun(sql, run.run_id, { idsPerChunk: 3, rowsPerRange: 100 });
+    // Assert
+    expect(chunks.map((chunk) => chunk.selector)).toEqual([{ ids: ids.slice(0, 2) }, { ids: ids.slice(2, 4) }, { ids: ids.slice(4) }]);
+    expect(again).toEqual(chunks);
+    expect((await ledger.run(run.run_id))?.state).toBe('chunked');
+  });
+
+  it('cuts a rebuild into key ranges that cover every key, open at both ends', async () => {
+    // Prepare
+    await sql`insert into public.source_documents (id, content) select ('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'doc ' || g from generate_series(1, 7) g`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              select id, encode(sha256(convert_to(content, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector from public.source_documents`;
+    const run = await ledger.openRun({ sourceEventId: 'evt-chunk-rebuild', op: 'rebuild', indexName: 'documentsg1' });
+    // Act
+    const chunks = await chunkRun(sql, run.run_id, { idsPerChunk: 2, rowsPerRange: 3 });
+    // Assert
+    expect(chunks.map((chunk) => chunk.selector)).toEqual([
+      { after: null, through: '00000000-0000-4000-8000-000000000003' },
+      { after: '00000000-0000-4000-8000-000000000003', through: '00000000-0000-4000-8000-000000000006' },
+      { after: '00000000-0000-4000-8000-000000000006', through: null },
+    ]);
+  });
+
+  it('refuses an unknown run as permanent', async () => {
+    await expect(chunkRun(sql, '9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f', { idsPerChunk: 2, rowsPerRange: 3 })).rejects.toBeInstanceOf(LedgerRefusedError);
   });
 });
