@@ -5,6 +5,7 @@ import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/clients/postgres';
 import { chunkRun } from '../../shared/domain/chunk';
+import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
 
 let pg: LocalPostgres;
@@ -101,5 +102,47 @@ describe('chunkRun', () => {
 
   it('refuses an unknown run as permanent', async () => {
     await expect(chunkRun(sql, '9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f', { idsPerChunk: 2, rowsPerRange: 3 })).rejects.toBeInstanceOf(LedgerRefusedError);
+  });
+});
+
+describe('openRunForEvent', () => {
+  const defaults = { bucket: 'vectors', dimension: 384, metric: 'cosine' } as const;
+  const id = (n: number) => `00000000-0000-4000-8000-00000000020${n}`;
+
+  it('opens one sync run per changes event, on the active generation, with ids deduplicated', async () => {
+    // Prepare
+    const event = { id: 'evt-changes-1', type: 'vectorsync.changes.published', data: { batchId: 'b1', index: 'documents', changes: [{ id: id(1) }, { id: id(2) }, { id: id(1) }] } } as const;
+    // Act
+    const run = await openRunForEvent(ledger, event, defaults);
+    const again = await openRunForEvent(ledger, event, defaults);
+    // Assert
+    expect(run).toMatchObject({ op: 'sync', index_name: 'documentsg1', ids_total: 2, requested_by: 'supabase.edge' });
+    expect(again.run_id).toBe(run.run_id);
+  });
+
+  it('registers one new generation per rebuild event, shaped like the active one', async () => {
+    // Prepare
+    const event = { id: 'evt-rebuild-1', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } } as const;
+    // Act
+    const run = await openRunForEvent(ledger, event, { ...defaults, dimension: 8 });
+    await openRunForEvent(ledger, event, defaults);
+    // Assert
+    const [generation] = await sql`select state, dimension from vector_sync.indexes where index_name = ${generationName('documents', 'evt-rebuild-1')}`;
+    expect(run).toMatchObject({ op: 'rebuild', index_name: generationName('documents', 'evt-rebuild-1'), requested_by: 'ops' });
+    expect(generation).toEqual({ state: 'building', dimension: 384 });
+    expect((await sql`select count(*)::int as n from vector_sync.indexes where logical_name = 'documents'`)[0]?.n).toBe(2);
+  });
+
+  it('refuses a sync on an index that has no active generation as permanent', async () => {
+    // Act
+    const act = openRunForEvent(ledger, { id: 'evt-verify-x', type: 'vectorsync.run.requested', data: { op: 'verify', index: 'unknownindex', heal: true } }, defaults);
+    // Assert
+    await expect(act).rejects.toBeInstanceOf(NoActiveIndexError);
+  });
+});
+
+describe('generationName', () => {
+  it('keeps OSS index name rules for long logical names', () => {
+    expect(generationName('a'.repeat(63), 'evt')).toMatch(/^a{52}r[0-9a-f]{10}$/u);
   });
 });
