@@ -6,6 +6,7 @@ import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/clients/postgres';
 import { chunkRun } from '../../shared/domain/chunk';
 import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
+import type { RunSource } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
 
 let pg: LocalPostgres;
@@ -111,7 +112,7 @@ describe('openRunForEvent', () => {
 
   it('opens one sync run per changes event, on the active generation, with ids deduplicated', async () => {
     // Prepare
-    const event = { id: 'evt-changes-1', type: 'vectorsync.changes.published', data: { batchId: 'b1', index: 'documents', changes: [{ id: id(1) }, { id: id(2) }, { id: id(1) }] } } as const;
+    const event: RunSource = { id: 'evt-changes-1', type: 'vectorsync.changes.published', data: { batchId: 'b1', index: 'documents', changes: [{ id: id(1) }, { id: id(2) }, { id: id(1) }] } };
     // Act
     const run = await openRunForEvent(ledger, event, defaults);
     const again = await openRunForEvent(ledger, event, defaults);
@@ -122,7 +123,7 @@ describe('openRunForEvent', () => {
 
   it('registers one new generation per rebuild event, shaped like the active one', async () => {
     // Prepare
-    const event = { id: 'evt-rebuild-1', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } } as const;
+    const event: RunSource = { id: 'evt-rebuild-1', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } };
     // Act
     const run = await openRunForEvent(ledger, event, { ...defaults, dimension: 8 });
     await openRunForEvent(ledger, event, defaults);
