@@ -5,6 +5,8 @@ import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/clients/postgres';
 import { chunkRun } from '../../shared/domain/chunk';
+import { buildRunReport } from '../../shared/domain/report';
+import { renderReport } from '../../shared/report';
 import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
 import type { RunSource } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
@@ -145,5 +147,35 @@ describe('openRunForEvent', () => {
 describe('generationName', () => {
   it('keeps OSS index name rules for long logical names', () => {
     expect(generationName('a'.repeat(63), 'evt')).toMatch(/^a{52}r[0-9a-f]{10}$/u);
+  });
+});
+
+describe('buildRunReport', () => {
+  it('reads a finished run into the report: counts, rejections with examples, chunks, index statistics, validation', async () => {
+    // Prepare
+    const ids = ['00000000-0000-4000-8000-000000000301', '00000000-0000-4000-8000-000000000302', '00000000-0000-4000-8000-000000000303'];
+    const run = await ledger.openRun({ sourceEventId: 'evt-report-1', op: 'sync', indexName: 'documentsg1', ids });
+    await chunkRun(sql, run.run_id, { idsPerChunk: 10, rowsPerRange: 100 });
+    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-report', invokeId: 't-report', instanceId: 'i-local0001' });
+    await sql`select vector_sync.record_rejection(${run.run_id}, 0, ${ids[2]}, 'DimensionMismatch', 'has 383 values')`;
+    await sql`select vector_sync.upsert_index_state('documentsg1', ${ids.slice(0, 2)}::text[], ${['a'.repeat(64), 'b'.repeat(64)]}::text[])`;
+    await ledger.finishChunk({ runId: run.run_id, chunkNo: 0, succeeded: true, result: { upserted: 2, deleted: 0, skipped: 0, rejected: 1, failed: 0, validation: { sampled: 2, matched: 2 } } });
+    await ledger.completeRun(run.run_id);
+    // Act
+    const report = await buildRunReport(sql, ledger, run.run_id, 'https://archive.example/r.html');
+    // Assert
+    expect(report).toMatchObject({
+      op: 'sync',
+      trigger: 'manual',
+      outcome: 'completed',
+      counts: { received: 3, upserted: 2, rejected: 1, failed: 0 },
+      rejections: [{ reason: 'DimensionMismatch', count: 1, examples: [ids[2]] }],
+      chunks: [{ chunkNo: 0, state: 'succeeded', attempts: 1, instanceId: 'i-local0001', upserted: 2, rejected: 1 }],
+      validation: { sampled: 2, matched: 2 },
+      archiveUrl: 'https://archive.example/r.html',
+    });
+    expect(report.index.totalVectors).toBeGreaterThanOrEqual(2);
+    expect(report.index.estimatedBytes).toBe(report.index.totalVectors * (384 * 4 + 36 + 64));
+    expect(renderReport(report).subject).toBe('[vector-sync] ✓ sync documents (documentsg1): 2 upserted, 0 deleted, 1 rejected');
   });
 });

@@ -1,0 +1,2 @@
+export { buildRunReport } from './buildRunReport';
+export { estimateIndexBytes } from './estimateIndexBytes';
