@@ -157,7 +157,7 @@ describe('buildRunReport', () => {
     const run = await ledger.openRun({ sourceEventId: 'evt-report-1', op: 'sync', indexName: 'documentsg1', ids });
     await chunkRun(sql, run.run_id, { idsPerChunk: 10, rowsPerRange: 100 });
     await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-report', invokeId: 't-report', instanceId: 'i-local0001' });
-    await sql`select vector_sync.record_rejection(${run.run_id}, 0, ${ids[2]}, 'DimensionMismatch', 'has 383 values')`;
+    await sql`select vector_sync.record_rejection(${run.run_id}, 0, ${ids[2] ?? ''}, 'DimensionMismatch', 'has 383 values')`;
     await sql`select vector_sync.upsert_index_state('documentsg1', ${ids.slice(0, 2)}::text[], ${['a'.repeat(64), 'b'.repeat(64)]}::text[])`;
     await ledger.finishChunk({ runId: run.run_id, chunkNo: 0, succeeded: true, result: { upserted: 2, deleted: 0, skipped: 0, rejected: 1, failed: 0, validation: { sampled: 2, matched: 2 } } });
     await ledger.completeRun(run.run_id);
