@@ -3,7 +3,7 @@ import { OssEmulatorLimits, V4_ALGORITHM } from './constants';
 import { OssApiError } from './errors';
 import { findCredential } from './findCredential';
 import { matchSignature } from './matchSignature';
-import { parseOssDate } from './parseOssDate';
+import { parseOssDate } from '../../shared/clients/oss-vectors/signer';
 import type { OssCredential, SignedRequest } from './types';
 
 function required(params: ReadonlyMap<string, string | undefined>, name: string): string {
