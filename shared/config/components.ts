@@ -28,20 +28,22 @@ export const ChunkConfigSchema = z.object({
   SYNC_CHUNK_IDS: integer(500, 1, 500),
   RANGE_CHUNK_ROWS: integer(20_000, 500, 1_000_000),
 });
-/** dispatch: sends a chunk to a worker instance. */
-export const DispatchConfigSchema = z.object({
-  ...ledger,
-  ...cloudAssistant,
+const workerBundle = {
   WORKER_VERSION: required('the worker bundle version the instances fetch from OSS'),
-});
+  OSS_ENDPOINT: endpoint('the OSS endpoint, e.g. oss-cn-hangzhou.aliyuncs.com'),
+  OSS_BUCKET: required('the OSS bucket that holds the worker bundles and the report archive'),
+  WORKER_PREFIX: optional('workers/'),
+};
+
+/** dispatch: sends a chunk to a worker instance. */
+export const DispatchConfigSchema = z.object({ ...ledger, ...cloudAssistant, ...workerBundle });
 /** collect-stats: closes runs and publishes `vectorsync.run.completed`. */
-export const CollectStatsConfigSchema = z.object({ ...ledger, ...publisher });
+export const CollectStatsConfigSchema = z.object({ ...ledger, ...publisher, MAX_CHUNK_ATTEMPTS: integer(3, 1, 10) });
 /** reconcile: finds silent chunks and re-dispatches or fails them. */
 export const ReconcileConfigSchema = z.object({
   ...ledger,
   ...publisher,
   ...cloudAssistant,
-  WORKER_VERSION: required('the worker bundle version the instances fetch from OSS'),
   MAX_CHUNK_ATTEMPTS: integer(3, 1, 10),
 });
 /** notify: sends the run report and archives it in OSS. */
@@ -52,7 +54,7 @@ export const NotifyConfigSchema = z.object({
   REPORT_FROM: required('the sender address of the report, on a domain verified in Resend'),
   REPORT_TO: list(z.email({ message: 'must be an e-mail address' }), 'comma-separated report recipients'),
   OSS_ENDPOINT: endpoint('the OSS endpoint, e.g. oss-cn-hangzhou.aliyuncs.com'),
-  OSS_BUCKET: required('the OSS bucket that archives reports'),
+  OSS_BUCKET: required('the OSS bucket that holds the worker bundles and the report archive'),
   REPORT_PREFIX: optional('reports/'),
 });
 /** The ECS worker. */
@@ -62,8 +64,18 @@ export const WorkerConfigSchema = z.object({
   OSS_VECTORS_ENDPOINT: optional(''),
   ALIBABA_ACCOUNT_ID: required('the Alibaba Cloud account id (part of the vectors host)'),
   VECTOR_BUCKET: BucketNameSchema,
+  // The worker's own keys (a RAM user limited to the one vector bucket); the settings file is root-only.
+  ALIBABA_CLOUD_ACCESS_KEY_ID: required('the access key id the worker signs OSS Vectors calls with'),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: required('the access key secret the worker signs OSS Vectors calls with'),
+  ALIBABA_CLOUD_SECURITY_TOKEN: optional(''),
   PUT_VECTORS_QPS: integer(5, 1, 1000),
   QUERY_TOPK_MAX: integer(30, 1, 100),
+  /** Rows read from Postgres per page (and vectors per PutVectors call). */
+  WORKER_BATCH_ROWS: integer(500, 1, 500),
+  /** Vectors per chunk checked by the validation query. */
+  VALIDATION_SAMPLE: integer(3, 0, 50),
+  /** How long the validation query waits, at most, for new vectors to become searchable. */
+  SEARCHABLE_WAIT_SECONDS: integer(30, 0, 600),
 });
 
 export type ValidateConfig = z.output<typeof ValidateConfigSchema>;

@@ -28,6 +28,8 @@ const fullEnv = {
   OSS_VECTORS_REGION: 'cn-hangzhou',
   ALIBABA_ACCOUNT_ID: '1483726519304857',
   VECTOR_BUCKET: 'docs-vectors',
+  ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tExampleKeyId',
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret',
 };
 
 const validateEnv = { SUPABASE_DB_URL: DB_URL, EVENTBRIDGE_ENDPOINT: fullEnv.EVENTBRIDGE_ENDPOINT };
@@ -37,6 +39,8 @@ const dispatchEnv = {
   ECS_REGION_ID: 'cn-hangzhou',
   ECS_INSTANCE_IDS: 'i-bp1abcd1234',
   WORKER_VERSION: '0.1.0',
+  OSS_ENDPOINT: 'oss-cn-hangzhou.aliyuncs.com',
+  OSS_BUCKET: 'vector-sync-artifacts',
 };
 
 const notifyEnv = {
