@@ -1,0 +1,15 @@
+export { startLocalCloud } from './startLocalCloud';
+export type { LocalCloud, LocalCloudOptions } from './startLocalCloud';
+export { StackDefaults, FunctionSizing } from './constants';
+export type { StackFunctionName } from './constants';
+export { makeLocalKeys } from './localKeys';
+export type { LocalKeys } from './localKeys';
+export { functionEnvironment } from './functionEnvironment';
+export { writeWorkerSettings, workerSettingsPath } from './writeWorkerSettings';
+export { pipelineSnapshot, isQuiet } from './pipelineSnapshot';
+export type { PipelineSnapshot } from './pipelineSnapshot';
+export { waitFor } from './waitFor';
+export { requestRun, waitForRun } from './requestRun';
+export type { OperatorAccess } from './requestRun';
+export { mainJobSummary } from './mainJobSummary';
+export type { MainJobSummary } from './mainJobSummary';

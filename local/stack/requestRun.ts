@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import type { Sql } from 'postgres';
+import { EventPublisher, createEventBridgeClient } from '../../shared/clients/eventbridge';
+import { EventSource, EventType } from '../../shared/contracts';
+import type { RunRequestedData } from '../../shared/contracts';
+import { RunRowSchema } from '../../shared/ledger';
+import type { RunRow } from '../../shared/ledger';
+import { waitFor } from './waitFor';
+
+/** Where and as whom an operator publishes. */
+export interface OperatorAccess {
+  readonly endpoint: string;
+  readonly busName: string;
+  readonly region: string;
+  readonly keys: { readonly accessKeyId: string; readonly accessKeySecret: string };
+}
+
+/** Publishes `vectorsync.run.requested` as an operator does with `s invoke`; returns the event id. */
+export async function requestRun(access: OperatorAccess, data: RunRequestedData): Promise<string> {
+  const client = createEventBridgeClient({ endpoint: access.endpoint, regionId: access.region, ...access.keys });
+  const publisher = new EventPublisher(client, { busName: access.busName });
+  const id = `manual-${data.op}-${randomUUID()}`;
+  const result = await publisher.publish([{ id, type: EventType.RunRequested, source: EventSource.Manual, subject: `runs/manual/${data.op}`, data }]);
+  const failed = result.failed[0];
+  if (failed) throw new Error(`PutEvents refused the ${data.op} request: ${failed.errorCode} ${failed.errorMessage}`);
+  return id;
+}
+
+/** Waits until the run opened for `eventId` is final and its report was sent. */
+export async function waitForRun(sql: Sql, eventId: string, options: { timeoutMs: number; onTick?: () => void }): Promise<RunRow> {
+  const rows = await waitFor(
+    () => sql`select * from vector_sync.runs where source_event_id = ${eventId}`,
+    (found) => found.some((row) => row.report_sent_at !== null && (row.state === 'completed' || row.state === 'failed')),
+    { timeoutMs: options.timeoutMs, what: `the run of event ${eventId} to end and report`, ...(options.onTick ? { onTick: options.onTick } : {}) },
+  );
+  return RunRowSchema.parse(rows[0]);
+}

@@ -1,0 +1,199 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Sql } from 'postgres';
+import { startCloudAssistant } from '../cloud-assistant';
+import type { CloudAssistantEmulator } from '../cloud-assistant';
+import { startEventBridge } from '../eventbridge';
+import type { EventBridgeEmulator } from '../eventbridge';
+import { LocalFunction } from '../fc';
+import type { OutputSink } from '../fc';
+import { startOss } from '../oss';
+import type { OssEmulator } from '../oss';
+import { startOssVectorsEmulator } from '../oss-vectors';
+import type { OssVectorsEmulator } from '../oss-vectors';
+import { ApiKeyPermissions, startResend } from '../resend';
+import type { ResendEmulator } from '../resend';
+import { startSupabase } from '../supabase';
+import type { LocalSupabase } from '../supabase';
+import { ControlPlane, createEventBridgeClient } from '../../shared/clients/eventbridge';
+import { OssObjectStore } from '../../shared/clients/oss';
+import { createSql } from '../../shared/clients/postgres';
+import { deployRouting } from '../../shared/routing';
+import type { RoutingChange } from '../../shared/routing';
+import { createFirstIndex, uploadWorker } from './bootstrapWorker';
+import { FunctionSizing, StackDefaults } from './constants';
+import type { StackFunctionName } from './constants';
+import { functionEnvironment } from './functionEnvironment';
+import { makeLocalKeys } from './localKeys';
+import type { LocalKeys } from './localKeys';
+import { writeWorkerSettings } from './writeWorkerSettings';
+
+/** How to boot the local cloud. */
+export interface LocalCloudOptions {
+  /** Holds the instances' homes, the OSS and vector data, the outbox and the logs. */
+  readonly workDir: string;
+  /** Where `npm run build` put the bundles; default `dist`. */
+  readonly distDir?: string;
+  /** Receives every line a function prints. */
+  readonly onFunctionOutput?: OutputSink;
+  /** Overrides of function settings (e.g. a short RUN_COMMAND_TIMEOUT_SECONDS in tests). */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Extra settings in the worker's file (e.g. SEARCHABLE_WAIT_SECONDS). */
+  readonly workerSettings?: Readonly<Record<string, string>>;
+  /** Run the edge functions on their schedule; default true. */
+  readonly schedule?: boolean;
+  /** Interval of the edge-function jobs instead of their '10 seconds'. */
+  readonly scheduleIntervalMs?: number;
+  /** How often the timer runs reconcile; false: never (call runReconcile). */
+  readonly reconcileEveryMs?: number | false;
+  /** Scales EventBridge's retry delays (tests shorten them). */
+  readonly busTimeScale?: number;
+  readonly instances?: readonly string[];
+  readonly workerVersion?: string;
+}
+
+/** A running local cloud and the handles callers need. */
+export interface LocalCloud {
+  readonly supabase: LocalSupabase;
+  readonly eventBridge: EventBridgeEmulator;
+  readonly cloudAssistant: CloudAssistantEmulator;
+  readonly oss: OssEmulator;
+  readonly ossVectors: OssVectorsEmulator;
+  readonly resend: ResendEmulator;
+  readonly functions: ReadonlyMap<StackFunctionName, LocalFunction>;
+  /** An operator's connection to the database. */
+  readonly sql: Sql;
+  readonly keys: LocalKeys;
+  /** Every setting the functions were given, by variable. */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly routing: readonly RoutingChange[];
+  readonly workerSettingsFiles: readonly string[];
+  readonly workerBundle: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the whole local cloud on free ports: Supabase (Postgres with the migrations, the edge
+ * functions, the scheduler), EventBridge with the project's routing deployed by the same code as in
+ * the cloud, Cloud Assistant instances that run the real script, OSS, OSS Vectors, Resend and the
+ * six FC functions from their bundles; then uploads the worker bundle and creates the index.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const workDir = resolve(options.workDir);
+  const dist = resolve(options.distDir ?? 'dist');
+  const workerBundle = join(dist, 'ecs', 'worker.js');
+  const keys = makeLocalKeys();
+  const version = options.workerVersion ?? 'local';
+  const instanceIds = options.instances ?? StackDefaults.instances;
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    await mkdir(workDir, { recursive: true });
+    const fcRole = keys.functionRole;
+    const eventBridge = await startEventBridge({ credentials: [fcRole, keys.edgePublisher, keys.operator], functions: new Map(), ...(options.busTimeScale ? { timeScale: options.busTimeScale } : {}) });
+    closers.push(() => eventBridge.close());
+    const account = { region: eventBridge.region, accountId: eventBridge.accountId };
+    const homes = instanceIds.map((id) => join(workDir, 'instances', id));
+    const cloudAssistant = await startCloudAssistant({
+      ...account,
+      instances: instanceIds.map((instanceId, i) => ({ instanceId, state: 'online' as const, workDir: homes[i] ?? workDir })),
+      credentials: [fcRole, keys.operator],
+      onTaskCompleted: (event) => eventBridge.publishServiceEvent(event),
+    });
+    closers.push(() => cloudAssistant.close());
+    const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
+    closers.push(() => oss.close());
+    const ossVectors = await startOssVectorsEmulator({ ...account, credentials: [keys.worker], dataDir: join(workDir, 'vectors') });
+    closers.push(() => ossVectors.close());
+    const resend = await startResend({ apiKeys: [{ key: keys.resendApiKey, permission: ApiKeyPermissions.fullAccess }], outboxDirectory: join(workDir, 'outbox') });
+    closers.push(() => resend.close());
+    const supabase = await startSupabase({
+      maxConnections: StackDefaults.maxConnections,
+      schedule: options.schedule ?? true,
+      ...(options.scheduleIntervalMs ? { intervalOverrideMs: options.scheduleIntervalMs } : {}),
+      functionKey: keys.functionKey,
+      functionsEnv: {
+        VECTOR_SYNC_FUNCTION_KEY: keys.functionKey,
+        EMBEDDING_PROVIDER: 'hash',
+        EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
+        EVENT_BUS_NAME: StackDefaults.busName,
+        VECTOR_INDEX: StackDefaults.logicalIndex,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: keys.edgePublisher.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: keys.edgePublisher.accessKeySecret,
+        ALIBABA_CLOUD_REGION_ID: account.region,
+      },
+    });
+    closers.push(() => supabase.close());
+    const sql = createSql(supabase.dbUrl, { max: 4, applicationName: 'local-cloud-operator' });
+    closers.push(() => sql.end({ timeout: 2 }));
+
+    const settings: Record<string, string> = {
+      SUPABASE_DB_URL: supabase.dbUrl,
+      LOG_LEVEL: 'info',
+      EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
+      EVENT_BUS_NAME: StackDefaults.busName,
+      ECS_REGION_ID: cloudAssistant.region,
+      ECS_ENDPOINT: `http://${cloudAssistant.endpoint}`,
+      ECS_INSTANCE_IDS: instanceIds.join(','),
+      RUN_COMMAND_TIMEOUT_SECONDS: '300',
+      WORKER_VERSION: version,
+      OSS_ENDPOINT: oss.endpoint,
+      OSS_BUCKET: StackDefaults.artifactsBucket,
+      WORKER_PREFIX: StackDefaults.workerPrefix,
+      REPORT_PREFIX: StackDefaults.reportPrefix,
+      VECTOR_BUCKET: StackDefaults.vectorBucket,
+      VECTOR_DIMENSION: String(StackDefaults.dimension),
+      RESEND_API_KEY: keys.resendApiKey,
+      RESEND_BASE_URL: resend.baseUrl,
+      REPORT_FROM: StackDefaults.reportFrom,
+      REPORT_TO: StackDefaults.reportTo,
+      ...options.settings,
+    };
+    const functions = new Map<StackFunctionName, LocalFunction>();
+    for (const [name, sizing] of Object.entries(FunctionSizing) as [StackFunctionName, (typeof FunctionSizing)[StackFunctionName]][]) {
+      const fn = new LocalFunction(
+        { name, codeDir: join(dist, 'functions', name), ...sizing, environment: functionEnvironment(name, settings), ...account, credentials: fcRole, maxInstances: 2 },
+        options.onFunctionOutput,
+      );
+      functions.set(name, fn);
+      eventBridge.functions.set(name, fn);
+    }
+    closers.push(async () => {
+      for (const fn of functions.values()) await fn.close();
+    });
+
+    const control = new ControlPlane(createEventBridgeClient({ endpoint: `http://${eventBridge.endpoint}`, regionId: account.region, ...keys.operator }));
+    const routing = await deployRouting(control, account);
+
+    const store = new OssObjectStore({ endpoint: oss.endpoint, bucket: StackDefaults.artifactsBucket, region: account.region, ...keys.operator });
+    await uploadWorker({ workerBundle, workerVersion: version, store, workerPrefix: StackDefaults.workerPrefix });
+    const workerSettings = {
+      SUPABASE_DB_URL: supabase.dbUrl,
+      OSS_VECTORS_REGION: ossVectors.region,
+      OSS_VECTORS_ENDPOINT: ossVectors.endpoint,
+      ALIBABA_ACCOUNT_ID: ossVectors.accountId,
+      VECTOR_BUCKET: StackDefaults.vectorBucket,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: keys.worker.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: keys.worker.accessKeySecret,
+      ...options.workerSettings,
+    };
+    const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));
+    await createFirstIndex({ workerBundle, settingsFile: workerSettingsFiles[0] ?? '', indexName: StackDefaults.firstGeneration, logicalName: StackDefaults.logicalIndex, dimension: StackDefaults.dimension });
+
+    const reconcileEvery = options.reconcileEveryMs ?? StackDefaults.reconcileEveryMs;
+    if (reconcileEvery !== false) {
+      const reconcile = functions.get('reconcile');
+      const timer = setInterval(() => {
+        void reconcile?.invoke({ triggerTime: new Date().toISOString(), triggerName: 'reconcile-timer', payload: '{"task":"reconcile"}' });
+      }, reconcileEvery);
+      timer.unref();
+      closers.push(async () => clearInterval(timer));
+    }
+    return { supabase, eventBridge, cloudAssistant, oss, ossVectors, resend, functions, sql, keys, settings, routing, workerSettingsFiles, workerBundle, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
