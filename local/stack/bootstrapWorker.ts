@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { OssObjectStore, uploadWorkerBundle } from '../../shared/clients/oss';
-import type { UploadedBundle } from '../../shared/clients/oss';
+import { uploadWorkerBundle } from '../../shared/clients/oss';
+import type { UploadedBundle , OssObjectStore} from '../../shared/clients/oss';
 
 const run = promisify(execFile);
 
