@@ -13,3 +13,5 @@ export { requestRun, waitForRun } from './requestRun';
 export type { OperatorAccess } from './requestRun';
 export { mainJobSummary } from './mainJobSummary';
 export type { MainJobSummary } from './mainJobSummary';
+export { compareIndex } from './compareIndex';
+export type { IndexComparison } from './compareIndex';
