@@ -50,6 +50,8 @@ export interface LocalCloudOptions {
   readonly busTimeScale?: number;
   readonly instances?: readonly string[];
   readonly workerVersion?: string;
+  /** Keep every event the bus delivered, per function (tests redeliver them). */
+  readonly recordDeliveries?: boolean;
 }
 
 /** A running local cloud and the handles callers need. */
@@ -69,6 +71,10 @@ export interface LocalCloud {
   readonly routing: readonly RoutingChange[];
   readonly workerSettingsFiles: readonly string[];
   readonly workerBundle: string;
+  /** Fault knob: the next `drop` TaskCompleted events are lost on the way to the bus. */
+  readonly lostTaskCompleted: { drop: number };
+  /** With `recordDeliveries`: what the bus delivered, in order. */
+  readonly delivered: readonly { readonly functionName: StackFunctionName; readonly event: Buffer }[];
   close(): Promise<void>;
 }
 
@@ -95,12 +101,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const eventBridge = await startEventBridge({ credentials: [fcRole, keys.edgePublisher, keys.operator], functions: new Map(), ...(options.busTimeScale ? { timeScale: options.busTimeScale } : {}) });
     closers.push(() => eventBridge.close());
     const account = { region: eventBridge.region, accountId: eventBridge.accountId };
+    const lostTaskCompleted = { drop: 0 };
     const homes = instanceIds.map((id) => join(workDir, 'instances', id));
     const cloudAssistant = await startCloudAssistant({
       ...account,
       instances: instanceIds.map((instanceId, i) => ({ instanceId, state: 'online' as const, workDir: homes[i] ?? workDir })),
       credentials: [fcRole, keys.operator],
-      onTaskCompleted: (event) => eventBridge.publishServiceEvent(event),
+      onTaskCompleted: (event) => {
+        if (lostTaskCompleted.drop > 0) {
+          lostTaskCompleted.drop -= 1;
+          return undefined;
+        }
+        return eventBridge.publishServiceEvent(event);
+      },
     });
     closers.push(() => cloudAssistant.close());
     const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
@@ -152,13 +165,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...options.settings,
     };
     const functions = new Map<StackFunctionName, LocalFunction>();
+    const delivered: { functionName: StackFunctionName; event: Buffer }[] = [];
     for (const [name, sizing] of Object.entries(FunctionSizing) as [StackFunctionName, (typeof FunctionSizing)[StackFunctionName]][]) {
       const fn = new LocalFunction(
         { name, codeDir: join(dist, 'functions', name), ...sizing, environment: functionEnvironment(name, settings), ...account, credentials: fcRole, maxInstances: 2 },
         options.onFunctionOutput,
       );
       functions.set(name, fn);
-      eventBridge.functions.set(name, fn);
+      eventBridge.functions.set(name, {
+        invoke: (event: Buffer) => {
+          if (options.recordDeliveries) delivered.push({ functionName: name, event });
+          return fn.invoke(event);
+        },
+      });
     }
     closers.push(async () => {
       for (const fn of functions.values()) await fn.close();
@@ -191,7 +210,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       timer.unref();
       closers.push(async () => clearInterval(timer));
     }
-    return { supabase, eventBridge, cloudAssistant, oss, ossVectors, resend, functions, sql, keys, settings, routing, workerSettingsFiles, workerBundle, close };
+    return { supabase, eventBridge, cloudAssistant, oss, ossVectors, resend, functions, sql, keys, settings, routing, workerSettingsFiles, workerBundle, lostTaskCompleted, delivered, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,128 @@
+// `npm start`: the main job on the local cloud. Boots everything, loads the sample corpus, lets the
+// scheduler, edge functions, bus, handlers and worker run, runs a final verify, prints a summary
+// and exits 0 only when the index equals Postgres. `--keep` then serves the dashboard until Ctrl-C.
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCorpus, sampleDocuments } from '../local/corpus';
+import { startDashboard } from '../local/dashboard';
+import { StackDefaults, isQuiet, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../local/stack';
+import type { LocalCloud, PipelineSnapshot } from '../local/stack';
+
+const { values: args } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    docs: { type: 'string', default: '3000' },
+    'work-dir': { type: 'string', default: join('.local', 'start') },
+    'timeout-minutes': { type: 'string', default: '15' },
+  },
+});
+const docCount = Number(args.docs);
+const timeoutMs = Number(args['timeout-minutes']) * 60_000;
+const workDir = args['work-dir'];
+const started = performance.now();
+
+function elapsed(): string {
+  return `${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`;
+}
+
+function say(line: string): void {
+  process.stdout.write(`[${elapsed()}] ${line}\n`);
+}
+
+function describe(s: PipelineSnapshot, emails: number, events: number): string {
+  return [
+    `embedded ${s.embedded}/${s.documents}`,
+    `queues jobs=${s.embeddingQueue} sync=${s.syncQueue}`,
+    `events ${events}`,
+    `runs ${s.runs.completed + s.runs.failed} done, ${s.runs.open} open`,
+    `chunks ${s.chunks.succeeded} ok, ${s.chunks.failed} failed, ${s.chunks.open} open`,
+    `vectors ${s.vectors}`,
+    `e-mails ${emails}`,
+    ...(s.deadLetters + s.parkedEvents > 0 ? [`dead letters ${s.deadLetters}, parked ${s.parkedEvents}`] : []),
+  ].join(' · ');
+}
+
+async function progressProbe(cloud: LocalCloud): Promise<{ snapshot: PipelineSnapshot; line: string }> {
+  const snapshot = await pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex);
+  const emails = (await cloud.resend.outbox.list()).length;
+  return { snapshot, line: describe(snapshot, emails, cloud.eventBridge.deliveries.length) };
+}
+
+async function main(): Promise<number> {
+  await rm(workDir, { recursive: true, force: true });
+  const logFile = join(workDir, 'functions.log');
+  say(`booting the local cloud in ${workDir} (function logs: ${logFile})`);
+  await mkdir(workDir, { recursive: true });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const cloud = await startLocalCloud({ workDir, onFunctionOutput: (line) => log.write(`${line}\n`) });
+  let keepAlive = false;
+  try {
+    say(`up: Postgres ${cloud.supabase.dbUrl.replace(/\/\/[^@]*@/u, '//')}, EventBridge ${cloud.eventBridge.endpoint}, Cloud Assistant ${cloud.cloudAssistant.endpoint} (${StackDefaults.instances.length} instances), OSS ${cloud.oss.endpoint}, OSS Vectors ${cloud.ossVectors.endpoint}, Resend ${cloud.resend.baseUrl}`);
+    say(`routing deployed: ${cloud.routing.length} change(s); worker uploaded; index ${StackDefaults.logicalIndex} (${StackDefaults.firstGeneration}) created`);
+    let lastLine = '';
+    const loaded = await loadCorpus(cloud.sql, sampleDocuments(docCount), {
+      onProgress: (count: number) => say(`loaded ${count}/${docCount} documents`),
+    });
+    say(`sample corpus loaded: ${loaded} documents; waiting for embed → publish → validate → chunk → dispatch → worker → collect-stats → notify`);
+    await waitFor(() => progressProbe(cloud), (p) => p.snapshot.documents > 0 && isQuiet(p.snapshot), {
+      timeoutMs,
+      intervalMs: 1000,
+      what: 'the pipeline to drain',
+      onTick: (p) => {
+        if (p.line !== lastLine) say(p.line);
+        lastLine = p.line;
+      },
+    });
+    say('pipeline drained; running the final verify');
+    const verifyEvent = await requestRun(
+      { endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator },
+      { op: 'verify', index: StackDefaults.logicalIndex, heal: true, requestedBy: 'npm start' },
+    );
+    const verify = await waitForRun(cloud.sql, verifyEvent, { timeoutMs });
+    const summary = await mainJobSummary(cloud.sql, verify.run_id, StackDefaults.logicalIndex);
+    const [reportRow] = await cloud.sql<{ report_message_id: string | null }[]>`select report_message_id from vector_sync.runs where run_id = ${verify.run_id}`;
+    const reportPath = reportRow?.report_message_id ? join(cloud.resend.outboxPath, `${reportRow.report_message_id}.html`) : '(none)';
+    const driftTotal = summary.drift.missing + summary.drift.stale + summary.drift.orphaned;
+    const green = verify.state === 'completed' && driftTotal === 0 && summary.failedRuns === 0 && summary.indexVectors === summary.embeddings - summary.rejected;
+    const result = {
+      ok: green,
+      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      documents: loaded,
+      ...summary,
+      verifyRun: verify.run_id,
+      report: relative(process.cwd(), reportPath),
+      outbox: relative(process.cwd(), cloud.resend.outboxPath),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    say(green
+      ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${summary.reports} reports; worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
+      : `RED: verify ${verify.state}, drift ${JSON.stringify(summary.drift)}, failed runs ${summary.failedRuns}, index ${summary.indexVectors} vs ${summary.embeddings} embeddings; see ${logFile}`);
+    if (args.keep) {
+      keepAlive = true;
+      const dashboard = await startDashboard({ sql: cloud.sql, outbox: cloud.resend.outbox, extra: () => ({ eventBridgeDeadLetters: cloud.eventBridge.deadLetters.length }) });
+      await writeFile(join('.local', 'stack.json'), `${JSON.stringify({ settings: cloud.settings, region: cloud.eventBridge.region, accountId: cloud.eventBridge.accountId, functionRole: cloud.keys.functionRole, pid: process.pid }, null, 2)}\n`, { mode: 0o600 });
+      say(`dashboard: ${dashboard.url}  (npm run invoke -- <function> --event-file events/<x>.json talks to this stack; Ctrl-C stops)`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await dashboard.close();
+      await rm(join('.local', 'stack.json'), { force: true });
+    }
+    return green ? 0 : 1;
+  } finally {
+    if (!keepAlive) say('stopping the local cloud');
+    await cloud.close();
+    log.end();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`npm start failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
