@@ -1,0 +1,88 @@
+import type { Sql } from 'postgres';
+import type { Logger } from '../../shared/logging';
+import type { Outbox } from '../resend';
+import type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, QueueDepthRow, RunHistoryRow } from './row-schemas';
+
+/** Extra panels from the caller: name -> value (e.g. EventBridge dead letters). */
+export type ExtraPanels = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** What `startDashboard` needs. */
+export interface DashboardOptions {
+  /** A postgres.js pool on the Supabase Postgres (see shared/clients/postgres createSql). */
+  readonly sql: Sql;
+  /** The Resend emulator's outbox, or its folder. */
+  readonly outbox: Outbox | string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly port?: number;
+  readonly extra?: ExtraPanels;
+  /** How often the page polls `/api/state`; default 2000 ms. */
+  readonly pollIntervalMs?: number;
+  /** Where request failures are logged (JSON lines); default stdout. */
+  readonly logger?: Logger;
+}
+
+/** A running dashboard. */
+export interface Dashboard {
+  /** e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** The rows of one panel, or why they could not be read. */
+export type PanelResult<T> = { readonly ok: true; readonly rows: readonly T[] } | { readonly ok: false; readonly error: string };
+
+/** One message of the outbox, as the e-mails panel lists it. */
+export interface EmailSummary {
+  readonly id: string;
+  readonly subject: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly createdAt: string;
+  readonly href: string;
+}
+
+/** One entry of the caller's extra panel. */
+export interface ExtraEntry {
+  readonly name: string;
+  readonly value: unknown;
+}
+
+/** Everything the dashboard shows, as read at `generatedAt`. */
+export interface DashboardState {
+  readonly generatedAt: string;
+  /** The run whose chunks are shown: the one asked for, else the latest. */
+  readonly selectedRunId: string | null;
+  readonly runs: PanelResult<RunHistoryRow>;
+  readonly chunks: PanelResult<ChunkPanelRow>;
+  readonly queues: PanelResult<QueueDepthRow>;
+  readonly deadLetterCounts: PanelResult<DeadLetterCountRow>;
+  readonly deadLetters: PanelResult<DeadLetterRow>;
+  readonly indexes: PanelResult<IndexStatsRow>;
+  readonly emails: PanelResult<EmailSummary>;
+  readonly extra: PanelResult<ExtraEntry> | null;
+}
+
+/** A table cell: text, or a link. */
+export type CellView = string | { readonly text: string; readonly href: string };
+
+/** A table row: its cells and the `data-*` attributes a test or the script can find it by. */
+export interface RowView {
+  readonly data: Readonly<Record<string, string>>;
+  readonly cells: readonly CellView[];
+  readonly selected?: boolean;
+}
+
+/** A panel ready to draw: the server renders it to HTML, the page script to DOM nodes. */
+export interface PanelView {
+  readonly id: string;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly RowView[];
+  readonly error: string | null;
+  readonly empty: string;
+}
+
+/** The body of `GET /api/state`: the data and the panels drawn from it. */
+export interface ApiState extends DashboardState {
+  readonly panels: readonly PanelView[];
+}
