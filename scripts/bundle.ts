@@ -55,6 +55,8 @@ export async function bundle(
     // Error class names are codes in logs and parked records: keep them through minification.
     keepNames: true,
     mainFields: ['module', 'main'],
+    // ali-oss requires proxy-agent only when a proxy is configured; it is not installed and never used.
+    external: ['proxy-agent'],
     logLevel: 'warning',
     ...(options.define ? { define: options.define } : {}),
   });

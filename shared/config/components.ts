@@ -45,6 +45,10 @@ export const ReconcileConfigSchema = z.object({
   ...publisher,
   ...cloudAssistant,
   MAX_CHUNK_ATTEMPTS: integer(3, 1, 10),
+  /** Seconds past RUN_COMMAND_TIMEOUT_SECONDS before an in-flight chunk counts as silent; also the grace of an unconfirmed completion claim. */
+  RECONCILE_GRACE_SECONDS: integer(120, 0, 3_600),
+  /** Seconds a chunk may wait in 'ready' before its chunk.ready is published again. */
+  READY_STALE_SECONDS: integer(300, 0, 86_400),
 });
 /** notify: sends the run report and archives it in OSS. */
 export const NotifyConfigSchema = z.object({

@@ -6,6 +6,7 @@ export const EventType = {
   ChunkReady: 'vectorsync.chunk.ready',
   TaskCompleted: 'ecs:CloudAssistant:TaskCompleted',
   RunCompleted: 'vectorsync.run.completed',
+  StatsRequested: 'vectorsync.stats.requested',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

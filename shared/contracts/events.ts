@@ -5,6 +5,7 @@ import { EventType } from './constants';
 import { TaskCompletedEventSchema } from './ecs-events';
 import { eventUnion } from './eventUnion';
 import { RunAcceptedEventSchema, RunCompletedEventSchema, RunRequestedEventSchema } from './run-events';
+import { StatsRequestedEventSchema } from './stats-events';
 
 /** The delivered-envelope schema of every event type, by type. */
 export const EventSchemas = {
@@ -14,6 +15,7 @@ export const EventSchemas = {
   [EventType.ChunkReady]: ChunkReadyEventSchema,
   [EventType.TaskCompleted]: TaskCompletedEventSchema,
   [EventType.RunCompleted]: RunCompletedEventSchema,
+  [EventType.StatsRequested]: StatsRequestedEventSchema,
 } as const;
 
 /** Any event of the house plan, told apart by `type`. */
@@ -24,5 +26,6 @@ export const VectorSyncEventSchema = eventUnion(
   ChunkReadyEventSchema,
   TaskCompletedEventSchema,
   RunCompletedEventSchema,
+  StatsRequestedEventSchema,
 );
 export type VectorSyncEvent = z.infer<typeof VectorSyncEventSchema>;

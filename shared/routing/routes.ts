@@ -51,6 +51,13 @@ export const ROUTES = [
     target: { id: 'notify', functionName: FunctionName.Notify, retryStrategy: PushRetryStrategy.ExponentialDecay, deadLetter: DEAD_LETTERS },
   },
   {
+    bus: BusName.VectorSync,
+    rule: 'vectorsync-stats-to-collect-stats',
+    description: 'requests to look at a run (reconcile, chunk, operator) go to collect-stats',
+    pattern: { source: [EventSource.Pipeline], type: [EventType.StatsRequested] },
+    target: { id: 'collect-stats', functionName: FunctionName.CollectStats, retryStrategy: PushRetryStrategy.ExponentialDecay, deadLetter: DEAD_LETTERS },
+  },
+  {
     bus: BusName.Default,
     rule: 'vectorsync-task-completed-to-collect-stats',
     description: 'Cloud Assistant task completions go to collect-stats',

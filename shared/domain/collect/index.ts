@@ -1,0 +1,12 @@
+export { collectStats } from './collectStats';
+export type { CollectStatsInput, CollectStatsResult } from './collectStats';
+export { settleChunkAttempt } from './settleChunkAttempt';
+export { requeueLostAttempt } from './requeueLostAttempt';
+export type { SettleResult } from './requeueLostAttempt';
+export { closeRunIfDone } from './closeRunIfDone';
+export { announceCompletion } from './announceCompletion';
+export { logRunStats } from './logRunStats';
+export { publishAll } from './publishAll';
+export { RecoveryLedger } from './RecoveryLedger';
+export { PublishFailedError } from './errors';
+export type { AttemptOutcome, PipelineDeps, SettleAction } from './types';

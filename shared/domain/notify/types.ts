@@ -1,0 +1,25 @@
+import type { Sql } from 'postgres';
+import type { OssObjectStore } from '../../clients/oss';
+import type { Mailer } from '../../clients/resend';
+import type { Ledger } from '../../ledger';
+import type { Logger } from '../../logging';
+
+/** What sending a run report needs. */
+export interface NotifyDeps {
+  readonly ledger: Ledger;
+  readonly sql: Sql;
+  readonly store: OssObjectStore;
+  readonly mailer: Pick<Mailer, 'send'>;
+  readonly log: Logger;
+  readonly settings: {
+    readonly from: string;
+    readonly to: readonly string[];
+    /** Key prefix of the archive in the bucket, e.g. `reports/`. */
+    readonly prefix: string;
+  };
+}
+
+/** What notify did for a run. */
+export type NotifyResult =
+  | { readonly status: 'already-sent'; readonly runId: string }
+  | { readonly status: 'sent'; readonly runId: string; readonly messageId: string; readonly archiveKey: string; readonly outcome: 'completed' | 'failed' };

@@ -1,0 +1,164 @@
+// collect-stats against the local Postgres (real migrations) and the EventBridge emulator: settles
+// chunk attempts, closes runs and publishes run.completed exactly once.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { collectStats } from '../../shared/domain/collect';
+import type { PipelineDeps } from '../../shared/domain/collect';
+import type { TaskCompletedData } from '../../shared/contracts';
+import { fixture } from '../helpers/fixtures';
+import { chunkResult, commandIdOf, dispatchedRun, startHarness } from '../helpers/pipelineHarness';
+import type { Harness } from '../helpers/pipelineHarness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+beforeEach(() => {
+  h.logLines.length = 0;
+});
+
+function deps(maxChunkAttempts = 3): PipelineDeps {
+  return { ledger: h.ledger, sql: h.sql, publisher: h.publisher, log: h.log, maxChunkAttempts };
+}
+
+function taskCompleted(tag: string, chunkNo: number, status: TaskCompletedData['invocationStatus'] = 'Success', exitCode = 0): { type: 'ecs:CloudAssistant:TaskCompleted'; data: TaskCompletedData } {
+  return { type: 'ecs:CloudAssistant:TaskCompleted', data: { commandId: commandIdOf(tag, chunkNo), commandName: 'vectorsync-chunk', instanceId: 'i-local0001', invokeId: `t-${tag}x${chunkNo}`, invocationStatus: status, exitCode } };
+}
+
+function eventsFor(functionName: string, runId: string): Record<string, any>[] {
+  return h.delivered(functionName).filter((event) => event.data?.runId === runId);
+}
+
+describe('collectStats', () => {
+  it('publishes run.completed exactly once when the last chunk finishes, even for racing duplicate TaskCompleted', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'race', 3);
+    for (const chunkNo of [0, 1, 2]) await h.ledger.finishChunk({ runId, chunkNo, succeeded: true, result: chunkResult, commandId: commandIdOf('race', chunkNo) });
+    const deliveries = [0, 1, 2].flatMap((chunkNo) => [taskCompleted('race', chunkNo), taskCompleted('race', chunkNo)]);
+    // Act
+    const results = await Promise.all(deliveries.map((input) => collectStats(deps(), input)));
+    await h.bus.idle();
+    // Assess
+    const completed = eventsFor('notify', runId);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ id: `${runId}-completed`, source: 'vectorsync.pipeline', type: 'vectorsync.run.completed', subject: `runs/${runId}`, data: { runId, outcome: 'completed' } });
+    expect(results.filter((result) => result.closed === 'completed')).toHaveLength(1);
+    expect((await h.ledger.run(runId))?.state).toBe('completed');
+    const closedLines = h.logLines.map((line) => JSON.parse(line)).filter((line) => line.message === 'run closed');
+    expect(closedLines).toEqual([expect.objectContaining({ runId, outcome: 'completed', counts: expect.objectContaining({ upserted: 3 }), chunks: 3 })]);
+  });
+
+  it('requeues a chunk whose attempt failed before writing its result and publishes chunk.ready again', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'exit1', 2);
+    // Act
+    const result = await collectStats(deps(), taskCompleted('exit1', 1, 'Failed', 1));
+    await h.bus.idle();
+    // Assess
+    expect(result).toMatchObject({ runId, chunkNo: 1, action: 'requeued' });
+    const chunk = await h.ledger.chunk(runId, 1);
+    expect(chunk).toMatchObject({ state: 'ready', attempts: 1, command_id: null });
+    expect(chunk?.error).toMatch(/ended Failed with exit code 1/);
+    expect(eventsFor('dispatch', runId)).toEqual([expect.objectContaining({ id: `${runId}-1-2`, type: 'vectorsync.chunk.ready', data: { runId, chunkNo: 1 } })]);
+    expect(eventsFor('notify', runId)).toEqual([]);
+  });
+
+  it('ignores a second delivery of the failed attempt once the chunk was requeued', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'again', 1);
+    await collectStats(deps(), taskCompleted('again', 0, 'Failed', 1));
+    // Act
+    const second = await collectStats(deps(), taskCompleted('again', 0, 'Failed', 1));
+    await h.bus.idle();
+    // Assess
+    expect(second).toEqual({ action: 'ignored' });
+    expect(eventsFor('dispatch', runId)).toHaveLength(1);
+    expect(h.logLines.some((line) => line.includes('not ours or a stale attempt'))).toBe(true);
+  });
+
+  it('fails the chunk and the run when the attempts are used up, and publishes run.completed with outcome failed', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'spent', 1);
+    // Act
+    const result = await collectStats(deps(1), taskCompleted('spent', 0, 'Timeout', 137));
+    await h.bus.idle();
+    // Assess
+    expect(result).toMatchObject({ action: 'failed', closed: 'failed' });
+    expect(await h.ledger.run(runId)).toMatchObject({ state: 'failed' });
+    expect(eventsFor('notify', runId)).toEqual([expect.objectContaining({ id: `${runId}-completed`, data: { runId, outcome: 'failed' } })]);
+    expect(eventsFor('dispatch', runId)).toEqual([]);
+  });
+
+  it('ignores a TaskCompleted whose instance is not the attempt\'s', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'other', 1);
+    const input = taskCompleted('other', 0, 'Failed', 1);
+    // Act
+    const result = await collectStats(deps(), { ...input, data: { ...input.data, instanceId: 'i-local9999' } });
+    // Assess
+    expect(result).toMatchObject({ action: 'ignored' });
+    expect((await h.ledger.chunk(runId, 0))?.state).toBe('dispatched');
+  });
+});
+
+describe('collect-stats handler', () => {
+  async function loadHandler(env: Record<string, string>) {
+    vi.resetModules();
+    vi.unstubAllEnvs();
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    return (await import('../../functions/collect-stats/index')).handler;
+  }
+
+  function env(): Record<string, string> {
+    return { SUPABASE_DB_URL: h.pg.url, EVENTBRIDGE_ENDPOINT: `http://${h.bus.endpoint}`, EVENT_BUS_NAME: 'vector-sync', MAX_CHUNK_ATTEMPTS: '3', LOG_LEVEL: 'warn' };
+  }
+
+  it('closes a run from a TaskCompleted delivered as a Buffer', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'buffer', 1);
+    await h.ledger.finishChunk({ runId, chunkNo: 0, succeeded: true, result: chunkResult, commandId: commandIdOf('buffer', 0) });
+    const event = fixture('task-completed.json');
+    event.data = { ...event.data, ...taskCompleted('buffer', 0).data, exitCode: '0' };
+    const handler = await loadHandler(env());
+    // Act
+    const result = await handler(Buffer.from(JSON.stringify(event)), h.fcContext('collect-stats'));
+    await h.bus.idle();
+    // Assess
+    expect(result).toMatchObject({ runId, chunkNo: 0, action: 'already-final', closed: 'completed' });
+    expect(eventsFor('notify', runId)).toHaveLength(1);
+  });
+
+  it('closes a run without chunks on vectorsync.stats.requested', async () => {
+    // Prepare
+    await h.ledger.registerIndex({ indexName: 'docsg1', logicalName: 'docs', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    const run = await h.ledger.openRun({ sourceEventId: 'evt-empty', op: 'verify', indexName: 'docsg1' });
+    await h.ledger.markRunChunked(run.run_id, 0);
+    const event = fixture('stats-requested.json');
+    event.data.runId = run.run_id;
+    const handler = await loadHandler(env());
+    // Act
+    const result = await handler(Buffer.from(JSON.stringify(event)), h.fcContext('collect-stats'));
+    await h.bus.idle();
+    // Assess
+    expect(result).toMatchObject({ runId: run.run_id, action: 'looked', closed: 'completed' });
+    expect(eventsFor('notify', run.run_id)).toHaveLength(1);
+  });
+
+  it('parks the event with a message naming the variable when the configuration is bad', async () => {
+    // Prepare
+    const event = fixture('stats-requested.json');
+    event.id = 'stats-bad-config-1';
+    const handler = await loadHandler({ ...env(), MAX_CHUNK_ATTEMPTS: 'many' });
+    // Act
+    const result = await handler(Buffer.from(JSON.stringify(event)), h.fcContext('collect-stats'));
+    // Assess
+    expect(result).toMatchObject({ status: 'parked', code: 'ConfigInvalid' });
+    const [parked] = await h.sql<{ reason: string }[]>`select reason from vector_sync.parked_events where event_id = 'stats-bad-config-1'`;
+    expect(parked?.reason).toMatch(/MAX_CHUNK_ATTEMPTS/);
+  });
+});
