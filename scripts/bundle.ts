@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 /** One bundle to produce. */
 export interface BundleSpec {
@@ -35,6 +36,18 @@ export function discoverWorker(root: string, outDir = join(root, 'dist')): Bundl
 }
 
 /**
+ * `import text from './file?raw'` (as Vite/Vitest read it): the file's text, embedded at build time,
+ * so a function needs no file beside its bundle (dispatch embeds ecs/run-chunk.sh this way).
+ */
+const rawText: Plugin = {
+  name: 'raw-text',
+  setup(builder) {
+    builder.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolvePath(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw-text' }));
+    builder.onLoad({ filter: /.*/, namespace: 'raw-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+/**
  * Bundles one entry the way FC 3.0 nodejs20 loads it: a single self-contained CommonJS file
  * exporting `handler`, minified, for node20.
  */
@@ -57,6 +70,7 @@ export async function bundle(
     mainFields: ['module', 'main'],
     // ali-oss requires proxy-agent only when a proxy is configured; it is not installed and never used.
     external: ['proxy-agent'],
+    plugins: [rawText],
     logLevel: 'warning',
     ...(options.define ? { define: options.define } : {}),
   });

@@ -20,7 +20,14 @@ const cloudAssistant = {
 };
 
 /** validate: opens runs from change batches and manual requests. */
-export const ValidateConfigSchema = z.object({ ...ledger, ...publisher });
+export const ValidateConfigSchema = z.object({
+  ...ledger,
+  ...publisher,
+  // The shape of a logical index's first generation (a rebuild of an index with none yet).
+  VECTOR_BUCKET: BucketNameSchema,
+  VECTOR_DIMENSION: integer(384, 1, 4096),
+  VECTOR_METRIC: optional('cosine').pipe(z.enum(['cosine', 'euclidean'], { message: 'must be cosine or euclidean' })),
+});
 /** chunk: splits a run into chunks. */
 export const ChunkConfigSchema = z.object({
   ...ledger,

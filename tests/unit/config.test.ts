@@ -32,7 +32,7 @@ const fullEnv = {
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret',
 };
 
-const validateEnv = { SUPABASE_DB_URL: DB_URL, EVENTBRIDGE_ENDPOINT: fullEnv.EVENTBRIDGE_ENDPOINT };
+const validateEnv = { SUPABASE_DB_URL: DB_URL, EVENTBRIDGE_ENDPOINT: fullEnv.EVENTBRIDGE_ENDPOINT, VECTOR_BUCKET: 'docs-vectors' };
 
 const dispatchEnv = {
   SUPABASE_DB_URL: DB_URL,
@@ -85,7 +85,7 @@ describe('loadConfig', () => {
 
   it('throws a permanent ConfigError with code ConfigInvalid and the component in its details', () => {
     // Act
-    const error = configErrorOf(() => loadConfig('validate', ValidateConfigSchema, { EVENTBRIDGE_ENDPOINT: validateEnv.EVENTBRIDGE_ENDPOINT }));
+    const error = configErrorOf(() => loadConfig('validate', ValidateConfigSchema, { EVENTBRIDGE_ENDPOINT: validateEnv.EVENTBRIDGE_ENDPOINT, VECTOR_BUCKET: validateEnv.VECTOR_BUCKET }));
     // Assess
     expect(error.kind).toBe('permanent');
     expect(error.code).toBe('ConfigInvalid');
@@ -112,10 +112,11 @@ describe('loadConfig', () => {
 
   it('applies the defaults of optional variables', () => {
     // Act
-    const config = loadConfig('chunk', ChunkConfigSchema, validateEnv);
+    const config = loadConfig('chunk', ChunkConfigSchema, { SUPABASE_DB_URL: DB_URL, EVENTBRIDGE_ENDPOINT: validateEnv.EVENTBRIDGE_ENDPOINT });
     // Assess
     expect(config).toEqual({
-      ...validateEnv,
+      SUPABASE_DB_URL: DB_URL,
+      EVENTBRIDGE_ENDPOINT: validateEnv.EVENTBRIDGE_ENDPOINT,
       LOG_LEVEL: 'info',
       EVENT_BUS_NAME: 'vector-sync',
       SYNC_CHUNK_IDS: 500,
