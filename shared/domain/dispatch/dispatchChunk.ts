@@ -48,7 +48,7 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
   const bundle = await workerBundle({ ...deps.bundle, urlSeconds: deps.timeoutSeconds + 600 });
   const parameters = chunkCommandParameters({ runId, chunkNo, workerVersion: deps.bundle.version, bundleSha256: bundle.sha256, bundleUrl: bundle.url });
   const unavailable: string[] = [];
-  for (const instanceId of await instanceOrder(deps.sql, deps.instanceIds, runId, chunkNo)) {
+  for (const instanceId of await instanceOrder(deps.sql, deps.instanceIds, runId, chunkNo, attempt)) {
     let ids: { commandId: string; invokeId: string } | undefined;
     let recovered = false;
     try {

@@ -1,0 +1,180 @@
+// validate, chunk and dispatch against local Postgres (real migrations), the EventBridge emulator
+// with the project's routes, Cloud Assistant and OSS: runs open once per event, chunks are announced
+// once per attempt, and a chunk becomes exactly one RunCommand carrying no secret.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startCloudAssistant } from '../../local/cloud-assistant';
+import type { CloudAssistantEmulator } from '../../local/cloud-assistant';
+import { createCloudAssistantClient } from '../../shared/clients/cloud-assistant';
+import { OssObjectStore, uploadWorkerBundle } from '../../shared/clients/oss';
+import { announceChunks } from '../../shared/domain/chunk';
+import { WorkerBundleMissingError, dispatchChunk } from '../../shared/domain/dispatch';
+import { WrongBusError, acceptRun } from '../../shared/domain/validate';
+import { fcRole, startHarness } from '../helpers/pipelineHarness';
+import type { Harness } from '../helpers/pipelineHarness';
+
+const defaults = { bucket: 'local-vectors', dimension: 384, metric: 'cosine' as const };
+let h: Harness | undefined;
+let ecs: CloudAssistantEmulator | undefined;
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await ecs?.close();
+  await h?.close();
+  ecs = undefined;
+  h = undefined;
+});
+
+function uuids(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+}
+
+async function activeIndex(harness: Harness): Promise<void> {
+  await harness.ledger.registerIndex({ indexName: 'docsv1', logicalName: 'docs', ...defaults });
+  await harness.ledger.activateIndex('docsv1');
+}
+
+describe('validate (acceptRun)', () => {
+  it('opens one run per event and announces it once even when the event comes twice', async () => {
+    // Prepare
+    h = await startHarness();
+    await activeIndex(h);
+    const source = { id: 'batch-1', bus: 'vector-sync', type: 'vectorsync.changes.published' as const, data: { batchId: 'b1', index: 'docs', changes: uuids(500).map((id) => ({ id })) } };
+    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
+    // Act
+    const first = await acceptRun(deps, source);
+    const second = await acceptRun(deps, source);
+    await h.bus.idle();
+    // Assess
+    expect(second.runId).toBe(first.runId);
+    expect((await h.ledger.run(first.runId))?.ids_total).toBe(500);
+    expect(h.delivered('chunk').map((event) => event.id)).toEqual([`${first.runId}-accepted`, `${first.runId}-accepted`]);
+    await h.ledger.markRunChunked(first.runId, 0);
+    expect((await acceptRun(deps, source)).announced).toBe(false);
+  }, 60_000);
+
+  it('refuses an event from another bus and registers a first generation for a rebuild', async () => {
+    // Prepare
+    h = await startHarness();
+    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
+    // Act / Assess
+    await expect(acceptRun(deps, { id: 'r-1', bus: 'default', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } })).rejects.toBeInstanceOf(WrongBusError);
+    const rebuild = await acceptRun(deps, { id: 'r-2', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    const [generation] = await h.sql`select logical_name, bucket, dimension, metric, state from vector_sync.indexes where index_name = ${rebuild.indexName}`;
+    expect(generation).toEqual({ logical_name: 'docs', bucket: 'local-vectors', dimension: 384, metric: 'cosine', state: 'building' });
+  }, 60_000);
+
+  it('parks a sync for an index without a generation, through the bundled pipeline', async () => {
+    // Prepare
+    h = await startHarness();
+    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
+    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
+    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
+    vi.resetModules();
+    const { handler } = await import('../../functions/validate/index');
+    const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as Record<string, unknown>;
+    const event = { ...fixture, id: 'manual-sync-1', data: { op: 'sync', index: 'nothing', ids: uuids(2) } };
+    // Act
+    const answer = await handler(Buffer.from(JSON.stringify(event)), h.fcContext('validate'));
+    // Assess
+    expect(answer).toMatchObject({ status: 'parked', code: 'NoActiveIndexError' });
+    const parked = await h.sql`select function_name, event_id, reason from vector_sync.parked_events`;
+    expect(parked).toEqual([{ function_name: 'validate', event_id: 'manual-sync-1', reason: expect.stringContaining('nothing has no active generation') }]);
+  }, 60_000);
+});
+
+describe('chunk (announceChunks)', () => {
+  it('cuts 1,200 ids into 3 chunks and announces only the ones still ready', async () => {
+    // Prepare
+    h = await startHarness();
+    await activeIndex(h);
+    const run = await h.ledger.openRun({ sourceEventId: 'evt-1200', op: 'sync', indexName: 'docsv1', ids: uuids(1200) });
+    const deps = { sql: h.sql, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } };
+    // Act
+    const first = await announceChunks(deps, run.run_id);
+    await h.ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-x', invokeId: 't-x', instanceId: 'i-local0001' });
+    const again = await announceChunks(deps, run.run_id);
+    await h.bus.idle();
+    // Assess
+    expect(first).toEqual({ runId: run.run_id, chunks: 3, announced: 3 });
+    expect(again).toEqual({ runId: run.run_id, chunks: 3, announced: 2 });
+    expect((await h.ledger.chunks(run.run_id)).map((chunk) => (chunk.selector.ids as string[]).length)).toEqual([500, 500, 200]);
+    expect(h.delivered('dispatch').map((event) => event.id)).toEqual([0, 1, 2, 1, 2].map((n) => `${run.run_id}-${n}-1`));
+  }, 60_000);
+
+  it('gives a rebuild of an empty table one open-ended chunk, so new rows still land', async () => {
+    // Prepare
+    h = await startHarness();
+    const rebuild = await acceptRun({ ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults }, { id: 'r-empty', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    // Act
+    const result = await announceChunks({ sql: h.sql, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } }, rebuild.runId);
+    await h.bus.idle();
+    // Assess: an open-ended range always exists, so even an empty table has one chunk
+    expect(result.chunks).toBe(1);
+    expect(h.delivered('dispatch')).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('dispatch (dispatchChunk)', () => {
+  async function setUp(states: ('online' | 'agent-offline' | 'stopped')[], upload = true) {
+    h = await startHarness({ oss: true });
+    await activeIndex(h);
+    ecs = await startCloudAssistant({ instances: states.map((state, i) => ({ instanceId: `i-local000${i + 1}`, state })), credentials: [fcRole], accountId: h.bus.accountId, region: h.bus.region });
+    const store = new OssObjectStore({ endpoint: h.oss?.endpoint ?? '', bucket: h.oss?.bucket ?? '', region: h.bus.region, ...fcRole });
+    if (upload) await uploadWorkerBundle(store, 'workers/1.0.0/worker.js', Buffer.from('console.log("worker")'));
+    const run = await h.ledger.openRun({ sourceEventId: 'evt-d', op: 'sync', indexName: 'docsv1', ids: uuids(2) });
+    await h.ledger.addChunk(run.run_id, 0, { ids: uuids(2) });
+    await h.ledger.markRunChunked(run.run_id, 1);
+    const deps = {
+      sql: h.sql,
+      ledger: h.ledger,
+      cloudAssistant: createCloudAssistantClient({ endpoint: ecs.endpoint, regionId: ecs.region, ...fcRole }),
+      bundle: { store, prefix: 'workers/', version: upload ? '1.0.0' : '9.9.9' },
+      instanceIds: states.map((_, i) => `i-local000${i + 1}`),
+      timeoutSeconds: 60,
+      log: h.log,
+    };
+    return { runId: run.run_id, deps, ecs };
+  }
+
+  it('sends one RunCommand whose parameters hold only ids, the version and the bundle', async () => {
+    // Prepare
+    const { runId, deps, ecs } = await setUp(['online', 'online']);
+    // Act
+    const first = await dispatchChunk(deps, { runId, chunkNo: 0 });
+    const again = await dispatchChunk(deps, { runId, chunkNo: 0 });
+    // Assess
+    expect(first).toMatchObject({ status: 'dispatched', attempt: 1 });
+    expect(again).toMatchObject({ status: 'skipped' });
+    const invocations = ecs.runner.list();
+    expect(invocations).toHaveLength(1);
+    const spec = invocations[0]?.spec;
+    expect(Object.keys(spec?.parameters ?? {}).sort()).toEqual(['bundleSha256', 'bundleUrl', 'chunkNo', 'runId', 'workerVersion']);
+    expect(JSON.stringify(spec?.parameters)).not.toContain(fcRole.accessKeySecret);
+    expect(spec?.name).toBe('vectorsync-chunk');
+    expect(spec?.timeoutSeconds).toBe(60);
+    expect(spec?.content).toContain('worker.js');
+    const chunk = await h?.ledger.chunk(runId, 0);
+    expect(chunk).toMatchObject({ state: 'dispatched', attempts: 1, command_id: invocations[0]?.commandId, invoke_id: invocations[0]?.invokeId });
+  }, 60_000);
+
+  it('parks a chunk whose worker bundle was never uploaded, naming the key', async () => {
+    // Prepare
+    const { runId, deps } = await setUp(['online'], false);
+    // Act / Assess
+    await expect(dispatchChunk(deps, { runId, chunkNo: 0 })).rejects.toThrow(WorkerBundleMissingError);
+    await expect(dispatchChunk(deps, { runId, chunkNo: 0 })).rejects.toThrow(/workers\/9\.9\.9\/worker\.js/u);
+  }, 60_000);
+
+  it('sends the next attempt of a chunk to another instance', async () => {
+    // Prepare: the first attempt's instance had its agent down (reported per instance, afterwards)
+    const { runId, deps } = await setUp(['online', 'online']);
+    const first = await dispatchChunk(deps, { runId, chunkNo: 0 });
+    await h?.ledger.requeueChunk(runId, 0, 'Failed: ClientNotRunning', 3);
+    // Act
+    const second = await dispatchChunk(deps, { runId, chunkNo: 0 });
+    // Assess
+    expect(second).toMatchObject({ status: 'dispatched', attempt: 2 });
+    expect(first.status === 'dispatched' && second.status === 'dispatched' && first.instanceId !== second.instanceId).toBe(true);
+  }, 60_000);
+});
