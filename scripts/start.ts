@@ -99,6 +99,13 @@ async function main(): Promise<number> {
     say(green
       ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${summary.reports} reports; worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
       : `RED: verify ${verify.state}, drift ${JSON.stringify(summary.drift)}, failed runs ${summary.failedRuns}, index ${summary.indexVectors} vs ${summary.embeddings} embeddings; see ${logFile}`);
+    if (!green) {
+      // Diagnose the red run here, before the stack (and its in-memory database) goes away.
+      const failedChunks = await cloud.sql`select run_id, chunk_no, attempts, error from vector_sync.chunks where state = 'failed' order by finished_at limit 5`;
+      for (const chunk of failedChunks) say(`failed chunk ${String(chunk.run_id)}/${String(chunk.chunk_no)} after ${String(chunk.attempts)} attempt(s): ${String(chunk.error)}`);
+      const failedRun = cloud.cloudAssistant.runner.list().flatMap((record) => record.runs).find((run) => run.exitCode !== 0);
+      if (failedRun) say(`output of a failed worker run (exit ${String(failedRun.exitCode)}):\n${Buffer.from(failedRun.output).toString("utf8").replace(/[^\n]{400,}/gu, "<long line>").slice(-3000)}`);
+    }
     if (args.keep) {
       keepAlive = true;
       const dashboard = await startDashboard({ sql: cloud.sql, outbox: cloud.resend.outbox, extra: () => ({ eventBridgeDeadLetters: cloud.eventBridge.deadLetters.length }) });

@@ -1,5 +1,6 @@
 import { classifyError, describeError } from '../../shared/errors';
 import { UsageError } from './errors';
+import { exitCodeFor } from './exitCodeFor';
 import { ExitCode } from './types';
 import type { CommandSummary, WorkerCommand } from './types';
 
@@ -32,11 +33,12 @@ export async function runCli(argv: readonly string[], commands: readonly WorkerC
     }
     const summary: CommandSummary = await command.run(args);
     io.stdout(JSON.stringify(summary));
-    return summary.ok ? ExitCode.Ok : ExitCode.Failed;
+    return summary.ok ? ExitCode.Ok : (summary.exitCode ?? ExitCode.Failed);
   } catch (error) {
     const described = describeError(error);
-    io.stdout(JSON.stringify({ ok: false, command: name, kind: classifyError(error), error: described }));
+    const exitCode = exitCodeFor(error);
+    io.stdout(JSON.stringify({ ok: false, command: name, kind: classifyError(error), exitCode, error: described }));
     if (error instanceof UsageError) io.stderr(usage(commands));
-    return error instanceof UsageError ? ExitCode.Usage : ExitCode.Failed;
+    return exitCode;
   }
 }

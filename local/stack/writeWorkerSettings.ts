@@ -16,6 +16,9 @@ export async function writeWorkerSettings(home: string, settings: Readonly<Recor
   await mkdir(join(home, '.vector-sync'), { recursive: true, mode: 0o700 });
   const body = Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n');
   await writeFile(path, `${body}\n`, { mode: 0o600 });
+  // A home under this repository would inherit its `"type": "module"`, and node would load the
+  // CommonJS worker bundle cached there as ESM; on a real instance no package.json is above it.
+  await writeFile(join(home, '.vector-sync', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   await chmod(path, 0o600);
   return path;
 }

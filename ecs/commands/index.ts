@@ -1,0 +1,2 @@
+export { chunkCommand } from './chunkCommand';
+export { createIndexCommand } from './createIndexCommand';

@@ -1,0 +1,11 @@
+export { EmbeddingRowSchema } from './embedding-row-schema';
+export type { EmbeddingRow } from './embedding-row-schema';
+export { EmbeddingRowError } from './errors';
+export { readEmbeddingsByIds } from './readEmbeddingsByIds';
+export { readEmbeddingPage } from './readEmbeddingPage';
+export type { EmbeddingPageInput } from './readEmbeddingPage';
+export { existingDocumentIds } from './existingDocumentIds';
+export { countEmbeddings } from './countEmbeddings';
+export { isUuid } from './isUuid';
+export { toVectorMetadata } from './toVectorMetadata';
+export { toVectorInput } from './toVectorInput';

@@ -1,0 +1,3 @@
+export { WorkerLedger } from './WorkerLedger';
+export type { ItemOutcome } from './WorkerLedger';
+export { runQuery } from './runQuery';
