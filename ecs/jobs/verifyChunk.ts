@@ -1,4 +1,6 @@
+import type { Sql } from 'postgres';
 import { existingDocumentIds, readEmbeddingPage } from '../data';
+import { runQuery } from '../ledger';
 import type { ChunkJob, ChunkCounts } from './types';
 
 const MAX_SEGMENTS = 16;
@@ -6,10 +8,22 @@ const GET_KEYS = 100;
 
 /** Drift a verify chunk found. */
 export interface Drift {
+  /** Absent because the vector was refused since its embedding last changed: not drift. */
+  rejected: number;
   missing: number;
   stale: number;
   orphaned: number;
   examples: string[];
+}
+
+/** Of these ids, the ones whose vector was refused after their embedding last changed. */
+async function knownRejections(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await runQuery(sql, 'known_rejections', (q) => q`
+    select distinct r.document_id from vector_sync.rejections as r
+    join public.document_embeddings as e on e.document_id::text = r.document_id
+    where r.document_id = any(${[...ids]}::text[]) and r.rejected_at >= e.updated_at`);
+  return new Set(rows.map((row) => String(row.document_id)));
 }
 
 /**
@@ -21,7 +35,7 @@ export interface Drift {
  */
 export async function verifyChunk(job: ChunkJob, counts: ChunkCounts): Promise<{ drift: Drift; healed: number }> {
   const { ctx, run, chunk, index } = job;
-  const drift: Drift = { missing: 0, stale: 0, orphaned: 0, examples: [] };
+  const drift: Drift = { rejected: 0, missing: 0, stale: 0, orphaned: 0, examples: [] };
   const drifted: string[] = [];
   const note = (kind: 'missing' | 'stale' | 'orphaned', ids: readonly string[]): void => {
     drift[kind] += ids.length;
@@ -37,7 +51,10 @@ export async function verifyChunk(job: ChunkJob, counts: ChunkCounts): Promise<{
       const slice = rows.slice(i, i + GET_KEYS);
       const found = await ctx.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map((row) => row.document_id), returnMetadata: true });
       const hashes = new Map(found.map((vector) => [vector.key, vector.metadata?.content_hash]));
-      note('missing', slice.filter((row) => !hashes.has(row.document_id)).map((row) => row.document_id));
+      const absent = slice.filter((row) => !hashes.has(row.document_id)).map((row) => row.document_id);
+      const refused = await knownRejections(ctx.sql, absent);
+      note('missing', absent.filter((id) => !refused.has(id)));
+      drift.rejected += refused.size;
       note('stale', slice.filter((row) => hashes.has(row.document_id) && hashes.get(row.document_id) !== row.content_hash).map((row) => row.document_id));
       counts.skipped += slice.length;
     }
