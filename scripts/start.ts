@@ -53,10 +53,13 @@ async function progressProbe(cloud: LocalCloud): Promise<{ snapshot: PipelineSna
 async function main(): Promise<number> {
   await rm(workDir, { recursive: true, force: true });
   const logFile = join(workDir, 'functions.log');
-  say(`booting the local cloud in ${workDir} (function logs: ${logFile})`);
+  say(`booting the local cloud in ${workDir} (logs of functions, edge functions and scheduler: ${logFile})`);
   await mkdir(workDir, { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const cloud = await startLocalCloud({ workDir, onFunctionOutput: (line) => log.write(`${line}\n`) });
+  const toLog = (line: string): void => {
+    log.write(`${line}\n`);
+  };
+  const cloud = await startLocalCloud({ workDir, onFunctionOutput: toLog, onServiceLog: toLog });
   let keepAlive = false;
   try {
     say(`up: Postgres ${cloud.supabase.dbUrl.replace(/\/\/[^@]*@/u, '//')}, EventBridge ${cloud.eventBridge.endpoint}, Cloud Assistant ${cloud.cloudAssistant.endpoint} (${StackDefaults.instances.length} instances), OSS ${cloud.oss.endpoint}, OSS Vectors ${cloud.ossVectors.endpoint}, Resend ${cloud.resend.baseUrl}`);

@@ -15,6 +15,8 @@ import { ApiKeyPermissions, startResend } from '../resend';
 import type { ResendEmulator } from '../resend';
 import { startSupabase } from '../supabase';
 import type { LocalSupabase } from '../supabase';
+import type { EdgeLogLine } from '../supabase/types';
+import { Logger } from '../../shared/logging';
 import { ControlPlane, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { OssObjectStore } from '../../shared/clients/oss';
 import { createSql } from '../../shared/clients/postgres';
@@ -36,6 +38,8 @@ export interface LocalCloudOptions {
   readonly distDir?: string;
   /** Receives every line a function prints. */
   readonly onFunctionOutput?: OutputSink;
+  /** Receives the edge functions' and the scheduler's log lines (default: stdout). */
+  readonly onServiceLog?: (line: string) => void;
   /** Overrides of function settings (e.g. a short RUN_COMMAND_TIMEOUT_SECONDS in tests). */
   readonly settings?: Readonly<Record<string, string>>;
   /** Extra settings in the worker's file (e.g. SEARCHABLE_WAIT_SECONDS). */
@@ -127,6 +131,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       schedule: options.schedule ?? true,
       ...(options.scheduleIntervalMs ? { intervalOverrideMs: options.scheduleIntervalMs } : {}),
       functionKey: keys.functionKey,
+      ...(options.onServiceLog
+        ? { edgeLog: (entry: EdgeLogLine) => options.onServiceLog?.(`[edge:${entry.function}] ${entry.line}`), logger: new Logger({ sink: options.onServiceLog }) }
+        : {}),
       functionsEnv: {
         VECTOR_SYNC_FUNCTION_KEY: keys.functionKey,
         EMBEDDING_PROVIDER: 'hash',

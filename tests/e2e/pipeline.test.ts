@@ -155,7 +155,7 @@ describe('the pipeline end to end on the local cloud', () => {
   it('finds drift with verify and heals it', async () => {
     // Prepare: a vector disappears behind the pipeline's back
     const before = await comparison();
-    const [victim] = await cloud.sql<{ id: string }[]>`select document_id::text as id from public.document_embeddings order by document_id limit 1`;
+    const [victim] = await cloud.sql<{ id: string }[]>`select document_id::text as id from public.document_embeddings where document_id::text not in (select document_id from vector_sync.rejections) order by document_id limit 1`;
     const { OssVectorsClient } = await import('../../shared/clients/oss-vectors');
     const client = new OssVectorsClient({ region: cloud.ossVectors.region, accountId: cloud.ossVectors.accountId, credentials: cloud.keys.worker, endpoint: cloud.ossVectors.endpoint });
     await client.deleteVectors({ bucket: StackDefaults.vectorBucket, indexName: before.indexName, keys: [victim?.id ?? ''] });
