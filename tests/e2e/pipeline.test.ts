@@ -83,6 +83,12 @@ describe('the pipeline end to end on the local cloud', () => {
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.every((run) => run.state === 'completed' && run.report_sent_at !== null)).toBe(true);
     expect(await emails()).toHaveLength(runs.length);
+    // The worker's own tools agree: stats from the ledger and a scan, and a query by document.
+    const worker = (...args: string[]) => exec(process.execPath, [cloud.workerBundle, ...args, '--settings', cloud.workerSettingsFiles[0] ?? '']).then((out) => JSON.parse(out.stdout) as Record<string, unknown>);
+    expect(await worker('stats', '--index', StackDefaults.logicalIndex, '--scan')).toMatchObject({ ok: true, totalVectors: 400, scannedVectors: 400 });
+    const [someone] = await cloud.sql<{ id: string }[]>`select document_id::text as id from public.document_embeddings limit 1`;
+    const found = await worker('query', '--index', StackDefaults.logicalIndex, '--document-id', someone?.id ?? '', '--top-k', '3');
+    expect((found.results as { key: string }[])[0]?.key).toBe(someone?.id);
   }, 240_000);
 
   it('applies updates with new content, ignores updates with the same content, and applies deletes', async () => {
