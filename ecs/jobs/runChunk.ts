@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError } from '../../shared/errors';
+import { classifyError, describeError } from '../../shared/errors';
 import { LedgerRefusedError } from '../../shared/ledger';
 import type { ChunkRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
@@ -27,8 +27,10 @@ async function markRunning(ctx: WorkerContext, runId: string, chunkNo: number): 
 
 /**
  * Runs one chunk of a run and writes its result to the ledger: the counts, the validation query,
- * drift for verify, the speed. A failure is recorded on the chunk with its reason (collect-stats
- * and reconcile decide on a retry) and rethrown for the exit code.
+ * drift for verify, the speed. A permanent failure is recorded on the chunk with its reason; a
+ * transient one (OSS or the ledger still failing after their retries) leaves the chunk running, so
+ * that collect-stats requeues it for another attempt (bounded). Either way it is rethrown for the
+ * exit code.
  */
 export async function runChunk(ctx: WorkerContext, runId: string, chunkNo: number): Promise<Record<string, unknown>> {
   const started = performance.now();
@@ -55,6 +57,11 @@ export async function runChunk(ctx: WorkerContext, runId: string, chunkNo: numbe
     return { runId, chunkNo, op: run.op, ...result };
   } catch (error) {
     const reason = describeError(error).message;
+    if (classifyError(error) === 'transient') {
+      // Left running: the non-zero exit makes collect-stats requeue it for another attempt.
+      ctx.logger.error('chunk attempt failed; leaving it for a retry', { reason });
+      throw error;
+    }
     ctx.logger.error('chunk failed', { reason });
     await ctx.ledger.finishChunk({ runId, chunkNo, succeeded: false, result: { ...counts, failed: counts.failed }, error: reason.slice(0, 2000) }).catch(() => undefined);
     throw error;
