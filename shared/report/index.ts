@@ -3,4 +3,4 @@ export { renderReportHtml } from './renderReportHtml';
 export { renderReportText } from './renderReportText';
 export { reportSubject } from './reportSubject';
 export { escapeHtml, formatBytes, formatCount, formatDuration } from './format';
-export type { ChunkLine, RejectionGroup, RenderedReport, RunOutcome, RunReport, StageTiming } from './types';
+export type { ChunkLine, ParkedLine, RejectionGroup, RenderedReport, RunOutcome, RunReport, StageTiming } from './types';

@@ -49,6 +49,9 @@ export function renderReportHtml(report: RunReport): string {
   const rejections = report.rejections.length === 0
     ? '<p style="font-size:13px">No vector was rejected.</p>'
     : table(['Reason', 'Count', 'Examples'], report.rejections.map((group) => [e(group.reason), e(formatCount(group.count)), group.examples.map((id) => `<code>${e(id)}</code>`).join(', ')]), new Set([1]));
+  const parked = report.parked && report.parked.length > 0
+    ? section('Parked events', table(['Function', 'Code', 'Reason', 'Event'], report.parked.map((line) => [e(line.functionName), e(line.code), e(line.reason), line.eventId ? `<code>${e(line.eventId)}</code>` : ''])))
+    : '';
   const chunks = table(
     ['Chunk', 'State', 'Attempts', 'Instance', 'Upserted', 'Deleted', 'Rejected', 'Time', 'Error'],
     report.chunks.map((chunk) => [
@@ -77,6 +80,7 @@ export function renderReportHtml(report: RunReport): string {
     section('Run', facts),
     section('Documents', table(['', 'Count'], countRows, new Set([1]))),
     section('Rejected vectors', rejections),
+    parked,
     section('Time per stage', stageBars(report.stages)),
     section('Chunks', chunks),
     section('Index', indexStats),

@@ -18,6 +18,7 @@ export function renderReportText(report: RunReport): string {
     '',
     'Rejected vectors:',
     ...(report.rejections.length === 0 ? ['  none'] : report.rejections.map((group) => `  ${group.reason}: ${formatCount(group.count)} (e.g. ${group.examples.join(', ')})`)),
+    ...(report.parked && report.parked.length > 0 ? ['', 'Parked events:', ...report.parked.map((line) => `  ${line.functionName} ${line.code}: ${line.reason}${line.eventId ? ` (event ${line.eventId})` : ''}`)] : []),
     '',
     'Time per stage:',
     ...report.stages.map((stage) => `  ${stage.stage.padEnd(12)} ${formatDuration(stage.ms)}`),

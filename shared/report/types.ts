@@ -27,6 +27,14 @@ export interface ChunkLine {
   readonly error?: string;
 }
 
+/** An event a handler parked, as the report lists it. */
+export interface ParkedLine {
+  readonly functionName: string;
+  readonly code: string;
+  readonly reason: string;
+  readonly eventId?: string;
+}
+
 /** Everything one report e-mail says about a run. */
 export interface RunReport {
   readonly runId: string;
@@ -48,6 +56,8 @@ export interface RunReport {
     readonly failed: number;
   };
   readonly rejections: readonly RejectionGroup[];
+  /** Events about this run that a handler refused for good (vector_sync.parked_events). */
+  readonly parked?: readonly ParkedLine[];
   readonly stages: readonly StageTiming[];
   readonly chunks: readonly ChunkLine[];
   readonly index: { readonly totalVectors: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };

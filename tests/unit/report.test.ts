@@ -41,6 +41,19 @@ describe('renderReport', () => {
     expect(text).toContain('Outcome    failed (chunk 0 timed out)');
   });
 
+  it('lists the events parked for the run, escaped, in both parts, and leaves the section out when there are none', () => {
+    // Prepare
+    const parked = { ...report, parked: [{ functionName: 'notify', code: 'ResendValidationError', reason: 'sender <x> is not verified', eventId: 'e-1' }] };
+    // Act
+    const withParked = renderReport(parked);
+    const without = renderReport(report);
+    // Assert
+    expect(withParked.html).toContain('Parked events');
+    expect(withParked.html).toContain('sender &#60;x&#62; is not verified');
+    expect(withParked.text).toContain('notify ResendValidationError: sender <x> is not verified (event e-1)');
+    expect(without.html).not.toContain('Parked events');
+  });
+
   it('escapes every value that comes from data', () => {
     // Act
     const { html } = renderReport(report);

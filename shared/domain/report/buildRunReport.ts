@@ -20,13 +20,15 @@ export async function buildRunReport(sql: Sql, ledger: Ledger, runId: string, ar
   const run = await ledger.run(runId);
   if (!run) throw new LedgerRefusedError(`run ${runId} does not exist`, { code: 'P0002', details: { runId } });
   // Independent reads: one round trip of latency instead of four.
-  const [chunks, [index], [stats], rejections] = await Promise.all([
+  const [chunks, [index], [stats], rejections, parked] = await Promise.all([
     ledger.chunks(runId),
     sql<{ dimension: number; metric: string; logical_name: string }[]>`select dimension, metric, logical_name from vector_sync.indexes where index_name = ${run.index_name}`,
     sql<{ total_vectors: string }[]>`select total_vectors from vector_sync.index_stats(${run.index_name})`,
     sql<{ reason: string; count: string; examples: string[] }[]>`
       select reason, count(*) as count, (array_agg(document_id order by document_id))[1:${EXAMPLES_PER_REASON}] as examples
       from vector_sync.rejections where run_id = ${runId} group by reason order by count(*) desc, reason`,
+    sql<{ function_name: string; code: string; reason: string; event_id: string | null }[]>`
+      select function_name, code, reason, event_id from vector_sync.parked_events where run_id = ${runId} order by parked_at limit 20`,
   ]);
   const finishedAt = run.completed_at ?? run.failed_at ?? new Date();
   const stages: StageTiming[] = [
@@ -76,6 +78,7 @@ export async function buildRunReport(sql: Sql, ledger: Ledger, runId: string, ar
       failed: run.failed,
     },
     rejections: rejections.map((row) => ({ reason: row.reason, count: num(row.count), examples: row.examples })),
+    ...(parked.length > 0 ? { parked: parked.map((row) => ({ functionName: row.function_name, code: row.code, reason: row.reason, ...(row.event_id ? { eventId: row.event_id } : {}) })) } : {}),
     stages,
     chunks: chunkLines,
     index: { totalVectors, estimatedBytes: estimateIndexBytes(totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
