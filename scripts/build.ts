@@ -1,11 +1,14 @@
-// `npm run build`: bundles every FC function and the ECS worker, then prints each bundle's size.
+// `npm run build [-- --out-dir <dir>]`: bundles every FC function and the ECS worker into dist/
+// (or <dir>), then prints each bundle's size.
 import { readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { bundle, discoverFunctions, discoverWorker } from './bundle';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'dist');
+const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } });
+const outDir = values['out-dir'] === undefined ? join(root, 'dist') : resolve(values['out-dir']);
 
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;

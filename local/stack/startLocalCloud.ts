@@ -22,7 +22,7 @@ import { OssObjectStore } from '../../shared/clients/oss';
 import { createSql } from '../../shared/clients/postgres';
 import { deployRouting } from '../../shared/routing';
 import type { RoutingChange } from '../../shared/routing';
-import { createFirstIndex, uploadWorker } from './bootstrapWorker';
+import { createFirstIndex, publishWorkerBundle } from '../../shared/bootstrap';
 import { FunctionSizing, StackDefaults } from './constants';
 import type { StackFunctionName } from './constants';
 import { functionEnvironment } from './functionEnvironment';
@@ -194,7 +194,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const routing = await deployRouting(control, account);
 
     const store = new OssObjectStore({ endpoint: oss.endpoint, bucket: StackDefaults.artifactsBucket, region: account.region, ...keys.operator });
-    await uploadWorker({ workerBundle, workerVersion: version, store, workerPrefix: StackDefaults.workerPrefix });
+    await publishWorkerBundle({ workerBundle, workerVersion: version, store, workerPrefix: StackDefaults.workerPrefix });
     const workerSettings = {
       SUPABASE_DB_URL: supabase.dbUrl,
       OSS_VECTORS_REGION: ossVectors.region,

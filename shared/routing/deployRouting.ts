@@ -17,6 +17,12 @@ export type RoutingChange =
 /** Options of a deployment. */
 export interface DeployRoutingOptions extends DeployAccount {
   readonly routes?: readonly Route[];
+  /**
+   * Leave the default bus alone. In the cloud, the default-bus route is collect-stats' fc3
+   * eventbridge trigger (s.yaml), which creates that rule itself; the local bus has no fc3, so
+   * the local stack deploys every route.
+   */
+  readonly customBusesOnly?: boolean;
 }
 
 function sameTarget(a: TargetSpec, b: RemoteTarget): boolean {
@@ -39,8 +45,9 @@ function checkDeclaration(routes: readonly Route[]): void {
  * not declared are left alone (they may belong to someone else).
  */
 export async function deployRouting(control: ControlPlane, options: DeployRoutingOptions): Promise<RoutingChange[]> {
-  const routes = options.routes ?? ROUTES;
-  checkDeclaration(routes);
+  const declared = options.routes ?? ROUTES;
+  checkDeclaration(declared);
+  const routes = options.customBusesOnly === true ? declared.filter((route) => route.bus !== BusName.Default) : declared;
   const changes: RoutingChange[] = [];
   const buses = new Set((await control.listBuses()).map((bus) => bus.name));
   for (const bus of new Set(routes.map((route) => route.bus))) {

@@ -6,6 +6,8 @@ import type { DeadLetterTarget, Route } from './types';
 export interface DeployAccount {
   readonly region: string;
   readonly accountId: string;
+  /** Prepended to every function name of the declaration (s.yaml's `functionPrefix`); none locally. */
+  readonly functionPrefix?: string;
 }
 
 /** The FC 3.0 function ARN EventBridge takes as a target endpoint (no service in FC 3.0). */
@@ -27,7 +29,7 @@ export function desiredTarget(route: Route, account: DeployAccount): TargetSpec 
   return {
     id: route.target.id,
     type: FC_TARGET_TYPE,
-    endpoint: fcFunctionArn(account, route.target.functionName),
+    endpoint: fcFunctionArn(account, `${account.functionPrefix ?? ''}${route.target.functionName}`),
     pushRetryStrategy: route.target.retryStrategy,
     paramList: [{ resourceKey: 'Body', form: 'ORIGINAL' }],
     deadLetterArn: deadLetterArn(account, route.target.deadLetter),

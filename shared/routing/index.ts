@@ -1,4 +1,4 @@
-export { ROUTES, COMMAND_NAME_PREFIX } from './routes';
+export { ROUTES, COMMAND_NAME_PREFIX, DEAD_LETTER_QUEUE } from './routes';
 export { BusName, FunctionName, PushRetryStrategy, DeadLetterKind, FC_TARGET_TYPE } from './constants';
 export type { DeadLetterTarget, EventPattern, PatternCondition, Route } from './types';
 export { deployRouting } from './deployRouting';

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEventBridge } from '../../local/eventbridge';
 import type { EventBridgeEmulator } from '../../local/eventbridge';
@@ -71,4 +74,56 @@ describe('deployRouting', () => {
     const changes = await deployRouting(control, account);
     expect(changes.filter((change) => change.kind === 'createRule')).toHaveLength(ROUTES.length);
   });
+
+  it('leaves the default bus alone with customBusesOnly and targets the prefixed function names', async () => {
+    const { emulator, control, account } = await setUp();
+    const changes = await deployRouting(control, { ...account, functionPrefix: 'vector-sync-', customBusesOnly: true });
+    expect(changes.filter((change) => change.kind === 'createRule')).toHaveLength(ROUTES.filter((route) => route.bus !== 'default').length);
+    expect(await control.listRules('default')).toEqual([]);
+    const [target] = await control.listTargets('vector-sync', 'vectorsync-accepted-to-chunk');
+    expect(target?.endpoint).toBe(`acs:fc:${emulator.region}:${emulator.accountId}:functions/vector-sync-chunk`);
+    expect(await deployRouting(control, { ...account, functionPrefix: 'vector-sync-', customBusesOnly: true })).toEqual([]);
+  });
+});
+
+describe('npm run deploy:routing', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+
+  async function cli(emulator: EventBridgeEmulator, args: string[]): Promise<{ status: number | null; lines: Record<string, any>[]; stderr: string }> {
+    const credential = emulator.credentials[0];
+    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}scripts/deploy-routing.ts`, ...args], {
+      env: { PATH: process.env.PATH, EVENTBRIDGE_ENDPOINT: `http://${emulator.endpoint}`, ALIBABA_CLOUD_ACCESS_KEY_ID: credential?.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential?.accessKeySecret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [status] = (await once(child, 'close')) as [number | null];
+    return { status, lines: stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>), stderr };
+  }
+
+  it('checks, deploys, then finds nothing left to change', async () => {
+    const { emulator, control } = await setUp();
+    const args = ['--region', emulator.region, '--account-id', emulator.accountId, '--function-prefix', 'vector-sync-', '--custom-buses-only'];
+    const planned = await cli(emulator, [...args, '--check']);
+    expect(planned.status).toBe(1);
+    expect(planned.lines.filter((line) => line.message === 'would change').map((line) => line.change.kind)).toContain('createBus');
+    expect((await control.listBuses()).map((bus) => bus.name)).not.toContain('vector-sync');
+
+    const deployed = await cli(emulator, args);
+    expect(deployed.status, deployed.stderr).toBe(0);
+    expect(deployed.lines.at(-1)).toMatchObject({ message: 'routing deployed', upToDate: false, deployId: expect.any(String) });
+
+    const checked = await cli(emulator, [...args, '--check']);
+    expect(checked.status).toBe(0);
+    expect(checked.lines.at(-1)).toMatchObject({ message: 'routing checked', changes: 0, upToDate: true });
+  }, 60_000);
+
+  it('refuses a bad account id with a clear message and no call', async () => {
+    const { emulator } = await setUp();
+    const result = await cli(emulator, ['--region', emulator.region, '--account-id', 'acme']);
+    expect(result.status).toBe(64);
+    expect(result.lines[0]).toMatchObject({ level: 'error', message: expect.stringContaining('--account-id must be the numeric') });
+  }, 60_000);
 });
