@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Sql } from 'postgres';
@@ -93,7 +95,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const dist = resolve(options.distDir ?? 'dist');
   const workerBundle = join(dist, 'ecs', 'worker.js');
   const keys = makeLocalKeys();
-  const version = options.workerVersion ?? 'local';
+  // A release names its version; locally each build is its own version (versions are immutable,
+  // and a kept work dir still holds the bundles of earlier builds).
+  const version = options.workerVersion ?? `local-${createHash('sha256').update(readFileSync(workerBundle)).digest('hex').slice(0, 12)}`;
   const instanceIds = options.instances ?? StackDefaults.instances;
   const closers: (() => Promise<unknown>)[] = [];
   const close = async (): Promise<void> => {
