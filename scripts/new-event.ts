@@ -1,15 +1,24 @@
 // `npm run -s event -- <sync|rebuild|verify> [--index documents] [--ids id,id | --ids-file f]
 //   [--no-heal] [--by you@example.com] > /tmp/run.json`
-//
-// Prints a fresh manual `vectorsync.run.requested` CloudEvent for `s validate invoke -f` or
-// `npm run invoke -- validate -f`. Its id is new each time: validate keys the run by the event id,
-// so invoking the same file twice opens one run, and a new request needs a new file.
+//   prints a fresh manual `vectorsync.run.requested` CloudEvent for `s validate invoke -f` (or
+//   `npm run invoke -- validate -f` locally). Its id is new each time: validate keys the run by the
+//   event id, so invoking the same file twice opens one run, and a new request needs a new file.
+// `npm run -s event -- report --run <run id> [--outcome failed]`
+//   prints the `vectorsync.run.completed` of a finished run for `s notify invoke -f` (a report that
+//   was never sent is sent; a sent one is not sent twice).
+// `npm run -s event -- stats --run <run id>`
+//   prints a `vectorsync.stats.requested` for `s collect-stats invoke -f` (look at the run now).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EventSource, EventType, RunRequestedEventSchema } from '../shared/contracts';
+import { EventSource, EventType, RunCompletedEventSchema, RunRequestedEventSchema, StatsRequestedEventSchema } from '../shared/contracts';
+import type * as z from 'zod';
 
-const USAGE = 'usage: npm run -s event -- <sync|rebuild|verify> [--index <logical index>] [--ids a,b | --ids-file <file>] [--no-heal] [--by <who>]';
+const USAGE = [
+  'usage: npm run -s event -- <sync|rebuild|verify> [--index <logical index>] [--ids a,b | --ids-file <file>] [--no-heal] [--by <who>]',
+  '       npm run -s event -- report --run <run id> [--outcome completed|failed]',
+  '       npm run -s event -- stats --run <run id>',
+].join('\n');
 
 function main(): number {
   let parsed;
@@ -23,6 +32,8 @@ function main(): number {
         'no-heal': { type: 'boolean', default: false },
         by: { type: 'string', default: process.env.USER ?? 'operator' },
         bus: { type: 'string', default: 'vector-sync' },
+        run: { type: 'string', default: '' },
+        outcome: { type: 'string', default: 'completed' },
       },
     });
   } catch (error) {
@@ -31,30 +42,39 @@ function main(): number {
   }
   const { values, positionals } = parsed;
   const op = positionals[0];
-  const idsText = values['ids-file'] === undefined ? (values.ids ?? '') : readFileSync(values['ids-file'], 'utf8');
-  const ids = idsText.split(/[\s,]+/u).filter((id) => id !== '');
-  const data =
-    op === 'sync' ? { op, index: values.index, ids, requestedBy: values.by }
-    : op === 'verify' ? { op, index: values.index, heal: !values['no-heal'], requestedBy: values.by }
-    : { op, index: values.index, requestedBy: values.by };
   const now = new Date().toISOString();
-  const event = {
-    id: `manual-${op ?? 'none'}-${randomUUID()}`,
-    source: EventSource.Manual,
+  const delivery = {
     specversion: '1.0',
-    type: EventType.RunRequested,
-    subject: `runs/manual/${op ?? 'none'}`,
     time: now,
     datacontenttype: 'application/json; charset=utf-8',
-    // What EventBridge adds on delivery: `s invoke` hands the file to validate as if delivered.
+    // What EventBridge adds on delivery: `s invoke` hands the file to the function as if delivered.
     aliyunaccountid: process.env.ALIBABA_CLOUD_ACCOUNT_ID ?? '0',
     aliyunpublishtime: now,
     aliyuneventbusname: values.bus,
     aliyunregionid: process.env.ALIBABA_CLOUD_REGION ?? 'cn-hangzhou',
     aliyunpublishaddr: '127.0.0.1',
-    data,
   };
-  const checked = RunRequestedEventSchema.safeParse(event);
+  let event: Record<string, unknown>;
+  let schema: z.ZodType;
+  if (op === 'report' || op === 'stats') {
+    const runId = values.run;
+    const nonce = randomUUID().slice(0, 8);
+    event =
+      op === 'report'
+        ? { id: `${runId}-report-${nonce}`, source: EventSource.Pipeline, type: EventType.RunCompleted, subject: `runs/${runId}`, ...delivery, data: { runId, outcome: values.outcome } }
+        : { id: `${runId}-stats-${nonce}`, source: EventSource.Pipeline, type: EventType.StatsRequested, subject: `runs/${runId}`, ...delivery, data: { runId } };
+    schema = op === 'report' ? RunCompletedEventSchema : StatsRequestedEventSchema;
+  } else {
+    const idsText = values['ids-file'] === undefined ? (values.ids ?? '') : readFileSync(values['ids-file'], 'utf8');
+    const ids = idsText.split(/[\s,]+/u).filter((id) => id !== '');
+    const data =
+      op === 'sync' ? { op, index: values.index, ids, requestedBy: values.by }
+      : op === 'verify' ? { op, index: values.index, heal: !values['no-heal'], requestedBy: values.by }
+      : { op, index: values.index, requestedBy: values.by };
+    event = { id: `manual-${op ?? 'none'}-${randomUUID()}`, source: EventSource.Manual, type: EventType.RunRequested, subject: `runs/manual/${op ?? 'none'}`, ...delivery, data };
+    schema = RunRequestedEventSchema;
+  }
+  const checked = schema.safeParse(event);
   if (!checked.success) {
     const problems = checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
     process.stderr.write(`${problems}\n${USAGE}\n`);

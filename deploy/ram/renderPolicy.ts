@@ -20,6 +20,7 @@ export function policyValues(env: NodeJS.ProcessEnv): Record<string, string> {
     vectorBucket: need('VECTOR_SYNC_VECTOR_BUCKET'),
     logProject: need('VECTOR_SYNC_LOG_PROJECT'),
     logstore: env.VECTOR_SYNC_LOGSTORE?.trim() || 'vector-sync-functions',
+    fcRole: env.VECTOR_SYNC_FC_ROLE?.trim() || 'vector-sync-fc',
     workerTagKey: WORKER_TAG.key,
     workerTagValue: WORKER_TAG.value,
   };
