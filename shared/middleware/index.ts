@@ -1,4 +1,4 @@
-export { jsonLogger } from './jsonLogger';
+export { jsonLogger, levelFromEnvironment } from './jsonLogger';
 export type { JsonLoggerOptions } from './jsonLogger';
 export { decodeEvent, decodedEventOf } from './decodeEvent';
 export { parseEvent } from './parseEvent';

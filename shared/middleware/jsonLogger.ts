@@ -1,5 +1,5 @@
 import { classifyError, describeError } from '../errors';
-import { Logger } from '../logging';
+import { Logger, LogLevels } from '../logging';
 import type { LogLevel, LogSink } from '../logging';
 import type { PipelineMiddleware, PipelineRequest } from './types';
 import { getState, setState } from './state';
@@ -11,9 +11,19 @@ export interface JsonLoggerOptions {
 
 const KEY = 'jsonLogger';
 
+/**
+ * The level from `LOG_LEVEL` (s.yaml sets it per function), read when the instance starts; the
+ * logger exists before the function's config is parsed, so an unknown value falls back to info
+ * here and the config check reports it.
+ */
+export function levelFromEnvironment(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const value = env.LOG_LEVEL?.trim().toLowerCase() ?? '';
+  return value in LogLevels ? (value as LogLevel) : 'info';
+}
+
 /** Puts a JSON-lines logger bound to requestId and function name on `context.log`; logs start and end. */
 export function jsonLogger(options: JsonLoggerOptions = {}): PipelineMiddleware {
-  const level = options.level ?? 'info';
+  const level = options.level ?? levelFromEnvironment();
 
   function jsonLoggerBefore(request: PipelineRequest): void {
     const { context } = request;

@@ -10,6 +10,7 @@ import {
   fcPipeline,
   idempotency,
   jsonLogger,
+  levelFromEnvironment,
   parseEvent,
 } from '../../shared/middleware';
 import type { ParkFn, ParkedFailure, PipelineContext } from '../../shared/middleware';
@@ -691,6 +692,25 @@ describe('jsonLogger', () => {
     // Assess
     expect(quiet.records().map((r) => r.message)).toEqual(['invocation succeeded']);
     expect(verbose.records().map((r) => r.message)).toEqual(['invocation started', 'invocation succeeded']);
+  });
+
+  it('takes its level from LOG_LEVEL when none is given, as s.yaml sets it', async () => {
+    // Prepare
+    const debug = captureLog();
+    const warn = captureLog();
+    const run = async () => 'ok';
+    // Act
+    vi.stubEnv('LOG_LEVEL', 'debug');
+    await middy(run).use(jsonLogger({ sink: debug.sink }))({}, fcContext());
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    await middy(run).use(jsonLogger({ sink: warn.sink }))({}, fcContext());
+    vi.unstubAllEnvs();
+    // Assess
+    expect(debug.records().map((r) => r.message)).toEqual(['invocation started', 'invocation succeeded']);
+    expect(warn.records()).toEqual([]);
+    expect(levelFromEnvironment({ LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(levelFromEnvironment({})).toBe('info');
+    expect(levelFromEnvironment({ LOG_LEVEL: ' ERROR ' })).toBe('error');
   });
 
   it('puts a logger bound to the request on context.log', async () => {
