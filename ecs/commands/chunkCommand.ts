@@ -17,7 +17,7 @@ export function chunkCommand(stderr: (line: string) => void): WorkerCommand {
     description: 'sync, rebuild or verify one chunk of a run (--run-id, --chunk-no, --settings)',
     async run(args): Promise<CommandSummary> {
       const flags = parseFlags('chunk', args, { strings: ['run-id', 'chunk-no', 'settings'] }, FlagsSchema);
-      const ctx = openWorkerContext(flags.settings, stderr, { runId: flags.runId, chunkNo: flags.chunkNo });
+      const ctx = await openWorkerContext(flags.settings, stderr, { runId: flags.runId, chunkNo: flags.chunkNo });
       try {
         const result = await runChunk(ctx, flags.runId, flags.chunkNo);
         ctx.logger.info('chunk done', result);

@@ -24,7 +24,7 @@ export function createIndexCommand(stderr: (line: string) => void): WorkerComman
     description: 'create the vector bucket and an index, register it (--index, --logical, --dimension, --metric, --settings)',
     async run(args): Promise<CommandSummary> {
       const flags = parseFlags('create-index', args, { strings: ['index', 'logical', 'dimension', 'metric', 'settings'] }, FlagsSchema);
-      const ctx = openWorkerContext(flags.settings, stderr, { index: flags.index });
+      const ctx = await openWorkerContext(flags.settings, stderr, { index: flags.index });
       try {
         const logical = flags.logical ?? flags.index;
         const row = await ctx.ledger.registerIndex({ indexName: flags.index, logicalName: logical, bucket: ctx.config.VECTOR_BUCKET, dimension: flags.dimension, metric: flags.metric });

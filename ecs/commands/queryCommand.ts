@@ -27,7 +27,7 @@ export function queryCommand(stderr: (line: string) => void): WorkerCommand {
     async run(args): Promise<CommandSummary> {
       const flags = parseFlags('query', args, { strings: ['index', 'vector', 'document-id', 'top-k', 'settings'] }, FlagsSchema);
       if ((flags.vector === undefined) === (flags.documentId === undefined)) throw new UsageError('query: give exactly one of --vector and --document-id');
-      const ctx = openWorkerContext(flags.settings, stderr, { index: flags.index });
+      const ctx = await openWorkerContext(flags.settings, stderr, { index: flags.index });
       try {
         const active = await ctx.ledger.activeIndex(flags.index);
         if (!active) throw new UsageError(`query: index ${flags.index} has no active generation`);

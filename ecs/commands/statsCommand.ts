@@ -19,7 +19,7 @@ export function statsCommand(stderr: (line: string) => void): WorkerCommand {
     description: 'index statistics of the active generation (--index, --scan, --settings)',
     async run(args): Promise<CommandSummary> {
       const flags = parseFlags('stats', args, { strings: ['index', 'settings'], booleans: ['scan'] }, FlagsSchema);
-      const ctx = openWorkerContext(flags.settings, stderr, { index: flags.index });
+      const ctx = await openWorkerContext(flags.settings, stderr, { index: flags.index });
       try {
         const active = await ctx.ledger.activeIndex(flags.index);
         if (!active) throw new UsageError(`stats: index ${flags.index} has no active generation`);

@@ -7,6 +7,7 @@ import { Logger } from '../../shared/logging';
 import { WorkerLedger } from '../ledger';
 import { loadWorkerConfig } from './loadWorkerConfig';
 import { ossClientFor } from './ossClientFor';
+import { resolveWorkerCredentials } from './resolveWorkerCredentials';
 
 /** Everything a command needs, built once from the settings file. */
 export interface WorkerContext {
@@ -20,14 +21,22 @@ export interface WorkerContext {
 }
 
 /**
- * Loads the settings and connects: a small Postgres pool (the worker pages one query at a time)
- * and the OSS Vectors client. Logs go to `stderr` as JSON lines with the bound fields.
+ * Loads the settings, resolves the credentials (static keys, or the instance RAM role's STS keys
+ * from the ECS metadata service) and connects: a small Postgres pool (the worker pages one query
+ * at a time) and the OSS Vectors client. Logs go to `stderr` as JSON lines with the bound fields.
  */
-export function openWorkerContext(settingsPath: string, stderr: (line: string) => void, fields: Readonly<Record<string, unknown>>): WorkerContext {
+export async function openWorkerContext(
+  settingsPath: string,
+  stderr: (line: string) => void,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<WorkerContext> {
   const config = loadWorkerConfig(settingsPath);
-  const oss = ossClientFor(config);
+  // Before the pool opens: a failure here leaves nothing to close.
+  const resolved = await resolveWorkerCredentials(config);
+  const oss = ossClientFor(config, resolved.credentials);
   const sql = createSql(config.SUPABASE_DB_URL, { max: 3, applicationName: 'vector-sync-worker' });
   const logger = new Logger({ level: config.LOG_LEVEL, sink: stderr, fields: { component: 'worker', ...fields } });
+  logger.debug('credentials resolved', { mode: resolved.mode, ...(resolved.expiration ? { expiration: resolved.expiration.toISOString() } : {}) });
   return {
     config,
     sql,

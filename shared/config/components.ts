@@ -68,6 +68,44 @@ export const NotifyConfigSchema = z.object({
   OSS_BUCKET: required('the OSS bucket that holds the worker bundles and the report archive'),
   REPORT_PREFIX: optional('reports/'),
 });
+/** A RAM role name as the ECS metadata service takes it in the path: 1-64 letters, digits, `.`, `-`, `_`. */
+const RAM_ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/u;
+
+function filled(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/**
+ * The worker signs with exactly one kind of credential: the instance RAM role
+ * (ALIBABA_CLOUD_ECS_METADATA, STS keys from the ECS metadata service) or static keys
+ * (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, optionally with
+ * ALIBABA_CLOUD_SECURITY_TOKEN). Messages name variables, never values.
+ */
+function checkWorkerCredentialMode(
+  env: Readonly<Record<string, unknown>>,
+  addIssue: (variable: string, message: string) => void,
+): void {
+  const role = filled(env.ALIBABA_CLOUD_ECS_METADATA);
+  const keyId = filled(env.ALIBABA_CLOUD_ACCESS_KEY_ID);
+  const secret = filled(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
+  const token = filled(env.ALIBABA_CLOUD_SECURITY_TOKEN);
+  if (role) {
+    const extra = [
+      ...(keyId ? ['ALIBABA_CLOUD_ACCESS_KEY_ID'] : []),
+      ...(secret ? ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] : []),
+      ...(token ? ['ALIBABA_CLOUD_SECURITY_TOKEN'] : []),
+    ];
+    if (extra.length > 0) {
+      addIssue('ALIBABA_CLOUD_ECS_METADATA', `is set together with ${extra.join(', ')}: set ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) or static keys, not both`);
+    }
+    return;
+  }
+  if (keyId && secret) return;
+  if (keyId) addIssue('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'is not set (ALIBABA_CLOUD_ACCESS_KEY_ID is): set both keys, or ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) instead');
+  else if (secret) addIssue('ALIBABA_CLOUD_ACCESS_KEY_ID', 'is not set (ALIBABA_CLOUD_ACCESS_KEY_SECRET is): set both keys, or ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) instead');
+  else addIssue('ALIBABA_CLOUD_ECS_METADATA', 'no credentials: set ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+}
+
 /** The ECS worker. */
 export const WorkerConfigSchema = z.object({
   ...ledger,
@@ -75,9 +113,15 @@ export const WorkerConfigSchema = z.object({
   OSS_VECTORS_ENDPOINT: optional(''),
   ALIBABA_ACCOUNT_ID: required('the Alibaba Cloud account id (part of the vectors host)'),
   VECTOR_BUCKET: BucketNameSchema,
-  // The worker's own keys (a RAM user limited to the one vector bucket); the settings file is root-only.
-  ALIBABA_CLOUD_ACCESS_KEY_ID: required('the access key id the worker signs OSS Vectors calls with'),
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: required('the access key secret the worker signs OSS Vectors calls with'),
+  // Exactly one credential mode (checked below). Either the instance RAM role, whose STS keys come
+  // from the ECS metadata service (same variable as @alicloud/credentials) ...
+  ALIBABA_CLOUD_ECS_METADATA: optional('').refine((value) => value === '' || RAM_ROLE_NAME.test(value), 'must be a RAM role name (letters, digits, ".", "-", "_"; at most 64)'),
+  ECS_METADATA_ENDPOINT: optional('http://100.100.100.200').pipe(
+    z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/u, 'must be an http(s)://host[:port] URL (the ECS metadata service)'),
+  ),
+  // ... or the worker's own keys (a RAM user limited to the one vector bucket); the settings file is root-only.
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optional(''),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optional(''),
   ALIBABA_CLOUD_SECURITY_TOKEN: optional(''),
   PUT_VECTORS_QPS: integer(5, 1, 1000),
   QUERY_TOPK_MAX: integer(30, 1, 100),
@@ -87,6 +131,12 @@ export const WorkerConfigSchema = z.object({
   VALIDATION_SAMPLE: integer(3, 0, 50),
   /** How long the validation query waits, at most, for new vectors to become searchable. */
   SEARCHABLE_WAIT_SECONDS: integer(30, 0, 600),
+}).check((ctx) => {
+  // Runs even when other variables are bad, so every problem is named at once (`.check` keeps `.shape`).
+  const env = (typeof ctx.value === 'object' && ctx.value !== null ? ctx.value : {}) as Readonly<Record<string, unknown>>;
+  checkWorkerCredentialMode(env, (variable, message) => {
+    ctx.issues.push({ code: 'custom', input: env[variable], path: [variable], message });
+  });
 });
 
 export type ValidateConfig = z.output<typeof ValidateConfigSchema>;
