@@ -13,6 +13,8 @@ export const StackDefaults = {
   reportFrom: 'vector-sync@reports.local.test',
   reportTo: 'ops@local.test',
   instances: ['i-local0001', 'i-local0002'],
+  /** The RAM role of the worker instances (deploy/ram/ecs-worker-role.policy.json in the cloud). */
+  workerRole: 'vector-sync-worker',
   /** How often the local timer trigger runs reconcile. */
   reconcileEveryMs: 20_000,
   maxConnections: 80,

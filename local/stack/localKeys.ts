@@ -6,8 +6,8 @@ export interface LocalKeys {
   readonly functionRole: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
   /** The RAM user the publish-changes edge function signs PutEvents with. */
   readonly edgePublisher: { readonly accessKeyId: string; readonly accessKeySecret: string };
-  /** The RAM user in the worker's root-only settings file. */
-  readonly worker: { readonly accessKeyId: string; readonly accessKeySecret: string };
+  /** The worker instances' RAM role: STS keys the local ECS metadata service hands out. */
+  readonly worker: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
   /** Operator keys (npm start itself: routing deploy, manual runs, bundle upload). */
   readonly operator: { readonly accessKeyId: string; readonly accessKeySecret: string };
   readonly resendApiKey: string;
@@ -27,7 +27,7 @@ export function makeLocalKeys(): LocalKeys {
   return {
     functionRole: { accessKeyId: `STS.local${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
     edgePublisher: accessKey(),
-    worker: accessKey(),
+    worker: { accessKeyId: `STS.worker${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
     operator: accessKey(),
     resendApiKey: `re_local_${token(18)}`,
     functionKey: token(24),

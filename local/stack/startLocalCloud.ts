@@ -11,6 +11,7 @@ import { LocalFunction } from '../fc';
 import type { OutputSink } from '../fc';
 import { startOss } from '../oss';
 import type { OssEmulator } from '../oss';
+import { startEcsMetadataEmulator } from '../ecs-metadata';
 import { startOssVectorsEmulator } from '../oss-vectors';
 import type { OssVectorsEmulator } from '../oss-vectors';
 import { ApiKeyPermissions, startResend } from '../resend';
@@ -127,6 +128,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
     closers.push(() => oss.close());
     const ossVectors = await startOssVectorsEmulator({ ...account, credentials: [keys.worker], dataDir: join(workDir, 'vectors') });
+    // The instances' RAM role, as in the cloud: the worker takes its STS keys from the metadata
+    // service (hardened mode) instead of keeping keys in its settings file.
+    const metadata = await startEcsMetadataEmulator({ roleName: StackDefaults.workerRole, credential: keys.worker, requireToken: true });
+    closers.push(() => metadata.close());
     closers.push(() => ossVectors.close());
     const resend = await startResend({ apiKeys: [{ key: keys.resendApiKey, permission: ApiKeyPermissions.fullAccess }], outboxDirectory: join(workDir, 'outbox') });
     closers.push(() => resend.close());
@@ -205,8 +210,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       OSS_VECTORS_ENDPOINT: ossVectors.endpoint,
       ALIBABA_ACCOUNT_ID: ossVectors.accountId,
       VECTOR_BUCKET: StackDefaults.vectorBucket,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: keys.worker.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: keys.worker.accessKeySecret,
+      ALIBABA_CLOUD_ECS_METADATA: StackDefaults.workerRole,
+      ECS_METADATA_ENDPOINT: metadata.endpoint,
       ...options.workerSettings,
     };
     const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));
