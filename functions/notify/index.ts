@@ -7,7 +7,7 @@ import { sendRunReport } from '../../shared/domain/notify';
 import type { NotifyResult } from '../../shared/domain/notify';
 import { fcPipeline } from '../../shared/middleware';
 import type { PipelineContext } from '../../shared/middleware';
-import { ledgerFor, mailerFor, objectStoreFor, parkInLedger } from '../../shared/runtime';
+import { ledgerFor, mailerFor, objectStoreFor, parkInLedger, reportLinkSignerFor } from '../../shared/runtime';
 
 const config = configGetter('notify', NotifyConfigSchema);
 // Parking needs only the database: a bad setting elsewhere is parked, not turned into a retry.
@@ -21,6 +21,7 @@ async function run(data: RunCompletedData, context: PipelineContext): Promise<No
       sql,
       ledger,
       store: objectStoreFor(settings, context),
+      ...(reportLinkSignerFor(settings, context) ? { linkSigner: reportLinkSignerFor(settings, context) } : {}),
       mailer: mailerFor(settings),
       log: context.log,
       settings: { from: settings.REPORT_FROM, to: settings.REPORT_TO, prefix: settings.REPORT_PREFIX },

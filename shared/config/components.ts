@@ -67,6 +67,11 @@ export const NotifyConfigSchema = z.object({
   OSS_ENDPOINT: endpoint('the OSS endpoint, e.g. oss-cn-hangzhou.aliyuncs.com'),
   OSS_BUCKET: required('the OSS bucket that holds the worker bundles and the report archive'),
   REPORT_PREFIX: optional('reports/'),
+  // Optional: a RAM user that may only read the report archive (deploy/ram/report-link-user.policy.json).
+  // The e-mail's link is presigned with it and lives 7 days; without it the link is signed with the
+  // function role's STS keys and dies with them (within a day and a half).
+  REPORT_LINK_ACCESS_KEY_ID: optional(''),
+  REPORT_LINK_ACCESS_KEY_SECRET: optional(''),
 });
 /** A RAM role name as the ECS metadata service takes it in the path: 1-64 letters, digits, `.`, `-`, `_`. */
 const RAM_ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/u;

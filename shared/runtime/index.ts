@@ -2,7 +2,7 @@ export { credentialsOf } from './credentialsOf';
 export { ledgerFor } from './ledgerFor';
 export { publisherFor } from './publisherFor';
 export { cloudAssistantFor } from './cloudAssistantFor';
-export { objectStoreFor } from './objectStoreFor';
+export { objectStoreFor, reportLinkSignerFor } from './objectStoreFor';
 export { mailerFor } from './mailerFor';
 export { parkInLedger } from './parkInLedger';
 export { memo } from './memo';

@@ -22,6 +22,8 @@ import { ROUTES } from '../../shared/routing';
 /** The FC function role's STS keys, accepted by every emulator. */
 export const fcRole = { accessKeyId: 'STS.localharness01', accessKeySecret: 'harness-secret', securityToken: 'harness-token' };
 export const RESEND_KEY = 're_local_harness_key';
+/** A RAM user that may only read the report archive: signs report links that outlive STS keys. */
+export const reportLinkUser = { accessKeyId: 'LTAIreportlinkuser01', accessKeySecret: 'report-link-secret' };
 
 /** A stand-in function that records every event the bus delivers to it. */
 export class RecordingFunction implements InvokableFunction {
@@ -92,7 +94,7 @@ export async function startHarness(options: { ecs?: boolean; oss?: boolean; rese
     },
   };
   if (options.ecs) harness.ecs = await startCloudAssistant({ instances: [{ instanceId: 'i-local0001', state: 'online' }], credentials: [fcRole], accountId: bus.accountId, region: bus.region, timeScale: options.ecsTimeScale ?? 1 });
-  if (options.oss) harness.oss = await startOss({ region: bus.region, credentials: [fcRole] });
+  if (options.oss) harness.oss = await startOss({ region: bus.region, credentials: [fcRole, reportLinkUser] });
   if (options.resend) harness.resend = await startResend({ apiKeys: [{ key: RESEND_KEY, permission: ApiKeyPermissions.fullAccess }], ratePerSecond: 0 });
   return harness;
 }

@@ -6,7 +6,7 @@ import { Mailer } from '../../shared/clients/resend';
 import { sendRunReport } from '../../shared/domain/notify';
 import type { NotifyDeps } from '../../shared/domain/notify';
 import { fixture } from '../helpers/fixtures';
-import { RESEND_KEY, chunkResult, commandIdOf, dispatchedRun, fcRole, startHarness } from '../helpers/pipelineHarness';
+import { RESEND_KEY, chunkResult, commandIdOf, dispatchedRun, fcRole, reportLinkUser, startHarness } from '../helpers/pipelineHarness';
 import type { Harness } from '../helpers/pipelineHarness';
 
 let h: Harness;
@@ -132,5 +132,34 @@ describe('notify handler', () => {
     const [parked] = await h.sql<{ run_id: string; code: string }[]>`select run_id, code from vector_sync.parked_events where event_id = ${`${runId}-completed`}`;
     expect(parked).toEqual({ run_id: runId, code: 'invalid_from_address' });
     expect((await h.ledger.run(runId))?.report_sent_at).toBeNull();
+  });
+
+  it('signs the report link with the read-only report-link user when its keys are set, so it outlives the STS keys', async () => {
+    // Prepare
+    const runId = await completedRun('linkuser', 1);
+    const handler = await loadHandler({ REPORT_LINK_ACCESS_KEY_ID: reportLinkUser.accessKeyId, REPORT_LINK_ACCESS_KEY_SECRET: reportLinkUser.accessKeySecret });
+    // Act
+    const result = await handler(completedEvent(runId, `${runId}-completed`), h.fcContext('notify'));
+    // Assess
+    expect(result).toMatchObject({ status: 'sent', runId });
+    const [message] = await messagesFor(runId);
+    const link = /href="([^"]*\/reports\/[^"]*\.html[^"]*)"/u.exec(message?.email.html ?? '')?.[1]?.replace(/&(amp|#38);/gu, '&') ?? '';
+    expect(decodeURIComponent(link)).toContain(reportLinkUser.accessKeyId);
+    expect(link).not.toMatch(/security-token/iu);
+    expect(decodeURIComponent(link)).not.toContain(fcRole.accessKeyId);
+    const page = await fetch(link);
+    expect(page.status, `${link}\n${await page.clone().text()}`).toBe(200);
+    expect(await page.text()).toContain(runId);
+  });
+
+  it('parks the event when only one of the report-link keys is set', async () => {
+    // Prepare
+    const runId = await completedRun('halflink', 1);
+    const handler = await loadHandler({ REPORT_LINK_ACCESS_KEY_ID: reportLinkUser.accessKeyId });
+    // Act
+    const result = await handler(completedEvent(runId, `${runId}-completed`), h.fcContext('notify'));
+    // Assess
+    expect(result).toMatchObject({ status: 'parked', code: 'ConfigInvalid', reason: expect.stringContaining('REPORT_LINK_ACCESS_KEY_SECRET') });
+    expect(await messagesFor(runId)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export async function sendRunReport(deps: NotifyDeps, runId: string): Promise<No
   const htmlKey = reportArchiveKey(deps.settings.prefix, report.finishedAt, runId, 'html');
   await uploadReportArchive(deps.store, htmlKey, renderReport(report).html, { runid: runId, outcome: report.outcome });
   await deps.store.put(reportArchiveKey(deps.settings.prefix, report.finishedAt, runId, 'json'), JSON.stringify(report, null, 2), { contentType: REPORT_JSON_CONTENT_TYPE, meta: { runid: runId } });
-  const archiveUrl = await deps.store.presignGet(htmlKey, REPORT_LINK_SECONDS);
+  const archiveUrl = await (deps.linkSigner ?? deps.store).presignGet(htmlKey, REPORT_LINK_SECONDS);
   const mail = renderReport({ ...report, archiveUrl });
   let messageId: string;
   try {

@@ -9,6 +9,8 @@ export interface NotifyDeps {
   readonly ledger: Ledger;
   readonly sql: Sql;
   readonly store: OssObjectStore;
+  /** Signs the e-mail's archive link when set (a read-only key, so the link outlives STS keys); else `store` does. */
+  readonly linkSigner?: Pick<OssObjectStore, 'presignGet'>;
   readonly mailer: Pick<Mailer, 'send'>;
   readonly log: Logger;
   readonly settings: {
