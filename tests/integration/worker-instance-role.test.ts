@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeFor, ExitCode } from '../../ecs/cli';
-import { fetchInstanceRoleCredentials, InstanceRoleCredentialsError, openWorkerContext, ossClientFor, resolveWorkerCredentials } from '../../ecs/context';
+import type { InstanceRoleCredentialsError} from '../../ecs/context';
+import { fetchInstanceRoleCredentials, openWorkerContext, ossClientFor, resolveWorkerCredentials } from '../../ecs/context';
 import { startEcsMetadataEmulator } from '../../local/ecs-metadata';
 import type { EcsMetadataEmulator, EcsMetadataEmulatorOptions, EcsRoleCredential } from '../../local/ecs-metadata';
 import { startOssVectorsEmulator } from '../../local/oss-vectors';
 import type { OssVectorsEmulator } from '../../local/oss-vectors';
 import { OssVectorsAccessDeniedError } from '../../shared/clients/oss-vectors';
 import { loadConfig, WorkerConfigSchema } from '../../shared/config';
+import { roleFailureOf } from '../helpers/roleFailure';
 
 const ROLE = 'vector-sync-worker';
 const STS: EcsRoleCredential = { accessKeyId: 'STS.NTestRoleKeyId', accessKeySecret: 'test-role-secret', securityToken: 'CAIS-test-role-token' };
@@ -39,15 +41,8 @@ function fetchFrom(emulator: EcsMetadataEmulator, roleName = ROLE) {
   return fetchInstanceRoleCredentials({ roleName, endpoint: emulator.endpoint, baseDelayMs: 5 });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<InstanceRoleCredentialsError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(InstanceRoleCredentialsError);
-  const typed = error as InstanceRoleCredentialsError;
-  for (const value of Object.values(STS)) expect(typed.message).not.toContain(value);
-  return typed;
+function failureOf(promise: Promise<unknown>): Promise<InstanceRoleCredentialsError> {
+  return roleFailureOf(promise, Object.values(STS));
 }
 
 function workerEnv(meta: EcsMetadataEmulator, oss: OssVectorsEmulator): Record<string, string> {

@@ -1,8 +1,10 @@
 // The worker's credential modes: the config check (instance RAM role or static keys, exactly one),
 // resolving static keys, and the metadata answer checks of the role fetcher (a fake fetch).
 import { describe, expect, it } from 'vitest';
-import { fetchInstanceRoleCredentials, InstanceRoleCredentialsError, resolveWorkerCredentials } from '../../ecs/context';
+import type { InstanceRoleCredentialsError} from '../../ecs/context';
+import { fetchInstanceRoleCredentials, resolveWorkerCredentials } from '../../ecs/context';
 import { ComponentConfigSchemas, ConfigError, loadConfig, WorkerConfigSchema } from '../../shared/config';
+import { roleFailureOf } from '../helpers/roleFailure';
 
 const base = {
   SUPABASE_DB_URL: 'postgres://worker:pw@127.0.0.1:5432/postgres',
@@ -140,15 +142,8 @@ function credentialsBody(overrides: Record<string, unknown> = {}): Response {
   );
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<InstanceRoleCredentialsError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(InstanceRoleCredentialsError);
-  const typed = error as InstanceRoleCredentialsError;
-  for (const value of SECRET_VALUES) expect(typed.message).not.toContain(value);
-  return typed;
+function failureOf(promise: Promise<unknown>): Promise<InstanceRoleCredentialsError> {
+  return roleFailureOf(promise, SECRET_VALUES);
 }
 
 describe('fetchInstanceRoleCredentials answer checks', () => {
