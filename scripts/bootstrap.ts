@@ -15,13 +15,11 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { createFirstIndexWith, publishWorkerBundle } from '../shared/bootstrap';
 import { OssObjectStore } from '../shared/clients/oss';
+import { integer, optional, required } from '../shared/config';
 import { IndexNameSchema } from '../shared/contracts';
 import { Logger } from '../shared/logging';
 
 const USAGE = 'usage: npm run bootstrap -- <worker|index> [--index <generation name>] [--bundle dist/ecs/worker.js]';
-
-const required = (what: string) => z.string({ message: `is not set (${what})` }).trim().min(1, `is empty (${what})`);
-const optional = (fallback: string) => z.string().optional().transform((value) => (value === undefined || value.trim() === '' ? fallback : value.trim()));
 
 const CommonSchema = z.object({
   ALIBABA_CLOUD_REGION: required('the region, e.g. cn-hangzhou'),
@@ -41,7 +39,7 @@ const IndexStepSchema = CommonSchema.extend({
   SUPABASE_DB_URL: required('the Postgres URL of the Supabase project'),
   VECTOR_SYNC_VECTOR_BUCKET: required('the OSS Vectors bucket'),
   VECTOR_INDEX: optional('documents').pipe(IndexNameSchema),
-  VECTOR_DIMENSION: optional('384').pipe(z.string().regex(/^[1-9][0-9]{0,3}$/u, 'must be a whole number 1-4096')).transform(Number),
+  VECTOR_DIMENSION: integer(384, 1, 4096),
   VECTOR_METRIC: optional('cosine').pipe(z.enum(['cosine', 'euclidean'])),
   OSS_VECTORS_ENDPOINT: optional(''),
 });

@@ -16,12 +16,13 @@ const parkConfig = configGetter('notify', NotifyConfigSchema.pick({ SUPABASE_DB_
 async function run(data: RunCompletedData, context: PipelineContext): Promise<NotifyResult> {
   const settings = config();
   const { sql, ledger } = ledgerFor(settings.SUPABASE_DB_URL);
+  const linkSigner = reportLinkSignerFor(settings, context);
   return sendRunReport(
     {
       sql,
       ledger,
       store: objectStoreFor(settings, context),
-      ...(reportLinkSignerFor(settings, context) ? { linkSigner: reportLinkSignerFor(settings, context) } : {}),
+      ...(linkSigner ? { linkSigner } : {}),
       mailer: mailerFor(settings),
       log: context.log,
       settings: { from: settings.REPORT_FROM, to: settings.REPORT_TO, prefix: settings.REPORT_PREFIX },

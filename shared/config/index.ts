@@ -1,4 +1,4 @@
 export * from './components';
 export { ConfigError } from './errors';
 export { loadConfig, configGetter } from './loadConfig';
-export { LogLevelSchema } from './env';
+export { LogLevelSchema, integer, optional, required } from './env';

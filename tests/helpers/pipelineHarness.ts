@@ -23,7 +23,7 @@ import { ROUTES } from '../../shared/routing';
 export const fcRole = { accessKeyId: 'STS.localharness01', accessKeySecret: 'harness-secret', securityToken: 'harness-token' };
 export const RESEND_KEY = 're_local_harness_key';
 /** A RAM user that may only read the report archive: signs report links that outlive STS keys. */
-export const reportLinkUser = { accessKeyId: 'LTAIreportlinkuser01', accessKeySecret: 'report-link-secret' };
+export const reportLinkUser = { accessKeyId: 'test-report-link-key-id', accessKeySecret: 'report-link-secret' };
 
 /** A stand-in function that records every event the bus delivers to it. */
 export class RecordingFunction implements InvokableFunction {

@@ -20,7 +20,7 @@ import { Ledger } from '../../shared/ledger';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
-const key = { accessKeyId: 'LTAIbootstrapoperator', accessKeySecret: 'operator-secret' };
+const key = { accessKeyId: 'test-bootstrap-operator-key-id', accessKeySecret: 'operator-secret' };
 
 let work: string;
 let oss: OssEmulator;

@@ -28,7 +28,7 @@ const fullEnv = {
   OSS_VECTORS_REGION: 'cn-hangzhou',
   ALIBABA_ACCOUNT_ID: '1483726519304857',
   VECTOR_BUCKET: 'docs-vectors',
-  ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tExampleKeyId',
+  ALIBABA_CLOUD_ACCESS_KEY_ID: 'test-key-id-not-real',
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret',
 };
 

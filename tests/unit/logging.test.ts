@@ -254,7 +254,7 @@ describe('redact', () => {
     // Prepare
     const input = {
       runId: '2d7c9e4a-6b1f-4c3d-9a8e-0f1b2c3d4e5f',
-      accessKeyId: 'LTAI5tExample',
+      accessKeyId: 'test-key-id-not-real',
       count: 3,
       ok: true,
       missing: null,

@@ -12,7 +12,7 @@ const base = {
   ALIBABA_ACCOUNT_ID: '1234567890123456',
   VECTOR_BUCKET: 'docs-vectors',
 };
-const KEYS = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tExampleKeyId', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret' };
+const KEYS = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'test-key-id-not-real', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret' };
 const SECRET_VALUES = ['STS.RoleKeyId', 'role-secret-value', 'role-token-value'];
 
 function load(env: Record<string, string>) {
@@ -73,7 +73,7 @@ describe('WorkerConfigSchema credential modes', () => {
   });
 
   it.each([
-    [{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tExampleKeyId' }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+    [{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'test-key-id-not-real' }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
     [{ ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'example-secret' }, 'ALIBABA_CLOUD_ACCESS_KEY_ID'],
   ])('names the missing half of the keys (%o)', (env, missing) => {
     expect(configErrorOf(() => load(env)).variables).toEqual([missing]);
