@@ -62,18 +62,21 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 if [ ! -f "$BUNDLE" ] || [ "$(sha256_of "$BUNDLE")" != "$BUNDLE_SHA256" ]; then
   mkdir -p "$BUNDLE_DIR"
-  DOWNLOAD="$BUNDLE_DIR/worker.js.download"
+  # A file of this process's own: two chunks starting at once on a fresh instance both download,
+  # and each renames its own checked copy into place (rename is atomic, so a reader never sees half).
+  DOWNLOAD="$(mktemp "$BUNDLE_DIR/worker.js.download.XXXXXX")"
+  trap 'rm -f "$DOWNLOAD"' EXIT
   # Bounded retries with backoff: 1, 2, 4, 8 s.
   if ! curl --fail --silent --show-error --location --max-time 60 --retry 4 --retry-delay 1 --retry-max-time 120 -o "$DOWNLOAD" "$BUNDLE_URL"; then
     printf '{"level":"error","message":"worker bundle download failed","workerVersion":"%s"}\n' "$WORKER_VERSION"
     exit 69
   fi
   if [ "$(sha256_of "$DOWNLOAD")" != "$BUNDLE_SHA256" ]; then
-    rm -f "$DOWNLOAD"
     printf '{"level":"error","message":"worker bundle sha256 mismatch","workerVersion":"%s"}\n' "$WORKER_VERSION"
     exit 65
   fi
   mv -f "$DOWNLOAD" "$BUNDLE"
+  trap - EXIT
 fi
 
 NODE="$(command -v node || true)"

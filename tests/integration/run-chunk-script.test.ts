@@ -1,6 +1,6 @@
 // ecs/run-chunk.sh as Cloud Assistant runs it: parameters substituted textually by the local
 // Cloud Assistant, the worker bundle fetched from the local OSS through a presigned URL and checked.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,11 +34,15 @@ function good(overrides: Record<string, string> = {}): Record<string, string> {
   return { runId: RUN_ID, chunkNo: '7', workerVersion: '1.4.0-abc123', bundleSha256: bundle.sha256, bundleUrl: bundle.url, ...overrides };
 }
 
+function storeOf(): OssObjectStore {
+  const [key] = oss.credentials;
+  return new OssObjectStore({ region: oss.region, bucket: oss.bucket, endpoint: oss.endpoint, accessKeyId: key?.accessKeyId ?? '', accessKeySecret: key?.accessKeySecret ?? '' });
+}
+
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'run-chunk-'));
   oss = await startOss();
-  const [key] = oss.credentials;
-  const store = new OssObjectStore({ region: oss.region, bucket: oss.bucket, endpoint: oss.endpoint, accessKeyId: key?.accessKeyId ?? '', accessKeySecret: key?.accessKeySecret ?? '' });
+  const store = storeOf();
   const uploaded = await uploadWorkerBundle(store, 'workers/1.4.0-abc123/worker.js', Buffer.from(WORKER));
   bundle = { url: await store.presignGet('workers/1.4.0-abc123/worker.js', 600), sha256: uploaded.sha256 };
   ecs = await startCloudAssistant({ instances: [{ instanceId: 'i-local0001', state: 'online', workDir: home }] });
@@ -77,12 +81,27 @@ describe('ecs/run-chunk.sh', () => {
     expect(existsSync(join(home, '.vector-sync', 'workers', '1.4.0-abc123', 'worker.js'))).toBe(true);
   });
 
+  it('lets two chunks that start at once on a fresh instance both download and run the bundle', async () => {
+    // Prepare: a version this instance has never fetched
+    const version = '1.4.1-race';
+    const store = storeOf();
+    const uploaded = await uploadWorkerBundle(store, `workers/${version}/worker.js`, Buffer.from(WORKER));
+    const url = await store.presignGet(`workers/${version}/worker.js`, 600);
+    const parameters = good({ workerVersion: version, bundleSha256: uploaded.sha256, bundleUrl: url });
+    // Act
+    const results = await Promise.all([run({ ...parameters, chunkNo: '1' }), run({ ...parameters, chunkNo: '2' }), run({ ...parameters, chunkNo: '3' })]);
+    // Assert
+    for (const result of results) expect(result.exitCode, result.output).toBe(0);
+    const left = readdirSync(join(home, '.vector-sync', 'workers', version));
+    expect(left).toEqual(['worker.js']);
+  });
+
   it('refuses a bundle whose sha256 does not match and keeps nothing of it', async () => {
     // Act
     const result = await run(good({ workerVersion: '9.9.9', bundleSha256: 'a'.repeat(64) }));
     // Assert
     expect(result.exitCode).toBe(65);
-    expect(existsSync(join(home, '.vector-sync', 'workers', '9.9.9', 'worker.js'))).toBe(false);
+    expect(readdirSync(join(home, '.vector-sync', 'workers', '9.9.9'))).toEqual([]);
   });
 
   it('refuses a settings file that others can read', async () => {
