@@ -1,2 +1,0 @@
-export { TokenBucket } from './TokenBucket';
-export type { TokenBucketOptions } from './TokenBucket';
