@@ -38,7 +38,6 @@ export class PermanentError extends VectorSyncError {
   readonly kind = 'permanent' as const;
 }
 
-
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',

@@ -21,7 +21,6 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-
 /** Log levels in increasing severity. */
 export const LogLevels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LogLevels;

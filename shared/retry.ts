@@ -46,7 +46,6 @@ export function parseRetryAfter(value: string | number | null | undefined, now: 
   return Math.max(0, date - now);
 }
 
-
 /** Every attempt failed with a retryable error; keeps the last one as the cause. */
 export class RetriesExhaustedError extends TransientError {
   readonly attempts: number;
@@ -61,7 +60,6 @@ export class RetriesExhaustedError extends TransientError {
     this.attempts = attempts;
   }
 }
-
 
 /** Settings of one retried operation. */
 export interface RetryOptions extends BackoffOptions {

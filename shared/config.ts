@@ -1,6 +1,99 @@
+// Configuration: one zod schema per component over the environment, checked once at start; a
+// failure names every missing or bad variable (never its value, which may be a secret).
 import * as z from 'zod';
-import { BucketNameSchema, InstanceIdSchema } from '../contracts';
-import { LogLevelSchema, endpoint, integer, list, optional, postgresUrl, required } from './env';
+import { BucketNameSchema, InstanceIdSchema } from './contracts';
+import { PermanentError } from './errors';
+
+/** The environment lacks a variable or holds a bad value; names the variable. */
+export class ConfigError extends PermanentError {
+  readonly variables: readonly string[];
+
+  constructor(component: string, problems: readonly { variable: string; message: string }[]) {
+    const text = problems.map((p) => `${p.variable}: ${p.message}`).join('; ');
+    super(`configuration of ${component} is invalid: ${text}`, {
+      code: 'ConfigInvalid',
+      details: { component, variables: problems.map((p) => p.variable) },
+    });
+    this.variables = problems.map((p) => p.variable);
+  }
+}
+
+/** A required, non-empty environment variable; `what` explains it in the error. */
+export function required(what: string) {
+  return z.string({ message: `is not set (${what})` }).trim().min(1, `is empty (${what})`);
+}
+
+/** An optional variable: unset and empty both mean "use the default". */
+export function optional(defaultValue: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? defaultValue : value.trim()));
+}
+
+/** An integer variable with bounds and a default. */
+export function integer(defaultValue: number, min: number, max: number) {
+  return optional(String(defaultValue))
+    .refine((value) => /^-?\d+$/u.test(value), 'must be a whole number')
+    .transform(Number)
+    .pipe(
+    z
+      .number()
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`),
+  );
+}
+
+/** A comma-separated list; each item checked with `item`. */
+function list<T extends z.ZodType<unknown, string>>(item: T, what: string) {
+  return required(what)
+    .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+    .pipe(z.array(item).min(1, `lists nothing (${what})`));
+}
+
+/** An endpoint host, optionally with a port, optionally with an http(s) scheme. */
+function endpoint(what: string) {
+  return required(what).regex(/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?\/?$/u, `must be a host[:port] (${what})`);
+}
+
+/** A Postgres connection URL. */
+function postgresUrl(what: string) {
+  return required(what).regex(/^postgres(ql)?:\/\//u, `must be a postgres:// URL (${what})`);
+}
+
+/** Log levels for the JSON logger. */
+const LogLevelSchema = optional('info').pipe(
+  z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }),
+);
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses the environment with a component's schema; the error names every bad variable. */
+export function loadConfig<TSchema extends z.ZodType>(
+  component: string,
+  schema: TSchema,
+  env: Env = process.env,
+): z.output<TSchema> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => ({
+    variable: issue.path.length > 0 ? String(issue.path[0]) : '(environment)',
+    message: issue.message,
+  }));
+  throw new ConfigError(component, problems);
+}
+
+/** A getter that parses the environment on first use and returns the same object afterwards. */
+export function configGetter<TSchema extends z.ZodType>(
+  component: string,
+  schema: TSchema,
+): (env?: Env) => z.output<TSchema> {
+  let cached: z.output<TSchema> | undefined;
+  return function getConfig(env: Env = process.env) {
+    cached ??= loadConfig(component, schema, env);
+    return cached;
+  };
+}
 
 const ledger = {
   SUPABASE_DB_URL: postgresUrl('the Postgres URL of the Supabase project, where the ledger lives'),
