@@ -100,6 +100,9 @@ const ledger = {
   LOG_LEVEL: LogLevelSchema,
 };
 
+/** What every function needs to reach the ledger, and nothing else: enough to park an event when the rest of its settings are bad. */
+export const LedgerConfigSchema = z.object({ SUPABASE_DB_URL: ledger.SUPABASE_DB_URL });
+
 const publisher = {
   EVENTBRIDGE_ENDPOINT: endpoint('the EventBridge endpoint, <account-id>.eventbridge.<region>.aliyuncs.com'),
   EVENT_BUS_NAME: optional('vector-sync'),

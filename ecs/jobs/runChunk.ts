@@ -1,28 +1,57 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { noCounts } from '../../shared/contracts';
+import type { ChunkResult, IdsSelector, RangeSelector } from '../../shared/contracts';
 import { classifyError, describeError } from '../../shared/errors';
-import { LedgerRefusedError } from '../../shared/ledger';
-import type { ChunkRow } from '../../shared/ledger';
+import { LedgerRefusedError, LedgerShapeError } from '../../shared/ledger';
+import type { ChunkRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
-import { finalizeRebuild } from './finalizeRebuild';
-import { rebuildChunk } from './rebuildChunk';
-import { syncChunk } from './syncChunk';
-import { noCounts } from './types';
-import type { ChunkJob } from './types';
-import { validationQuery } from './validationQuery';
-import { verifyChunk } from './verifyChunk';
+import { validationQuery, verifyChunk } from './verify';
+import { finalizeRebuild, rebuildChunk, syncChunk } from './write';
+import type { ChunkJob, RebuildOutcome } from './write';
+
+/** What a chunk command reports: the run, the chunk and what it did. */
+export type ChunkOutcome = ChunkResult & { readonly runId: string; readonly chunkNo: number; readonly op: RunRow['op']; readonly generation?: RebuildOutcome };
 
 /** The chunk moves to 'running'. dispatch records the RunCommand right after it returns, so a fast
  * worker may find the chunk still 'ready' for a moment: it waits a little for that record. */
-async function markRunning(ctx: WorkerContext, runId: string, chunkNo: number): Promise<ChunkRow> {
+async function markRunning(worker: WorkerContext, runId: string, chunkNo: number): Promise<ChunkRow> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await ctx.ledger.markChunkRunning(runId, chunkNo);
+      return await worker.ledger.markChunkRunning(runId, chunkNo);
     } catch (error) {
-      const chunk = await ctx.ledger.chunk(runId, chunkNo);
+      const chunk = await worker.ledger.chunk(runId, chunkNo);
       if (!(error instanceof LedgerRefusedError) || chunk?.state !== 'ready' || attempt >= 20) throw error;
       await sleep(250);
     }
   }
+}
+
+/** A selector of the other kind than the run's op needs: the ledger and the code disagree. */
+function wrongSelector(job: ChunkJob, wanted: string): LedgerShapeError {
+  return new LedgerShapeError(`chunk ${job.chunk.chunk_no} of ${job.run.op} run ${job.run.run_id} has no ${wanted} selector`, { details: { runId: job.run.run_id, chunkNo: job.chunk.chunk_no } });
+}
+
+function withIds(job: ChunkJob): ChunkJob<IdsSelector> {
+  const { selector } = job;
+  if ('ids' in selector) return { ...job, selector };
+  throw wrongSelector(job, 'ids');
+}
+
+function withRange(job: ChunkJob): ChunkJob<RangeSelector> {
+  const { selector } = job;
+  if ('through' in selector) return { ...job, selector };
+  throw wrongSelector(job, 'key range');
+}
+
+/** The chunk's own work by the run's op. */
+async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
+  const { worker, run, index } = job;
+  if (run.op === 'verify') {
+    Object.assign(result, await verifyChunk(withRange(job), result));
+    return;
+  }
+  const written = run.op === 'sync' ? await syncChunk(withIds(job), result) : await rebuildChunk(withRange(job), result);
+  if (written.length > 0 && worker.config.VALIDATION_SAMPLE > 0) result.validation = await validationQuery(worker, index, written);
 }
 
 /**
@@ -32,38 +61,34 @@ async function markRunning(ctx: WorkerContext, runId: string, chunkNo: number): 
  * that collect-stats requeues it for another attempt (bounded). Either way it is rethrown for the
  * exit code.
  */
-export async function runChunk(ctx: WorkerContext, runId: string, chunkNo: number): Promise<Record<string, unknown>> {
+export async function runChunk(worker: WorkerContext, runId: string, chunkNo: number): Promise<ChunkOutcome | { runId: string; chunkNo: number; state: string; note: string }> {
   const started = performance.now();
-  const current = await ctx.ledger.chunk(runId, chunkNo);
+  const current = await worker.ledger.chunk(runId, chunkNo);
   if (!current) throw new LedgerRefusedError(`chunk ${chunkNo} of run ${runId} does not exist`, { code: 'P0002', details: { runId, chunkNo } });
   if (current.state === 'succeeded' || current.state === 'failed') return { runId, chunkNo, state: current.state, note: 'already final; nothing done' };
-  const chunk = current.state === 'running' ? current : await markRunning(ctx, runId, chunkNo);
-  const run = await ctx.ledger.run(runId);
-  const index = run ? await ctx.store.index(run.index_name) : undefined;
+  const chunk = current.state === 'running' ? current : await markRunning(worker, runId, chunkNo);
+  const run = await worker.ledger.run(runId);
+  const index = run ? await worker.ledger.index(run.index_name) : undefined;
   if (!run || !index) throw new LedgerRefusedError(`run ${runId} or its index is not in the ledger`, { code: 'P0002', details: { runId } });
-  const job: ChunkJob = { ctx, run, chunk, index };
-  const counts = noCounts();
+  const result: ChunkResult = noCounts();
   try {
-    const extra: Record<string, unknown> = {};
-    if (run.op === 'verify') Object.assign(extra, await verifyChunk(job, counts));
-    else {
-      const written = run.op === 'sync' ? await syncChunk(job, counts) : await rebuildChunk(job, counts);
-      if (written.length > 0 && ctx.config.VALIDATION_SAMPLE > 0) extra.validation = await validationQuery(ctx, index, written);
-    }
+    await work({ worker, run, chunk, selector: chunk.selector, index }, result);
     const seconds = (performance.now() - started) / 1000;
-    const result = { ...counts, ...extra, durationMs: Math.round(seconds * 1000), vectorsPerSecond: Math.round(counts.upserted / Math.max(seconds, 0.001)) };
-    await ctx.ledger.finishChunk({ runId, chunkNo, succeeded: true, result });
-    if (run.op === 'rebuild') Object.assign(result, { generation: await finalizeRebuild(ctx, runId, index) });
-    return { runId, chunkNo, op: run.op, ...result };
+    result.durationMs = Math.round(seconds * 1000);
+    result.vectorsPerSecond = Math.round(result.upserted / Math.max(seconds, 0.001));
+    await worker.ledger.finishChunk({ runId, chunkNo, succeeded: true, result });
+    const generation = run.op === 'rebuild' ? await finalizeRebuild(worker, runId, index) : undefined;
+    return { runId, chunkNo, op: run.op, ...result, ...(generation ? { generation } : {}) };
   } catch (error) {
     const reason = describeError(error).message;
     if (classifyError(error) === 'transient') {
       // Left running: the non-zero exit makes collect-stats requeue it for another attempt.
-      ctx.logger.error('chunk attempt failed; leaving it for a retry', { reason });
+      worker.log.error('chunk attempt failed; leaving it for a retry', { reason });
       throw error;
     }
-    ctx.logger.error('chunk failed', { reason });
-    await ctx.ledger.finishChunk({ runId, chunkNo, succeeded: false, result: { ...counts, failed: counts.failed }, error: reason.slice(0, 2000) }).catch(() => undefined);
+    worker.log.error('chunk failed', { reason });
+    const counts = { upserted: result.upserted, deleted: result.deleted, skipped: result.skipped, rejected: result.rejected, failed: result.failed };
+    await worker.ledger.finishChunk({ runId, chunkNo, succeeded: false, result: counts, error: reason.slice(0, 2000) }).catch(() => undefined);
     throw error;
   }
 }

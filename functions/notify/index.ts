@@ -1,37 +1,23 @@
 // notify: on vectorsync.run.completed, archives the run's report in OSS and e-mails it once.
-import middy from '@middy/core';
-import { NotifyConfigSchema, configGetter } from '../../shared/config';
+import { NotifyConfigSchema } from '../../shared/config';
 import { RunCompletedEventSchema } from '../../shared/contracts';
-import type { RunCompletedData } from '../../shared/contracts';
 import { sendRunReport } from '../../shared/domain/notify';
-import type { NotifyResult } from '../../shared/domain/notify';
-import { fcPipeline } from '../../shared/middleware';
-import type { PipelineContext } from '../../shared/middleware';
-import { ledgerFor, mailerFor, objectStoreFor, parkInLedger, reportLinkSignerFor } from '../../shared/runtime';
+import { fcHandler } from '../../shared/middleware';
+import { mailerFor } from '../../shared/runtime/mailerFor';
+import { objectStoreFor, reportLinkSignerFor } from '../../shared/runtime/objectStoreFor';
 
-const config = configGetter('notify', NotifyConfigSchema);
-// Parking needs only the database: a bad setting elsewhere is parked, not turned into a retry.
-const parkConfig = configGetter('notify', NotifyConfigSchema.pick({ SUPABASE_DB_URL: true }));
-
-async function run(data: RunCompletedData, context: PipelineContext): Promise<NotifyResult> {
-  const settings = config();
-  const { sql, ledger } = ledgerFor(settings.SUPABASE_DB_URL);
-  const linkSigner = reportLinkSignerFor(settings, context);
+/** The FC entry point. */
+export const handler = fcHandler({ name: 'notify', event: RunCompletedEventSchema, config: NotifyConfigSchema }, async ({ data }, { config, ledger, log, context }) => {
+  const linkSigner = reportLinkSignerFor(config, context);
   return sendRunReport(
     {
-      sql,
       ledger,
-      store: objectStoreFor(settings, context),
+      store: objectStoreFor(config, context),
       ...(linkSigner ? { linkSigner } : {}),
-      mailer: mailerFor(settings),
-      log: context.log,
-      settings: { from: settings.REPORT_FROM, to: settings.REPORT_TO, prefix: settings.REPORT_PREFIX },
+      mailer: mailerFor(config),
+      log,
+      settings: { from: config.REPORT_FROM, to: config.REPORT_TO, prefix: config.REPORT_PREFIX },
     },
     data.runId,
   );
-}
-
-/** The FC entry point. */
-export const handler = middy(run).use(
-  fcPipeline({ schema: RunCompletedEventSchema, park: parkInLedger(() => ledgerFor(parkConfig().SUPABASE_DB_URL).sql) }),
-);
+});

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { EventSource, EventType, Limits } from './constants';
-import { cloudEventOf } from './cloud-event';
+import { cloudEventOf } from './envelopes';
 import { DocumentIdSchema, IndexNameSchema } from './identifiers';
 
 /** One changed document: a pointer only; the operation is decided from the current row. */

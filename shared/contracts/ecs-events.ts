@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { EventSource, EventType } from './constants';
-import { cloudEventOf } from './cloud-event';
+import { cloudEventOf } from './envelopes';
 import { CommandIdSchema, InstanceIdSchema, InvokeIdSchema } from './identifiers';
 
 /** Per-instance final statuses Cloud Assistant reports. */

@@ -1,11 +1,10 @@
 import type * as z from 'zod';
 import { ChangesPublishedEventSchema } from './change-events';
-import { ChunkReadyEventSchema } from './chunk-events';
 import { EventType } from './constants';
 import { TaskCompletedEventSchema } from './ecs-events';
-import { eventUnion } from './eventUnion';
-import { RunAcceptedEventSchema, RunCompletedEventSchema, RunRequestedEventSchema } from './run-events';
-import { StatsRequestedEventSchema } from './stats-events';
+import { eventUnion } from './envelopes';
+import { RunRequestedEventSchema } from './manual-events';
+import { ChunkReadyEventSchema, RunAcceptedEventSchema, RunCompletedEventSchema, StatsRequestedEventSchema } from './pipeline-events';
 
 /** The delivered-envelope schema of every event type, by type. */
 export const EventSchemas = {

@@ -54,6 +54,14 @@ export const BucketNameSchema = z
   .max(32, 'bucket name is longer than 32 characters')
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/u, 'bucket name must be lower-case letters, digits and -, not starting or ending with -');
 
+/** The lower-case 8-4-4-4-12 hex form Postgres prints for a uuid (run ids, document ids). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/** True for a uuid as Postgres prints it: the only key shape `document_embeddings` can hold. */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
 /** A run id (a UUID minted by the ledger). */
 export const RunIdSchema = z.uuid({ message: 'run id must be a UUID' });
 

@@ -1,26 +1,26 @@
-import type * as z from 'zod';
-import type { Sql } from 'postgres';
-import { LedgerShapeError } from './errors';
-import { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './row-schemas';
-import type { ChunkRow, IndexRow, RunRow } from './row-schemas';
-import { toLedgerError } from './toLedgerError';
+import type { ChunkResult, ChunkSelector } from '../contracts';
+import { LedgerBase } from './LedgerBase';
+import { ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
+import type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
 
-/** What a finished chunk reports. */
-export interface ChunkResult {
-  readonly upserted: number;
-  readonly deleted: number;
-  readonly skipped: number;
-  readonly rejected: number;
-  readonly failed: number;
-  readonly [key: string]: unknown;
+/** A permanent failure a handler parks once, with its reason (`vector_sync.parked_events`). */
+export interface ParkedFailureRecord {
+  readonly functionName: string;
+  readonly eventId: string | null;
+  readonly eventType: string | null;
+  readonly runId: string | null;
+  readonly code: string;
+  readonly reason: string;
+  readonly event: unknown;
 }
 
 /**
- * The run ledger (`vector_sync`) as the handlers and the worker use it: each method is one guarded
- * SQL function, so a repeated call is harmless and an impossible move is a LedgerRefusedError.
+ * The run ledger (`vector_sync`) as the FC handlers use it. Each state move is one guarded SQL
+ * function, so a repeated call is harmless and an impossible move is a LedgerRefusedError; each
+ * read is one keyed query. Nothing is held open across the network calls between two methods.
  */
-export class Ledger {
-  constructor(private readonly sql: Sql) {}
+export class Ledger extends LedgerBase {
+  // --- runs ---
 
   openRun(input: { sourceEventId: string; op: RunRow['op']; indexName: string; ids?: readonly string[]; requestedBy?: string }): Promise<RunRow> {
     return this.one('open_run', RunRowSchema, (sql) => sql`select * from vector_sync.open_run(${input.sourceEventId}, ${input.op}, ${input.indexName}, ${input.ids === undefined ? null : [...input.ids]}::text[], ${input.requestedBy ?? null})`);
@@ -34,12 +34,43 @@ export class Ledger {
     return this.one('fail_run', RunRowSchema, (sql) => sql`select * from vector_sync.fail_run(${runId}, ${error})`);
   }
 
-  addChunk(runId: string, chunkNo: number, selector: Readonly<Record<string, unknown>>): Promise<ChunkRow> {
-    return this.one('add_chunk', ChunkRowSchema, (sql) => sql`select * from vector_sync.add_chunk(${runId}, ${chunkNo}, ${sql.json(selector as Record<string, never>)})`);
-  }
-
   markRunChunked(runId: string, chunkCount: number): Promise<RunRow> {
     return this.one('mark_run_chunked', RunRowSchema, (sql) => sql`select * from vector_sync.mark_run_chunked(${runId}, ${chunkCount})`);
+  }
+
+  /** Completes (or fails) the run once every chunk is final; otherwise answers it unchanged. */
+  completeRun(runId: string): Promise<RunRow> {
+    return this.one('complete_run', RunRowSchema, (sql) => sql`select * from vector_sync.complete_run(${runId})`);
+  }
+
+  /** True the first time only: the caller that gets true is the one that sent the report. */
+  markReportSent(runId: string, messageId: string): Promise<boolean> {
+    return this.flag('mark_report_sent', (sql) => sql`select vector_sync.mark_report_sent(${runId}, ${messageId}) as flag`);
+  }
+
+  /** The document ids of a sync run, in order. */
+  async runItemIds(runId: string): Promise<string[]> {
+    const rows = await this.query('run_items', (sql) => sql`select document_id from vector_sync.run_items where run_id = ${runId} order by document_id`);
+    return rows.map((row) => String(row.document_id));
+  }
+
+  /**
+   * Every `rowsPerRange`-th document id of the sidecar, in order: the boundaries of the key ranges
+   * of a rebuild or verify run (a million rows cost a few hundred ids here, never the rows).
+   */
+  async rangeBoundaries(rowsPerRange: number): Promise<string[]> {
+    const rows = await this.query('range_boundaries', (sql) => sql`
+      select document_id::text as document_id
+      from (select document_id, row_number() over (order by document_id) as n from public.document_embeddings) as numbered
+      where n % ${rowsPerRange} = 0
+      order by document_id`);
+    return rows.map((row) => String(row.document_id));
+  }
+
+  // --- chunks ---
+
+  addChunk(runId: string, chunkNo: number, selector: ChunkSelector): Promise<ChunkRow> {
+    return this.one('add_chunk', ChunkRowSchema, (sql) => sql`select * from vector_sync.add_chunk(${runId}, ${chunkNo}, ${sql.json(selector as unknown as Record<string, never>)})`);
   }
 
   chunk(runId: string, chunkNo: number): Promise<ChunkRow | undefined> {
@@ -67,24 +98,60 @@ export class Ledger {
     return this.one('requeue_chunk', ChunkRowSchema, (sql) => sql`select * from vector_sync.requeue_chunk(${runId}, ${chunkNo}, ${reason}, ${maxAttempts})`);
   }
 
+  /** requeue_chunk, only while `commandId` is still the chunk's current attempt. */
+  requeueAttempt(runId: string, chunkNo: number, commandId: string, reason: string, maxAttempts: number): Promise<ChunkRow> {
+    return this.one('requeue_chunk_attempt', ChunkRowSchema, (sql) => sql`select * from vector_sync.requeue_chunk_attempt(${runId}, ${chunkNo}, ${commandId}, ${reason}, ${maxAttempts})`);
+  }
+
   /** Chunks dispatched or running for longer than `olderThanSeconds`, oldest first. */
   silentChunks(olderThanSeconds: number, limit = 100): Promise<ChunkRow[]> {
     return this.many('silent_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.silent_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
+  }
+
+  /** Ready chunks of chunked/dispatched runs untouched for `olderThanSeconds`; touched now. */
+  touchStaleReady(olderThanSeconds: number, limit: number): Promise<ChunkRow[]> {
+    return this.many('touch_stale_ready_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.touch_stale_ready_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
   }
 
   chunkForCommand(commandId: string): Promise<ChunkRow | undefined> {
     return this.maybe('chunk_for_command', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunk_for_command(${commandId}) where run_id is not null`);
   }
 
-  completeRun(runId: string): Promise<RunRow> {
-    return this.one('complete_run', RunRowSchema, (sql) => sql`select * from vector_sync.complete_run(${runId})`);
+  /** Chunks dispatched or running per instance of the pool (an instance with none is absent). */
+  async chunksInFlight(instanceIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.query('chunks_in_flight', (sql) => sql`
+      select instance_id, count(*) as n from vector_sync.chunks
+      where state in ('dispatched', 'running') and instance_id = any(${[...instanceIds]}::text[])
+      group by instance_id`);
+    return new Map(rows.map((row) => [String(row.instance_id), Number(row.n)]));
   }
 
-  /** True the first time only: the caller that gets true is the one that sent the report. */
-  async markReportSent(runId: string, messageId: string): Promise<boolean> {
-    const rows = await this.query('mark_report_sent', (sql) => sql`select vector_sync.mark_report_sent(${runId}, ${messageId}) as moved`);
-    return rows[0]?.moved === true;
+  // --- each run's completion, published exactly once (claim, confirm, release, reclaim) ---
+
+  /** True once per final run: the caller publishes its completion. */
+  claimCompletion(runId: string): Promise<boolean> {
+    return this.flag('claim_run_completion', (sql) => sql`select vector_sync.claim_run_completion(${runId}) as flag`);
   }
+
+  /** Takes over a claim older than `graceSeconds` (its holder died), or an unclaimed completion. */
+  reclaimCompletion(runId: string, graceSeconds: number): Promise<boolean> {
+    return this.flag('reclaim_run_completion', (sql) => sql`select vector_sync.reclaim_run_completion(${runId}, make_interval(secs => ${graceSeconds})) as flag`);
+  }
+
+  async confirmCompletion(runId: string): Promise<void> {
+    await this.query('confirm_run_completion', (sql) => sql`select vector_sync.confirm_run_completion(${runId})`);
+  }
+
+  async releaseCompletion(runId: string): Promise<void> {
+    await this.query('release_run_completion', (sql) => sql`select vector_sync.release_run_completion(${runId})`);
+  }
+
+  /** Final runs whose completion was never published (claims older than `graceSeconds` included). */
+  unpublishedCompletions(graceSeconds: number, limit: number): Promise<RunRow[]> {
+    return this.many('unpublished_completions', RunRowSchema, (sql) => sql`select * from vector_sync.unpublished_completions(make_interval(secs => ${graceSeconds}), ${limit})`);
+  }
+
+  // --- indexes ---
 
   registerIndex(input: { indexName: string; logicalName: string; bucket: string; dimension: number; metric: IndexRow['metric'] }): Promise<IndexRow> {
     return this.one('register_index', IndexRowSchema, (sql) => sql`select * from vector_sync.register_index(${input.indexName}, ${input.logicalName}, ${input.bucket}, ${input.dimension}, ${input.metric})`);
@@ -99,30 +166,34 @@ export class Ledger {
     return this.maybe('active_index', IndexRowSchema, (sql) => sql`select * from vector_sync.active_index(${logicalName}) where index_name is not null`);
   }
 
-  private async query(operation: string, run: (sql: Sql) => Promise<readonly Record<string, unknown>[]>): Promise<readonly Record<string, unknown>[]> {
-    try {
-      return await run(this.sql);
-    } catch (error) {
-      throw toLedgerError(operation, error);
-    }
+  /** One generation by its physical name. */
+  index(indexName: string): Promise<IndexRow | undefined> {
+    return this.maybe('index', IndexRowSchema, (sql) => sql`select * from vector_sync.indexes where index_name = ${indexName}`);
   }
 
-  private async many<S extends z.ZodType>(operation: string, schema: S, run: (sql: Sql) => Promise<readonly Record<string, unknown>[]>): Promise<z.output<S>[]> {
-    const rows = await this.query(operation, run);
-    return rows.map((row) => {
-      const parsed = schema.safeParse(row);
-      if (!parsed.success) throw new LedgerShapeError(`${operation} returned an unexpected row: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`, { cause: parsed.error });
-      return parsed.data;
-    });
+  /** Vectors index_state counts for an index (the report's TotalVectors) and its last write. */
+  indexStats(indexName: string): Promise<IndexStats> {
+    return this.one('index_stats', IndexStatsRowSchema, (sql) => sql`select total_vectors, last_synced_at from vector_sync.index_stats(${indexName})`);
   }
 
-  private async maybe<S extends z.ZodType>(operation: string, schema: S, run: (sql: Sql) => Promise<readonly Record<string, unknown>[]>): Promise<z.output<S> | undefined> {
-    return (await this.many(operation, schema, run))[0];
+  // --- what went wrong: rejections and parked events ---
+
+  /** A run's rejections grouped by reason, most frequent first, with up to `examples` ids each. */
+  rejectionGroups(runId: string, examples: number): Promise<RejectionGroup[]> {
+    return this.many('rejection_groups', RejectionGroupRowSchema, (sql) => sql`
+      select reason, count(*) as count, (array_agg(document_id order by document_id))[1:${examples}] as examples
+      from vector_sync.rejections where run_id = ${runId} group by reason order by count(*) desc, reason`);
   }
 
-  private async one<S extends z.ZodType>(operation: string, schema: S, run: (sql: Sql) => Promise<readonly Record<string, unknown>[]>): Promise<z.output<S>> {
-    const row = await this.maybe(operation, schema, run);
-    if (row === undefined) throw new LedgerShapeError(`${operation} returned no row`);
-    return row;
+  /** Parks a permanent failure (once per function and event), where the dashboard and the report show it. */
+  async parkEvent(failure: ParkedFailureRecord): Promise<void> {
+    await this.query('park_event', (sql) => sql`select vector_sync.park_event(${failure.functionName}, ${failure.eventId}, ${failure.eventType},
+      ${failure.runId}::uuid, ${failure.code}, ${failure.reason}, ${sql.json(failure.event as never)})`);
+  }
+
+  /** The first `limit` events parked for a run, oldest first. */
+  parkedEvents(runId: string, limit: number): Promise<ParkedEvent[]> {
+    return this.many('parked_events', ParkedEventRowSchema, (sql) => sql`
+      select function_name, code, reason, event_id from vector_sync.parked_events where run_id = ${runId} order by parked_at limit ${limit}`);
   }
 }

@@ -1,6 +1,8 @@
 export { Ledger } from './Ledger';
-export type { ChunkResult } from './Ledger';
-export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
-export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './row-schemas';
-export type { ChunkRow, IndexRow, RunRow } from './row-schemas';
-export { toLedgerError } from './toLedgerError';
+export type { ParkedFailureRecord } from './Ledger';
+export { LedgerBase } from './LedgerBase';
+export { createSql, ledgerFor } from './connection';
+export type { SqlOptions } from './connection';
+export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError, toLedgerError } from './errors';
+export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';
+export type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';

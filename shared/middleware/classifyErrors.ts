@@ -1,6 +1,6 @@
 import { TransientError, classifyError, describeError } from '../errors';
 import type { ErrorKind } from '../errors';
-import { decodedEventOf } from './decodeEvent';
+import { decodedEventOf } from './parseEvent';
 import type { ParkFn, PipelineMiddleware, PipelineRequest } from './types';
 
 export interface ClassifyErrorsOptions {

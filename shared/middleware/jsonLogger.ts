@@ -2,7 +2,7 @@ import { classifyError, describeError } from '../errors';
 import { Logger, LogLevels } from '../logging';
 import type { LogLevel, LogSink } from '../logging';
 import type { PipelineMiddleware, PipelineRequest } from './types';
-import { getState, setState } from './state';
+import { getState, setState } from './types';
 
 export interface JsonLoggerOptions {
   readonly level?: LogLevel;

@@ -1,46 +1,62 @@
+// From the bytes FC hands over to the handler's input: decode the Buffer as UTF-8 JSON, parse it
+// with the function's envelope schema (a CloudEvent, or the timer trigger's own event), and hand
+// on `{ type, data }` with the envelope attributes on `context.cloudEvent`. Every failure is a
+// permanent error that names the problem.
 import type * as z from 'zod';
-import { EventShapeError, EventValidationError, formatIssues } from '../contracts';
+import { EventDecodeError, EventShapeError, EventValidationError, TimerEventSchema, formatIssues, parseWith } from '../contracts';
 import type { CloudEventMeta } from '../contracts';
-import { bindLogFields } from './state';
+import { bindLogFields, setState } from './types';
 import type { PipelineMiddleware, PipelineRequest } from './types';
+
+const KEY = 'decodeEvent';
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function toText(event: unknown): string | undefined {
+  if (typeof event === 'string') return event;
+  if (event instanceof Uint8Array) {
+    try {
+      return decoder.decode(event);
+    } catch (cause) {
+      throw new EventDecodeError('event is not valid UTF-8 text', { cause });
+    }
+  }
+  return undefined;
+}
+
+/** The raw event as decoded, kept for parking. */
+export function decodedEventOf(request: PipelineRequest): unknown {
+  return (request.internal[KEY] as { raw: unknown } | undefined)?.raw ?? request.event;
+}
+
+/**
+ * FC hands the event over as a Buffer: decode it as UTF-8 and parse it as JSON. An already parsed
+ * value (a local caller) passes through. Bad bytes are a permanent EventDecodeError.
+ */
+export function decodeEvent(): PipelineMiddleware {
+  function decodeEventBefore(request: PipelineRequest): void {
+    const text = toText(request.event);
+    if (text === undefined) {
+      setState(request, KEY, { raw: request.event });
+      return;
+    }
+    setState(request, KEY, { raw: text });
+    if (text.trim() === '') throw new EventDecodeError('event is empty: expected a JSON CloudEvent');
+    try {
+      request.event = JSON.parse(text) as unknown;
+    } catch (cause) {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new EventDecodeError(`event is not valid JSON: ${detail}`, { cause });
+    }
+    setState(request, KEY, { raw: request.event });
+  }
+
+  return { before: decodeEventBefore };
+}
 
 type EnvelopeOutput = CloudEventMeta & { data: unknown };
 
-export interface ParseEventOptions<TSchema extends z.ZodType<EnvelopeOutput>> {
-  /** The envelope schema (one event type, or a union made with `eventUnion`). */
-  readonly schema: TSchema;
-  /** `single` (event-driven, the default) or `batch` (event-streaming: a JSON array). */
-  readonly mode?: 'single' | 'batch';
-}
-
-/** One record of a batch: the parsed envelope attributes and data. */
-export interface BatchRecord<TData> {
-  readonly meta: CloudEventMeta;
-  readonly data: TData;
-}
-
-/** A record of a batch that failed to parse; the rest of the batch goes on. */
-export interface RejectedRecord {
-  readonly index: number;
-  readonly eventId?: string;
-  readonly error: EventValidationError;
-}
-
-/** What a batch-mode handler receives. */
-export interface ParsedBatch<TData> {
-  readonly records: BatchRecord<TData>[];
-  readonly rejected: RejectedRecord[];
-}
-
-function split(envelope: EnvelopeOutput): BatchRecord<unknown> {
-  const { data, ...meta } = envelope;
-  return { meta, data };
-}
-
-function idOf(value: unknown): string | undefined {
-  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : undefined;
-}
+/** What a handler receives from an envelope schema (or a union of them): the type and the data. */
+export type EventInput<T> = T extends { readonly type: infer K; readonly data: infer D } ? { readonly type: K; readonly data: D } : never;
 
 function runIdOf(data: unknown): string | undefined {
   const runId = typeof data === 'object' && data !== null ? (data as { runId?: unknown }).runId : undefined;
@@ -48,21 +64,12 @@ function runIdOf(data: unknown): string | undefined {
 }
 
 /**
- * Parses the decoded event with an envelope schema and hands on only `data`; the envelope
- * attributes go to `context.cloudEvent`. A failure is a permanent EventValidationError naming
- * each bad field. In batch mode each record is parsed on its own and bad ones are set aside.
+ * Parses the decoded event with an envelope schema (one event type, or a union made with
+ * `eventUnion`) and hands on `{ type, data }`; the envelope attributes go to
+ * `context.cloudEvent`. A failure is a permanent EventValidationError naming each bad field.
  */
-export function parseEvent<TSchema extends z.ZodType<EnvelopeOutput>>(options: ParseEventOptions<TSchema>): PipelineMiddleware {
-  const mode = options.mode ?? 'single';
-
-  function parseOne(value: unknown, prefix: string): BatchRecord<unknown> {
-    const result = options.schema.safeParse(value);
-    if (result.success) return split(result.data);
-    const problems = formatIssues(result.error, value).map((line) => `${prefix}${line}`);
-    throw new EventValidationError(problems, { cause: result.error });
-  }
-
-  function parseSingle(request: PipelineRequest): void {
+export function parseEvent<TSchema extends z.ZodType<EnvelopeOutput>>(options: { readonly schema: TSchema }): PipelineMiddleware {
+  function parseEventBefore(request: PipelineRequest): void {
     const { event } = request;
     if (Array.isArray(event)) {
       throw new EventShapeError(
@@ -72,33 +79,27 @@ export function parseEvent<TSchema extends z.ZodType<EnvelopeOutput>>(options: P
     if (event === null || typeof event !== 'object') {
       throw new EventShapeError(`expected one CloudEvent object but got ${event === null ? 'null' : typeof event}`);
     }
-    const record = parseOne(event, '');
-    request.context.cloudEvent = record.meta;
-    request.event = record.data;
-    bindLogFields(request, { eventId: record.meta.id, eventType: record.meta.type, runId: runIdOf(record.data) });
+    const result = options.schema.safeParse(event);
+    if (!result.success) throw new EventValidationError(formatIssues(result.error, event), { cause: result.error });
+    const { data, ...meta } = result.data;
+    request.context.cloudEvent = meta;
+    request.event = { type: meta.type, data };
+    bindLogFields(request, { eventId: meta.id, eventType: meta.type, runId: runIdOf(data) });
   }
 
-  function parseBatch(request: PipelineRequest): void {
-    const { event } = request;
-    if (!Array.isArray(event)) {
-      throw new EventShapeError(
-        `expected a JSON array of CloudEvents (event-streaming batch) but got ${event === null ? 'null' : typeof event === 'object' ? 'a single object' : typeof event}`,
-      );
-    }
-    if (event.length === 0) throw new EventShapeError('the event batch is empty');
-    const batch: ParsedBatch<unknown> = { records: [], rejected: [] };
-    event.forEach((item, index) => {
-      try {
-        batch.records.push(parseOne(item, `[${index}].`));
-      } catch (error) {
-        if (!(error instanceof EventValidationError)) throw error;
-        const eventId = idOf(item);
-        batch.rejected.push(eventId === undefined ? { index, error } : { index, eventId, error });
-      }
-    });
-    request.event = batch;
-    bindLogFields(request, { batchSize: event.length, rejected: batch.rejected.length });
+  return { before: parseEventBefore };
+}
+
+/**
+ * The timer trigger's event is not a CloudEvent: it is parsed as a TimerEvent instead (a bad one
+ * is a permanent EventValidationError naming the field).
+ */
+export function parseTimerEvent(): PipelineMiddleware {
+  function parseTimerEventBefore(request: PipelineRequest): void {
+    const timer = parseWith(TimerEventSchema, request.event);
+    request.event = timer;
+    bindLogFields(request, { triggerName: timer.triggerName, triggerTime: timer.triggerTime });
   }
 
-  return { before: mode === 'single' ? parseSingle : parseBatch };
+  return { before: parseTimerEventBefore };
 }

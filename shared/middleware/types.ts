@@ -6,7 +6,7 @@ import type { Logger } from '../logging';
 /** The FC context after the pipeline's middlewares ran: a JSON logger and the envelope attributes. */
 export interface PipelineContext extends FcContext {
   log: Logger;
-  /** The delivered envelope without `data` (single-event mode). */
+  /** The delivered envelope without `data`. */
   cloudEvent?: CloudEventMeta;
 }
 
@@ -30,3 +30,19 @@ export interface ParkedFailure {
 
 /** Stores a permanent failure with its reason (ledger rejection, dead-letter table, log). */
 export type ParkFn = (failure: ParkedFailure, context: PipelineContext) => Promise<void>;
+
+/** Reads a middleware's own state from `request.internal`. */
+export function getState<T>(request: PipelineRequest, key: string): T | undefined {
+  return request.internal[key] as T | undefined;
+}
+
+/** Writes a middleware's own state under its key in `request.internal`. */
+export function setState<T>(request: PipelineRequest, key: string, value: T): void {
+  request.internal[key] = value;
+}
+
+/** Binds more fields (event id, run id) to the invocation's logger, if the logger middleware ran. */
+export function bindLogFields(request: PipelineRequest, fields: Readonly<Record<string, unknown>>): void {
+  const log = (request.context as Partial<PipelineRequest['context']>).log;
+  if (log) request.context.log = log.child(fields);
+}

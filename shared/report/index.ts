@@ -1,6 +1,3 @@
-export { renderReport } from './renderReport';
-export { renderReportHtml } from './renderReportHtml';
-export { renderReportText } from './renderReportText';
-export { reportSubject } from './reportSubject';
-export { escapeHtml, formatBytes, formatCount, formatDuration } from './format';
-export type { ChunkLine, ParkedLine, RejectionGroup, RenderedReport, RunOutcome, RunReport, StageTiming } from './types';
+export { buildRunReport, estimateIndexBytes } from './buildRunReport';
+export { escapeHtml, formatBytes, formatCount, formatDuration, renderReport } from './render';
+export type { ChunkLine, RenderedReport, RunOutcome, RunReport, StageTiming } from './types';

@@ -1,12 +1,7 @@
+import type { ParkedEvent, RejectionGroup } from '../ledger';
+
 /** How a run ended. */
 export type RunOutcome = 'completed' | 'failed';
-
-/** Vectors refused for one reason, with a few example document ids. */
-export interface RejectionGroup {
-  readonly reason: string;
-  readonly count: number;
-  readonly examples: readonly string[];
-}
 
 /** Time spent in one stage of the run. */
 export interface StageTiming {
@@ -25,14 +20,6 @@ export interface ChunkLine {
   readonly rejected: number;
   readonly durationMs?: number;
   readonly error?: string;
-}
-
-/** An event a handler parked, as the report lists it. */
-export interface ParkedLine {
-  readonly functionName: string;
-  readonly code: string;
-  readonly reason: string;
-  readonly eventId?: string;
 }
 
 /** Everything one report e-mail says about a run. */
@@ -57,7 +44,7 @@ export interface RunReport {
   };
   readonly rejections: readonly RejectionGroup[];
   /** Events about this run that a handler refused for good (vector_sync.parked_events). */
-  readonly parked?: readonly ParkedLine[];
+  readonly parked?: readonly ParkedEvent[];
   readonly stages: readonly StageTiming[];
   readonly chunks: readonly ChunkLine[];
   readonly index: { readonly totalVectors: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };

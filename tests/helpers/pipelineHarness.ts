@@ -14,7 +14,7 @@ import type { ResendEmulator } from '../../local/resend';
 import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { EventPublisher, createEventBridgeClient } from '../../shared/clients/eventbridge';
-import { createSql } from '../../shared/clients/postgres';
+import { createSql } from '../../shared/ledger';
 import { Ledger } from '../../shared/ledger';
 import { Logger } from '../../shared/logging';
 import { ROUTES } from '../../shared/routing';

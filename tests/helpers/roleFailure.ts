@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { InstanceRoleCredentialsError } from '../../ecs/context';
+import { InstanceRoleCredentialsError } from '../../ecs/instanceRoleCredentials';
 
 /** The InstanceRoleCredentialsError a promise rejects with, checked to name none of `secrets`. */
 export async function roleFailureOf(promise: Promise<unknown>, secrets: readonly string[]): Promise<InstanceRoleCredentialsError> {

@@ -15,7 +15,7 @@ import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { OssObjectStore } from '../../shared/clients/oss';
 import { OssVectorsClient } from '../../shared/clients/oss-vectors';
-import { createSql } from '../../shared/clients/postgres';
+import { createSql } from '../../shared/ledger';
 import { Ledger } from '../../shared/ledger';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

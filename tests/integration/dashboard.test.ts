@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
-import { createSql } from '../../shared/clients/postgres';
+import { createSql } from '../../shared/ledger';
 import { Ledger } from '../../shared/ledger';
 import { Logger } from '../../shared/logging';
 import { loadCorpus, sampleDocuments } from '../../local/corpus';

@@ -2,7 +2,7 @@
 // chunk attempts, closes runs and publishes run.completed exactly once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectStats } from '../../shared/domain/collect';
-import type { PipelineDeps } from '../../shared/domain/collect';
+import type { LifecycleDeps } from '../../shared/domain/lifecycle';
 import type { TaskCompletedData } from '../../shared/contracts';
 import { fixture } from '../helpers/fixtures';
 import { chunkResult, commandIdOf, dispatchedRun, startHarness } from '../helpers/pipelineHarness';
@@ -22,8 +22,8 @@ beforeEach(() => {
   h.logLines.length = 0;
 });
 
-function deps(maxChunkAttempts = 3): PipelineDeps {
-  return { ledger: h.ledger, sql: h.sql, publisher: h.publisher, log: h.log, maxChunkAttempts };
+function deps(maxChunkAttempts = 3): LifecycleDeps {
+  return { ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts };
 }
 
 function taskCompleted(tag: string, chunkNo: number, status: TaskCompletedData['invocationStatus'] = 'Success', exitCode = 0): { type: 'ecs:CloudAssistant:TaskCompleted'; data: TaskCompletedData } {

@@ -10,6 +10,7 @@ import { OssObjectStore, uploadWorkerBundle } from '../../shared/clients/oss';
 import { announceChunks } from '../../shared/domain/chunk';
 import { WorkerBundleMissingError, dispatchChunk } from '../../shared/domain/dispatch';
 import { WrongBusError, acceptRun } from '../../shared/domain/validate';
+import { selectorIds } from '../../shared/contracts';
 import { fcRole, startHarness } from '../helpers/pipelineHarness';
 import type { Harness } from '../helpers/pipelineHarness';
 
@@ -89,7 +90,7 @@ describe('chunk (announceChunks)', () => {
     h = await startHarness();
     await activeIndex(h);
     const run = await h.ledger.openRun({ sourceEventId: 'evt-1200', op: 'sync', indexName: 'docsv1', ids: uuids(1200) });
-    const deps = { sql: h.sql, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } };
+    const deps = { ledger: h.ledger, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } };
     // Act
     const first = await announceChunks(deps, run.run_id);
     await h.ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-x', invokeId: 't-x', instanceId: 'i-local0001' });
@@ -98,7 +99,7 @@ describe('chunk (announceChunks)', () => {
     // Assess
     expect(first).toEqual({ runId: run.run_id, chunks: 3, announced: 3 });
     expect(again).toEqual({ runId: run.run_id, chunks: 3, announced: 2 });
-    expect((await h.ledger.chunks(run.run_id)).map((chunk) => (chunk.selector.ids as string[]).length)).toEqual([500, 500, 200]);
+    expect((await h.ledger.chunks(run.run_id)).map((chunk) => selectorIds(chunk.selector)?.length)).toEqual([500, 500, 200]);
     expect(h.delivered('dispatch').map((event) => event.id)).toEqual([0, 1, 2, 1, 2].map((n) => `${run.run_id}-${n}-1`));
   }, 60_000);
 
@@ -107,7 +108,7 @@ describe('chunk (announceChunks)', () => {
     h = await startHarness();
     const rebuild = await acceptRun({ ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults }, { id: 'r-empty', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
     // Act
-    const result = await announceChunks({ sql: h.sql, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } }, rebuild.runId);
+    const result = await announceChunks({ ledger: h.ledger, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } }, rebuild.runId);
     await h.bus.idle();
     // Assess: an open-ended range always exists, so even an empty table has one chunk
     expect(result.chunks).toBe(1);
@@ -126,7 +127,6 @@ describe('dispatch (dispatchChunk)', () => {
     await h.ledger.addChunk(run.run_id, 0, { ids: uuids(2) });
     await h.ledger.markRunChunked(run.run_id, 1);
     const deps = {
-      sql: h.sql,
       ledger: h.ledger,
       cloudAssistant: createCloudAssistantClient({ endpoint: ecs.endpoint, regionId: ecs.region, ...fcRole }),
       bundle: { store, prefix: 'workers/', version: upload ? '1.0.0' : '9.9.9' },

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function deps(): NotifyDeps {
   return {
-    ledger: h.ledger, sql: h.sql, store, log: h.log,
+    ledger: h.ledger, store, log: h.log,
     mailer: new Mailer({ apiKey: RESEND_KEY, baseUrl: h.resend?.baseUrl ?? '' }),
     settings: { from: 'vector-sync@reports.local.test', to: ['ops@local.test'], prefix: 'reports/' },
   };

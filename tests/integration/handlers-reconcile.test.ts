@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 function deps(maxChunkAttempts = 3): ReconcileDeps {
   return {
-    ledger: h.ledger, sql: h.sql, publisher: h.publisher, log: h.log, maxChunkAttempts, cloud,
+    ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts, cloud,
     settings: { runCommandTimeoutSeconds: 10, graceSeconds: 0, readyStaleSeconds: 60 },
   };
 }

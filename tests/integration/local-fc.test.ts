@@ -33,7 +33,7 @@ afterAll(() => {
 describe('LocalFunction with the built probe handler', () => {
   const goodFixtures = Object.entries(loadEventFixtures()).filter(([name]) => name !== 'reconcile-timer.json');
 
-  it.each(goodFixtures)('handles fixture %s and hands on only data', async (_name, event) => {
+  it.each(goodFixtures)('handles fixture %s and hands on its type and data', async (_name, event) => {
     // Prepare
     const fn = probe({ credentials: { accessKeyId: 'STS.local', accessKeySecret: 'local-secret', securityToken: 'tok' } });
     // Act
@@ -68,33 +68,6 @@ describe('LocalFunction with the built probe handler', () => {
     const result = await fn.invoke(fixture('chunk-ready.json'));
     expect(result.ok).toBe(true);
     expect(json(result).runs).toBe(1);
-  });
-
-  it('expects a batch in event-streaming mode and parks a single object', async () => {
-    const fn = probe({ environment: { PROBE_MODE: 'batch' } });
-    const result = await fn.invoke(fixture('chunk-ready.json'));
-    expect(json(result)).toMatchObject({ status: 'parked', code: 'EventShapeMismatch' });
-    expect(json(result).reason).toMatch(/expected a JSON array of CloudEvents \(event-streaming batch\) but got a single object/);
-  });
-
-  it('hands on good batch records and sets bad ones aside with their reason', async () => {
-    const fn = probe({ environment: { PROBE_MODE: 'batch' } });
-    const bad = fixture('chunk-ready.json');
-    bad.data.chunkNo = 'x';
-    const result = await fn.invoke([fixture('run-accepted.json'), bad, fixture('run-completed.json')]);
-    const body = json(result);
-    expect(body.event.records).toHaveLength(2);
-    expect(body.event.rejected).toHaveLength(1);
-    expect(body.event.rejected[0]).toMatchObject({ index: 1, eventId: bad.id });
-  });
-
-  it('answers a duplicate event with the first result and runs the handler once', async () => {
-    const fn = probe({ maxInstances: 1 });
-    const first = json(await fn.invoke(fixture('run-accepted.json')));
-    const second = json(await fn.invoke(fixture('run-accepted.json')));
-    expect(second).toEqual(first);
-    const other = json(await fn.invoke(fixture('run-completed.json')));
-    expect(other.runs).toBe(first.runs + 1);
   });
 
   it('reports a transient error as FC does, so EventBridge retries', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   BucketNameSchema,
-  CloudEventBatchSchema,
   DocumentIdSchema,
   EventSchemas,
   EventValidationError,
@@ -37,11 +36,6 @@ describe('event fixtures', () => {
 
   it('parses the timer fixture as a timer event', () => {
     expect(TimerEventSchema.parse(loadEventFixtures()['reconcile-timer.json']).triggerName).toBe('reconcile-timer');
-  });
-
-  it('parses an event-streaming batch as an array', () => {
-    const batch = [fixture('chunk-ready.json'), fixture('run-accepted.json')];
-    expect(CloudEventBatchSchema.parse(batch)).toHaveLength(2);
   });
 });
 

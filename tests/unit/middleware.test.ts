@@ -2,13 +2,10 @@ import middy from '@middy/core';
 import { describe, expect, it, vi } from 'vitest';
 import { EventDecodeError, EventShapeError, EventValidationError, VectorSyncEventSchema } from '../../shared/contracts';
 import { PermanentError, TransientError } from '../../shared/errors';
-import { InMemoryIdempotencyStore } from '../../shared/idempotency';
 import {
-  IdempotencyInProgressError,
   classifyErrors,
   decodeEvent,
   fcPipeline,
-  idempotency,
   jsonLogger,
   levelFromEnvironment,
   parseEvent,
@@ -55,27 +52,16 @@ function recordingPark() {
   return { park, parked };
 }
 
-/** A promise with its resolve handle, to hold a handler in flight. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 /** A handler on the full pipeline whose body is `run`. */
 function pipelineHandler(
   run: (event: any, context: PipelineContext) => Promise<unknown>,
-  options: { store?: InMemoryIdempotencyStore; park?: ParkFn; mode?: 'single' | 'batch'; sink?: (line: string) => void } = {},
+  options: { park?: ParkFn; sink?: (line: string) => void } = {},
 ) {
   return middy(run).use(
     fcPipeline({
       schema: VectorSyncEventSchema,
       park: options.park ?? recordingPark().park,
       sink: options.sink ?? (() => undefined),
-      ...(options.mode ? { mode: options.mode } : {}),
-      ...(options.store ? { idempotencyStore: options.store } : {}),
     }),
   );
 }
@@ -128,7 +114,7 @@ describe('decodeEvent', () => {
 });
 
 describe('parseEvent', () => {
-  it('hands on only data and puts the envelope attributes on context.cloudEvent', async () => {
+  it('hands on the type and the data and puts the envelope attributes on context.cloudEvent', async () => {
     // Prepare
     const event = fixture('changes-published.json');
     const seen: { event?: unknown; cloudEvent?: unknown } = {};
@@ -140,7 +126,7 @@ describe('parseEvent', () => {
     await handler(bufferOf(event), fcContext());
     // Assess
     const { data, ...meta } = event;
-    expect(seen.event).toEqual(data);
+    expect(seen.event).toEqual({ type: event.type, data });
     expect(seen.cloudEvent).toEqual(meta);
   });
 
@@ -156,7 +142,7 @@ describe('parseEvent', () => {
     expect((error as EventValidationError).problems).toEqual(['data.chunkNo: chunk number must be a number']);
   });
 
-  it('rejects an array in single mode with an EventShapeError', async () => {
+  it('rejects an array (the event-streaming batch shape) with an EventShapeError', async () => {
     // Prepare
     const handler = middy(async () => 'ran').use([decodeEvent(), parseEvent({ schema: VectorSyncEventSchema })]);
     // Act
@@ -166,57 +152,6 @@ describe('parseEvent', () => {
     expect((error as Error).message).toMatch(/got a JSON array of 1 event\(s\)/);
   });
 
-  it('splits a batch into good records and rejected ones', async () => {
-    // Prepare
-    const good = fixture('chunk-ready.json');
-    const bad = fixture('run-accepted.json');
-    bad.data.runId = 'run-1';
-    const anonymous = { type: 'vectorsync.chunk.ready' };
-    const alsoGood = fixture('run-completed.json');
-    const run = vi.fn(async (batch: any) => batch);
-    const handler = middy(run).use([decodeEvent(), parseEvent({ schema: VectorSyncEventSchema, mode: 'batch' })]);
-    // Act
-    const batch: any = await handler(bufferOf([good, bad, anonymous, alsoGood]), fcContext());
-    // Assess
-    const { data: goodData, ...goodMeta } = good;
-    expect(batch.records).toHaveLength(2);
-    expect(batch.records[0]).toEqual({ meta: goodMeta, data: goodData });
-    expect(batch.records[1].meta.id).toBe(alsoGood.id);
-    expect(batch.rejected.map((r: any) => ({ index: r.index, eventId: r.eventId }))).toEqual([
-      { index: 1, eventId: bad.id },
-      { index: 2, eventId: undefined },
-    ]);
-    expect(batch.rejected[1]).not.toHaveProperty('eventId');
-    expect(batch.rejected[0].error).toBeInstanceOf(EventValidationError);
-    expect(batch.rejected[0].error.problems).toEqual(['[1].data.runId: run id must be a UUID']);
-    expect(run).toHaveBeenCalledTimes(1);
-  });
-
-  it('runs the handler when every record of a batch is rejected', async () => {
-    // Prepare
-    const bad = fixture('chunk-ready.json');
-    bad.data.chunkNo = -1;
-    const handler = middy(async (batch: any) => batch).use([decodeEvent(), parseEvent({ schema: VectorSyncEventSchema, mode: 'batch' })]);
-    // Act
-    const batch: any = await handler(bufferOf([bad]), fcContext());
-    // Assess
-    expect(batch.records).toEqual([]);
-    expect(batch.rejected).toHaveLength(1);
-  });
-
-  it.each([
-    ['a single object', fixture('chunk-ready.json'), /but got a single object/],
-    ['an empty array', [], /the event batch is empty/],
-    ['a number', 42, /but got number/],
-  ])('rejects %s in batch mode with an EventShapeError', async (_label, input, message) => {
-    // Prepare
-    const handler = middy(async () => 'ran').use([decodeEvent(), parseEvent({ schema: VectorSyncEventSchema, mode: 'batch' })]);
-    // Act
-    const error = await handler(bufferOf(input), fcContext()).catch((e: unknown) => e);
-    // Assess
-    expect(error).toBeInstanceOf(EventShapeError);
-    expect((error as Error).message).toMatch(message);
-  });
 });
 
 describe('classifyErrors', () => {
@@ -394,196 +329,6 @@ describe('classifyErrors', () => {
   });
 });
 
-describe('idempotency', () => {
-  it('answers a duplicate event with the stored result without running again', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    let runs = 0;
-    const run = vi.fn(async () => ({ runs: (runs += 1) }));
-    const handler = pipelineHandler(run, { store });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    // Act
-    const first = await handler(event, fcContext('req-1'));
-    const second = await handler(event, fcContext('req-2'));
-    // Assess
-    expect(first).toEqual({ runs: 1 });
-    expect(second).toEqual({ runs: 1 });
-    expect(run).toHaveBeenCalledTimes(1);
-  });
-
-  it('answers a duplicate with null when the first run returned nothing', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const run = vi.fn(async () => undefined);
-    const handler = pipelineHandler(run, { store });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    await handler(event, fcContext('req-1'));
-    // Act
-    const second = await handler(event, fcContext('req-2'));
-    // Assess
-    expect(second).toBeNull();
-    expect(run).toHaveBeenCalledTimes(1);
-  });
-
-  it('does not run again when the store hands back an undefined result', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const event = fixture('chunk-ready.json');
-    await store.complete(`t:${event.id}`, undefined, 60_000);
-    const run = vi.fn(async () => 'ran');
-    const handler = pipelineHandler(run, { store });
-    // Act
-    const result = await handler(bufferOf(event), fcContext());
-    // Assess
-    expect(result).toBeNull();
-    expect(run).not.toHaveBeenCalled();
-  });
-
-  it('runs events with different ids each once', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const run = vi.fn(async () => 'ok');
-    const handler = pipelineHandler(run, { store });
-    const other = fixture('chunk-ready.json');
-    other.id = 'another-event-id';
-    // Act
-    await handler(bufferOf(fixture('chunk-ready.json')), fcContext('req-1'));
-    await handler(bufferOf(other), fcContext('req-2'));
-    // Assess
-    expect(run).toHaveBeenCalledTimes(2);
-  });
-
-  it('keys by function name, so another function handles the same event', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const run = vi.fn(async () => 'ok');
-    const handler = pipelineHandler(run, { store });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    // Act
-    await handler(event, fcContext('req-1', 'validate'));
-    await handler(event, fcContext('req-2', 'chunk'));
-    // Assess
-    expect(run).toHaveBeenCalledTimes(2);
-  });
-
-  it('throws IdempotencyInProgressError for a duplicate while the first run is in flight', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const started = deferred();
-    const finish = deferred();
-    const { park } = recordingPark();
-    const run = vi.fn(async () => {
-      started.resolve();
-      await finish.promise;
-      return 'first';
-    });
-    const handler = pipelineHandler(run, { store, park });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    const first = handler(event, fcContext('req-1'));
-    await started.promise;
-    // Act
-    const error = await handler(event, fcContext('req-2')).catch((e: unknown) => e);
-    finish.resolve();
-    // Assess
-    expect(error).toBeInstanceOf(IdempotencyInProgressError);
-    expect(error).toMatchObject({ code: 'IdempotencyInProgress', kind: 'transient', details: { key: `t:${fixture('chunk-ready.json').id}` } });
-    expect(await first).toBe('first');
-    expect(run).toHaveBeenCalledTimes(1);
-    expect(park).not.toHaveBeenCalled();
-  });
-
-  it('does not release the claim of the invocation in flight when a duplicate is refused', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const started = deferred();
-    const finish = deferred();
-    const run = vi.fn(async () => {
-      started.resolve();
-      await finish.promise;
-      return 'first';
-    });
-    const handler = pipelineHandler(run, { store });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    const first = handler(event, fcContext('req-1'));
-    await started.promise;
-    await handler(event, fcContext('req-2')).catch(() => undefined);
-    // Act
-    const third = await handler(event, fcContext('req-3')).catch((e: unknown) => e);
-    finish.resolve();
-    await first;
-    // Assess
-    expect(third).toBeInstanceOf(IdempotencyInProgressError);
-    expect(run).toHaveBeenCalledTimes(1);
-  });
-
-  it('releases the claim when the run fails, so a retry runs', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const run = vi
-      .fn<() => Promise<string>>()
-      .mockRejectedValueOnce(new TransientError('downstream is throttling'))
-      .mockResolvedValueOnce('second time lucky');
-    const handler = pipelineHandler(run, { store });
-    const event = bufferOf(fixture('chunk-ready.json'));
-    // Act
-    const firstError = await handler(event, fcContext('req-1')).catch((e: unknown) => e);
-    const retried = await handler(event, fcContext('req-2'));
-    const duplicate = await handler(event, fcContext('req-3'));
-    // Assess
-    expect(firstError).toBeInstanceOf(TransientError);
-    expect(retried).toBe('second time lucky');
-    expect(duplicate).toBe('second time lucky');
-    expect(run).toHaveBeenCalledTimes(2);
-  });
-
-  it('leaves no claim behind when a permanent failure is parked', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const handler = pipelineHandler(
-      async () => {
-        throw new PermanentError('bad');
-      },
-      { store },
-    );
-    // Act
-    const result = await handler(bufferOf(fixture('chunk-ready.json')), fcContext());
-    // Assess
-    expect(result).toMatchObject({ status: 'parked' });
-    expect(store.size).toBe(0);
-  });
-
-  it('claims nothing when there is no key', async () => {
-    // Prepare
-    const store = new InMemoryIdempotencyStore();
-    const run = vi.fn(async () => 'ok');
-    const handler = middy(run).use(idempotency({ store }));
-    // Act
-    await handler({ no: 'cloud event' }, fcContext());
-    await handler({ no: 'cloud event' }, fcContext());
-    // Assess
-    expect(run).toHaveBeenCalledTimes(2);
-    expect(store.size).toBe(0);
-  });
-
-  it('uses keyOf, lockMs and ttlMs when given', async () => {
-    // Prepare
-    const clock = { now: 0 };
-    const store = new InMemoryIdempotencyStore(() => clock.now);
-    const claim = vi.spyOn(store, 'claim');
-    const run = vi.fn(async () => 'ok');
-    const handler = middy(run).use(idempotency({ store, keyOf: () => 'fixed-key', lockMs: 5000, ttlMs: 1000 }));
-    await handler({}, fcContext());
-    // Act
-    clock.now = 999;
-    await handler({}, fcContext());
-    clock.now = 1000;
-    await handler({}, fcContext());
-    // Assess
-    expect(claim).toHaveBeenCalledWith('fixed-key', 5000);
-    expect(run).toHaveBeenCalledTimes(2);
-  });
-});
-
 describe('jsonLogger', () => {
   it('writes JSON lines bound to request, function, event id, event type and run id', async () => {
     // Prepare
@@ -725,23 +470,6 @@ describe('jsonLogger', () => {
     expect(bindings).toEqual({ requestId: 'req-8', function: 'notify' });
   });
 
-  it('binds the batch size and the number of rejected records in batch mode', async () => {
-    // Prepare
-    const log = captureLog();
-    const bad = fixture('chunk-ready.json');
-    bad.data.chunkNo = 'x';
-    const handler = pipelineHandler(
-      async (_batch, context) => {
-        context.log.info('batch handled');
-      },
-      { sink: log.sink, mode: 'batch' },
-    );
-    // Act
-    await handler(bufferOf([fixture('chunk-ready.json'), bad, fixture('run-accepted.json')]), fcContext());
-    // Assess
-    expect(log.records()[0]).toMatchObject({ message: 'batch handled', batchSize: 3, rejected: 1 });
-  });
-
   it('redacts secrets the handler logs', async () => {
     // Prepare
     const log = captureLog();
@@ -760,44 +488,27 @@ describe('jsonLogger', () => {
 });
 
 describe('fcPipeline', () => {
-  it('runs the handler with the data of a Buffer event and the envelope on the context', async () => {
+  it('runs the handler with the type and data of a Buffer event and the envelope on the context', async () => {
     // Prepare
     const event = fixture('sync.json');
-    const run = vi.fn(async (data: any, context: PipelineContext) => ({ op: data.op, id: context.cloudEvent?.id }));
+    const run = vi.fn(async (input: any, context: PipelineContext) => ({ op: input.data.op, id: context.cloudEvent?.id }));
     const handler = pipelineHandler(run);
     // Act
     const result = await handler(bufferOf(event), fcContext());
     // Assess
     expect(result).toEqual({ op: 'sync', id: 'manual-sync-20261122-0001' });
-    expect(run.mock.calls[0]?.[0]).toEqual(event.data);
+    expect(run.mock.calls[0]?.[0]).toEqual({ type: event.type, data: event.data });
   });
 
-  it('hands a batch-mode handler the records and the rejected ones', async () => {
-    // Prepare
-    const bad = fixture('task-completed.json');
-    bad.data.exitCode = 'zero';
-    const { park } = recordingPark();
-    const run = vi.fn(async (batch: any) => ({ ok: batch.records.length, rejected: batch.rejected.map((r: any) => r.index) }));
-    const handler = pipelineHandler(run, { mode: 'batch', park });
+  it('puts the middlewares in order: logger, decode, parse, classification', () => {
     // Act
-    const result = await handler(bufferOf([fixture('chunk-ready.json'), bad]), fcContext());
+    const stack = fcPipeline({ schema: VectorSyncEventSchema, park: async () => undefined });
     // Assess
-    expect(result).toEqual({ ok: 1, rejected: [1] });
-    expect(park).not.toHaveBeenCalled();
-  });
-
-  it('puts the middlewares in order: logger, decode, parse, classification, idempotency', () => {
-    // Act
-    const withStore = fcPipeline({ schema: VectorSyncEventSchema, park: async () => undefined, idempotencyStore: new InMemoryIdempotencyStore() });
-    const withoutStore = fcPipeline({ schema: VectorSyncEventSchema, park: async () => undefined });
-    // Assess
-    expect(withStore.map((m) => [m.before?.name, m.onError?.name])).toEqual([
+    expect(stack.map((m) => [m.before?.name, m.onError?.name])).toEqual([
       ['jsonLoggerBefore', 'jsonLoggerOnError'],
       ['decodeEventBefore', undefined],
-      ['parseSingle', undefined],
+      ['parseEventBefore', undefined],
       [undefined, 'classifyErrorsOnError'],
-      ['idempotencyBefore', 'idempotencyOnError'],
     ]);
-    expect(withoutStore).toHaveLength(4);
   });
 });

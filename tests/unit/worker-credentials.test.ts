@@ -1,8 +1,9 @@
 // The worker's credential modes: the config check (instance RAM role or static keys, exactly one),
 // resolving static keys, and the metadata answer checks of the role fetcher (a fake fetch).
 import { describe, expect, it } from 'vitest';
-import type { InstanceRoleCredentialsError} from '../../ecs/context';
-import { fetchInstanceRoleCredentials, resolveWorkerCredentials } from '../../ecs/context';
+import type { InstanceRoleCredentialsError } from '../../ecs/instanceRoleCredentials';
+import { resolveWorkerCredentials } from '../../ecs/context';
+import { fetchInstanceRoleCredentials } from '../../ecs/instanceRoleCredentials';
 import { ComponentConfigSchemas, ConfigError, loadConfig, WorkerConfigSchema } from '../../shared/config';
 import { roleFailureOf } from '../helpers/roleFailure';
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSettings, readSettingsFile, SettingsFileError } from '../../ecs/settings';
+import { parseSettings, readSettingsFile, SettingsFileError } from '../../ecs/context';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,0 +1,97 @@
+// The chunks that check: verify (the index against Postgres, key by key, in both directions) and
+// the validation query every writing chunk ends with (sampled vectors must find themselves).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { VectorInput } from '../../shared/clients/oss-vectors';
+import type { ChunkCounts, Drift, RangeSelector, ValidationResult } from '../../shared/contracts';
+import type { IndexRow } from '../../shared/ledger';
+import type { WorkerContext } from '../context';
+import { shapeOf } from '../vectors';
+import type { ChunkJob } from './write';
+
+const MAX_SEGMENTS = 16;
+const GET_KEYS = 100;
+
+/**
+ * A verify chunk. Postgres → index: the rows of its key range, page by page, looked up with
+ * GetVectors (keys and the `content_hash` metadata) → missing and stale vectors. Index → Postgres:
+ * chunk k of n scans ListVectors segment k of min(n, 16) → keys without a row (orphans). The drift
+ * is healed by forgetting those ids in index_state and putting them back on the `vector_sync`
+ * queue, so the normal pipeline writes or deletes them.
+ */
+export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCounts): Promise<{ drift: Drift; healed: number }> {
+  const { worker, run, chunk, index } = job;
+  const drift: Drift = { rejected: 0, missing: 0, stale: 0, orphaned: 0, examples: [] };
+  const drifted: string[] = [];
+  const note = (kind: 'missing' | 'stale' | 'orphaned', ids: readonly string[]): void => {
+    drift[kind] += ids.length;
+    drifted.push(...ids);
+    for (const id of ids) if (drift.examples.length < 5) drift.examples.push(id);
+  };
+  const { through } = job.selector;
+  let { after } = job.selector;
+  for (;;) {
+    const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: false });
+    if (rows.length === 0) break;
+    for (let i = 0; i < rows.length; i += GET_KEYS) {
+      const slice = rows.slice(i, i + GET_KEYS);
+      const found = await worker.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map((row) => row.document_id), returnMetadata: true });
+      const hashes = new Map(found.map((vector) => [vector.key, vector.metadata?.content_hash]));
+      const absent = slice.filter((row) => !hashes.has(row.document_id)).map((row) => row.document_id);
+      const refused = await worker.ledger.knownRejections(absent);
+      note('missing', absent.filter((id) => !refused.has(id)));
+      drift.rejected += refused.size;
+      note('stale', slice.filter((row) => hashes.has(row.document_id) && hashes.get(row.document_id) !== row.content_hash).map((row) => row.document_id));
+      counts.skipped += slice.length;
+    }
+    after = rows[rows.length - 1]?.document_id ?? null;
+  }
+  const segments = Math.min(Math.max(run.chunk_count ?? 1, 1), MAX_SEGMENTS);
+  if (chunk.chunk_no < segments) {
+    let nextToken: string | undefined;
+    do {
+      const page = await worker.oss.listVectors({ bucket: index.bucket, indexName: index.index_name, maxResults: 1000, segmentCount: segments, segmentIndex: chunk.chunk_no, ...(nextToken ? { nextToken } : {}) });
+      const keys = page.vectors.map((vector) => vector.key);
+      const existing = await worker.ledger.existingDocumentIds(keys);
+      note('orphaned', keys.filter((key) => !existing.has(key)));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  let healed = 0;
+  if (drifted.length > 0) {
+    await worker.ledger.deleteIndexState(index.index_name, drifted);
+    healed = await worker.ledger.enqueueSync(drifted);
+  }
+  return { drift, healed };
+}
+
+/** Up to `count` vectors spread over the written ones. */
+function sample(vectors: readonly VectorInput[], count: number): VectorInput[] {
+  if (vectors.length <= count) return [...vectors];
+  const step = vectors.length / count;
+  return Array.from({ length: count }, (_, i) => vectors[Math.floor(i * step)]).filter((v): v is VectorInput => v !== undefined);
+}
+
+/**
+ * Queries the index with sampled vectors it was just given: each must come back as its own top-1
+ * (or at distance 0, when an identical vector sits beside it). New vectors may take a moment to
+ * become searchable, so misses are asked again with growing pauses, for at most SEARCHABLE_WAIT_SECONDS.
+ */
+export async function validationQuery(worker: WorkerContext, index: IndexRow, written: readonly VectorInput[]): Promise<ValidationResult> {
+  const picked = sample(written, worker.config.VALIDATION_SAMPLE);
+  const started = Date.now();
+  const deadline = started + worker.config.SEARCHABLE_WAIT_SECONDS * 1000;
+  let pending = picked;
+  let pause = 100;
+  for (;;) {
+    const misses: VectorInput[] = [];
+    for (const vector of pending) {
+      const [top] = await worker.oss.queryVectors({ bucket: index.bucket, indexName: index.index_name, queryVector: vector.data, topK: 1, returnDistance: true, index: shapeOf(index) });
+      if (!(top && (top.key === vector.key || (top.distance ?? 1) <= 1e-6))) misses.push(vector);
+    }
+    pending = misses;
+    if (pending.length === 0 || Date.now() + pause > deadline) break;
+    await sleep(pause);
+    pause = Math.min(pause * 2, 2000);
+  }
+  return { sampled: picked.length, matched: picked.length - pending.length, waitedMs: Date.now() - started };
+}

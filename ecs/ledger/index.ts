@@ -1,3 +1,0 @@
-export { WorkerLedger } from './WorkerLedger';
-export type { ItemOutcome } from './WorkerLedger';
-export { runQuery } from './runQuery';

@@ -1,3 +1,0 @@
-export { parseSettings } from './parseSettings';
-export { readSettingsFile } from './readSettingsFile';
-export { SettingsFileError } from './errors';

@@ -1,0 +1,87 @@
+// The JSON values that cross stages through the ledger and the worker's output: what a chunk covers
+// (its selector, written by chunk, read by the worker), what it did (its result, written by the
+// worker, read by the report and the dashboard) and the one-line summary a worker command prints.
+// Each is parsed where it is read.
+import * as z from 'zod';
+
+const count = z.number().int().min(0);
+
+/** Explicit ids (a sync run): the worker decides each one from its current row. */
+export const IdsSelectorSchema = z.strictObject({ ids: z.array(z.string().min(1)).min(1) });
+
+/** A key range `(after, through]` over the sidecar (rebuild, verify); null is an open end. */
+export const RangeSelectorSchema = z.strictObject({ after: z.string().min(1).nullable(), through: z.string().min(1).nullable() });
+
+/** What one chunk covers. */
+export const ChunkSelectorSchema = z.union([IdsSelectorSchema, RangeSelectorSchema]);
+export type ChunkSelector = z.infer<typeof ChunkSelectorSchema>;
+export type IdsSelector = z.infer<typeof IdsSelectorSchema>;
+export type RangeSelector = z.infer<typeof RangeSelectorSchema>;
+
+/** The ids of a selector, or undefined for a key range. */
+export function selectorIds(selector: ChunkSelector): readonly string[] | undefined {
+  return 'ids' in selector ? selector.ids : undefined;
+}
+
+/** The counts the ledger sums into the run (`finish_chunk` refuses anything but whole numbers). */
+export const ChunkCountsSchema = z.object({ upserted: count, deleted: count, skipped: count, rejected: count, failed: count });
+export type ChunkCounts = z.infer<typeof ChunkCountsSchema>;
+
+/** The validation query: sampled vectors that came back as their own top-1. */
+export const ValidationResultSchema = z.object({ sampled: count, matched: count, waitedMs: count.optional() });
+export type ValidationResult = z.infer<typeof ValidationResultSchema>;
+
+/** Drift a verify chunk found. */
+export const DriftSchema = z.object({
+  /** Absent because the vector was refused since its embedding last changed: not drift. */
+  rejected: count,
+  missing: count,
+  stale: count,
+  orphaned: count,
+  examples: z.array(z.string()),
+});
+export type Drift = z.infer<typeof DriftSchema>;
+
+/** What a finished chunk stored in `vector_sync.chunks.result`. */
+export const ChunkResultSchema = ChunkCountsSchema.extend({
+  durationMs: count.optional(),
+  vectorsPerSecond: count.optional(),
+  /** Sync and rebuild chunks. */
+  validation: ValidationResultSchema.optional(),
+  /** Verify chunks. */
+  drift: DriftSchema.optional(),
+  healed: count.optional(),
+});
+export type ChunkResult = z.infer<typeof ChunkResultSchema>;
+
+/** Zero counts. */
+export function noCounts(): ChunkCounts {
+  return { upserted: 0, deleted: 0, skipped: 0, rejected: 0, failed: 0 };
+}
+
+/**
+ * The one JSON line a worker command prints on stdout (`ok` says whether it did its work); the
+ * rest depends on the command. On failure it carries the exit code, the kind and the error.
+ */
+export const WorkerSummarySchema = z.looseObject({
+  ok: z.boolean(),
+  command: z.string(),
+  exitCode: z.number().int().optional(),
+  kind: z.enum(['transient', 'permanent']).optional(),
+  error: z.object({ name: z.string(), message: z.string(), code: z.string().optional() }).optional(),
+});
+export type WorkerSummary = z.infer<typeof WorkerSummarySchema>;
+
+/** Reads a worker's stdout: its last line is the summary. */
+export function parseWorkerSummary(stdout: string): WorkerSummary {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    value = undefined;
+  }
+  const parsed = WorkerSummarySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  return { ok: false, command: 'unknown', error: { name: 'WorkerOutputError', message: `the worker's last output line is not its JSON summary: ${line.slice(0, 200)}` } };
+}

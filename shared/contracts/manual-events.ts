@@ -1,0 +1,36 @@
+// Events an operator sends (`s invoke`, `npm run invoke`, the event script): source vectorsync.manual.
+import * as z from 'zod';
+import { EventSource, EventType, Limits, RunOp } from './constants';
+import { cloudEventOf } from './envelopes';
+import { DocumentIdSchema, IndexNameSchema } from './identifiers';
+
+const RequestedBySchema = z.string().min(1).max(128).optional();
+
+/** `data` of a manual `vectorsync.run.requested`: one of the three operations. */
+export const RunRequestedDataSchema = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({
+      op: z.literal(RunOp.Sync),
+      index: IndexNameSchema,
+      ids: z
+        .array(DocumentIdSchema)
+        .min(1, 'ids is empty: a sync run needs at least one id')
+        .max(Limits.maxIdsPerEvent, `ids holds more than ${Limits.maxIdsPerEvent} ids`),
+      requestedBy: RequestedBySchema,
+    }),
+    z.strictObject({ op: z.literal(RunOp.Rebuild), index: IndexNameSchema, requestedBy: RequestedBySchema }),
+    z.strictObject({
+      op: z.literal(RunOp.Verify),
+      index: IndexNameSchema,
+      heal: z.boolean().default(true),
+      requestedBy: RequestedBySchema,
+    }),
+  ],
+  { message: 'op must be "sync", "rebuild" or "verify"' },
+);
+export type RunRequestedData = z.infer<typeof RunRequestedDataSchema>;
+
+/** `vectorsync.run.requested` as delivered to validate. */
+export const RunRequestedEventSchema = cloudEventOf(EventType.RunRequested, EventSource.Manual, RunRequestedDataSchema);
+export type RunRequestedEvent = z.infer<typeof RunRequestedEventSchema>;

@@ -1,5 +1,0 @@
-export { runAcceptedEvent } from './runAcceptedEvent';
-export { chunkReadyEvent } from './chunkReadyEvent';
-export { runCompletedEvent } from './runCompletedEvent';
-export { statsRequestedEvent } from './statsRequestedEvent';
-export type { OutgoingEvent } from './types';

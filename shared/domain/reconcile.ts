@@ -1,0 +1,186 @@
+// reconcile (timer trigger): recovers silent chunks, resends lost chunk.ready and run.completed
+// events and nudges collect-stats. Every step is idempotent and bounded per tick.
+import { CloudAssistantRequestError } from '../clients/cloud-assistant';
+import type { CloudAssistantClient, InstanceInvocationResult } from '../clients/cloud-assistant';
+import { chunkReadyEvent, statsRequestedEvent } from '../contracts';
+import { describeError } from '../errors';
+import type { ChunkRow } from '../ledger';
+import { announceCompletion, publishAll, requeueLostAttempt, settleChunkAttempt } from './lifecycle';
+import type { LifecycleDeps, SettleResult } from './lifecycle';
+
+/** How much one reconcile tick does at most, so a backlog is worked off over several ticks. */
+export const ReconcileLimits = {
+  silentChunks: 50,
+  staleReadyChunks: 100,
+  unpublishedCompletions: 50,
+  /** Problems kept in the tick's summary (the rest are only counted). */
+  reportedErrors: 20,
+} as const;
+
+/** What a reconcile tick needs besides the life-cycle's dependencies. */
+export interface ReconcileDeps extends LifecycleDeps {
+  readonly cloud: Pick<CloudAssistantClient, 'describeInvocationResults'>;
+  readonly settings: {
+    /** The RunCommand Timeout the dispatcher sets. */
+    readonly runCommandTimeoutSeconds: number;
+    /** Added to the timeout before a chunk counts as silent; also the grace of a completion claim. */
+    readonly graceSeconds: number;
+    /** How long a chunk may sit in ready before its chunk.ready is published again. */
+    readonly readyStaleSeconds: number;
+  };
+}
+
+/** One thing a tick could not do; the next tick tries again. */
+export interface ReconcileProblem {
+  readonly step: 'silent' | 'ready' | 'completion' | 'nudge';
+  readonly runId?: string;
+  readonly chunkNo?: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The JSON summary a tick answers with. */
+export interface ReconcileSummary {
+  readonly triggerTime: string;
+  readonly silent: { checked: number; requeued: number; failed: number; finished: number; stale: number };
+  readonly readyResent: number;
+  readonly completionsPublished: number;
+  readonly nudged: number;
+  readonly problems: number;
+  readonly errors: ReconcileProblem[];
+}
+
+/** A caught error as a line of the tick's summary. */
+function toProblem(step: ReconcileProblem['step'], error: unknown, where: { runId?: string; chunkNo?: number } = {}): ReconcileProblem {
+  const described = describeError(error);
+  return { step, ...where, code: described.code ?? described.name, message: described.message };
+}
+
+async function lookUp(deps: ReconcileDeps, invokeId: string, instanceId: string): Promise<InstanceInvocationResult | undefined> {
+  try {
+    const page = await deps.cloud.describeInvocationResults({ invokeId, instanceId });
+    return page.items.find((item) => item.instanceId === instanceId);
+  } catch (error) {
+    // Refused for good (unknown invocation or instance): the attempt is as good as lost.
+    if (error instanceof CloudAssistantRequestError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Looks up a chunk that went silent (no TaskCompleted within its timeout plus grace): a finished
+ * invocation is settled like a TaskCompleted; one still running past its timeout, or one Cloud
+ * Assistant does not know (instance gone), is requeued or failed.
+ */
+export async function checkSilentChunk(deps: ReconcileDeps, chunk: ChunkRow): Promise<SettleResult> {
+  const commandId = chunk.command_id;
+  if (commandId === null) return { action: 'stale', chunk };
+  if (chunk.invoke_id === null || chunk.instance_id === null) return requeueLostAttempt(deps, chunk, commandId, `attempt ${commandId} has no invocation recorded`);
+  const result = await lookUp(deps, chunk.invoke_id, chunk.instance_id);
+  if (result === undefined) {
+    return requeueLostAttempt(deps, chunk, commandId, `invocation ${chunk.invoke_id} on ${chunk.instance_id} is unknown to Cloud Assistant`);
+  }
+  if (result.final) {
+    return settleChunkAttempt(deps, chunk, { commandId, status: result.status, exitCode: result.exitCode, errorCode: result.errorCode || undefined });
+  }
+  const timeout = deps.settings.runCommandTimeoutSeconds;
+  return requeueLostAttempt(deps, chunk, commandId, `invocation ${chunk.invoke_id} is still ${result.status} past its timeout of ${timeout} s`);
+}
+
+/** Step 1: every chunk in flight past its timeout plus grace is looked up and settled, requeued or failed. */
+async function recoverSilentChunks(deps: ReconcileDeps, touched: Set<string>, problems: ReconcileProblem[]): Promise<ReconcileSummary['silent']> {
+  const counts = { checked: 0, requeued: 0, failed: 0, finished: 0, stale: 0 };
+  const { runCommandTimeoutSeconds, graceSeconds } = deps.settings;
+  const chunks = await deps.ledger.silentChunks(runCommandTimeoutSeconds + graceSeconds, ReconcileLimits.silentChunks);
+  for (const chunk of chunks) {
+    counts.checked += 1;
+    try {
+      const settled = await checkSilentChunk(deps, chunk);
+      if (settled.action === 'requeued') counts.requeued += 1;
+      else if (settled.action === 'failed') counts.failed += 1;
+      else if (settled.action === 'already-final') counts.finished += 1;
+      else counts.stale += 1;
+      touched.add(chunk.run_id);
+    } catch (error) {
+      problems.push(toProblem('silent', error, { runId: chunk.run_id, chunkNo: chunk.chunk_no }));
+    }
+  }
+  return counts;
+}
+
+/** Step 2: chunks left in ready (their chunk.ready was lost) get chunk.ready again, same id as before. */
+async function resendStaleReadyChunks(deps: ReconcileDeps, touched: Set<string>, problems: ReconcileProblem[]): Promise<number> {
+  const stale = await deps.ledger.touchStaleReady(deps.settings.readyStaleSeconds, ReconcileLimits.staleReadyChunks);
+  if (stale.length === 0) return 0;
+  try {
+    await publishAll(deps.publisher, stale.map((chunk) => chunkReadyEvent(chunk.run_id, chunk.chunk_no, chunk.attempts)));
+  } catch (error) {
+    // The chunks were touched: the next attempt comes after another waiting period.
+    problems.push(toProblem('ready', error));
+    return 0;
+  }
+  for (const chunk of stale) touched.add(chunk.run_id);
+  deps.log.warn('ready chunks published again', { chunks: stale.map((chunk) => `${chunk.run_id}/${chunk.chunk_no}`) });
+  return stale.length;
+}
+
+/**
+ * Step 3: final runs whose run.completed was never published (or whose claim holder died before
+ * confirming, past the grace period) are reclaimed and published, once.
+ */
+async function publishLostCompletions(deps: ReconcileDeps, problems: ReconcileProblem[]): Promise<number> {
+  const grace = deps.settings.graceSeconds;
+  const runs = await deps.ledger.unpublishedCompletions(grace, ReconcileLimits.unpublishedCompletions);
+  let published = 0;
+  for (const run of runs) {
+    try {
+      if (!(await deps.ledger.reclaimCompletion(run.run_id, grace))) continue;
+      await announceCompletion(deps, run);
+      published += 1;
+      deps.log.warn('lost run completion published', { runId: run.run_id, outcome: run.state });
+    } catch (error) {
+      problems.push(toProblem('completion', error, { runId: run.run_id }));
+    }
+  }
+  return published;
+}
+
+/** Step 4: asks collect-stats to look at every run the tick touched; one id per run and tick. */
+async function nudgeRuns(deps: ReconcileDeps, runIds: ReadonlySet<string>, tick: string, problems: ReconcileProblem[]): Promise<number> {
+  if (runIds.size === 0) return 0;
+  try {
+    await publishAll(deps.publisher, [...runIds].map((runId) => statsRequestedEvent(runId, tick)));
+    return runIds.size;
+  } catch (error) {
+    problems.push(toProblem('nudge', error));
+    return 0;
+  }
+}
+
+/** The tick's tag in event ids: the trigger time's digits (one nudge per run and tick). */
+function tickTag(triggerTime: string): string {
+  return triggerTime.replace(/\D/gu, '').slice(0, 17) || 'tick';
+}
+
+/**
+ * One reconcile tick: recovers silent chunks, resends lost chunk.ready events, publishes lost run
+ * completions and nudges collect-stats for every run it touched. A problem with one item is kept
+ * in the summary and the rest goes on (the next tick tries again).
+ */
+export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTime: string }): Promise<ReconcileSummary> {
+  const problems: ReconcileProblem[] = [];
+  const touched = new Set<string>();
+  const silent = await recoverSilentChunks(deps, touched, problems);
+  const readyResent = await resendStaleReadyChunks(deps, touched, problems);
+  const completionsPublished = await publishLostCompletions(deps, problems);
+  const nudged = await nudgeRuns(deps, touched, tickTag(tick.triggerTime), problems);
+  return {
+    triggerTime: tick.triggerTime,
+    silent,
+    readyResent,
+    completionsPublished,
+    nudged,
+    problems: problems.length,
+    errors: problems.slice(0, ReconcileLimits.reportedErrors),
+  };
+}

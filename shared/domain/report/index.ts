@@ -1,2 +1,0 @@
-export { buildRunReport } from './buildRunReport';
-export { estimateIndexBytes } from './estimateIndexBytes';

@@ -1,0 +1,99 @@
+// validate: a change batch from Supabase or a manual request opens a run in the ledger (keyed by
+// the event id) and is announced with vectorsync.run.accepted.
+import { createHash } from 'node:crypto';
+import type { EventPublisher } from '../clients/eventbridge';
+import { EventType, RunOp, runAcceptedEvent } from '../contracts';
+import type { ChangesPublishedData, RunRequestedData } from '../contracts';
+import { PermanentError } from '../errors';
+import type { Ledger, RunRow } from '../ledger';
+import { publishAll } from './lifecycle';
+
+/** An event that arrived from another bus than the project's: a misrouted rule, never retried. */
+export class WrongBusError extends PermanentError {}
+
+/** A sync or verify run names a logical index that has no active generation yet (run a rebuild first). */
+export class NoActiveIndexError extends PermanentError {}
+
+/** What a first rebuild creates when the logical index has no generation yet. */
+export interface IndexDefaults {
+  readonly bucket: string;
+  readonly dimension: number;
+  readonly metric: 'cosine' | 'euclidean';
+}
+
+/** A checked event that starts a run: its CloudEvent id and type, and its data. */
+export type RunSource =
+  | { readonly id: string; readonly type: typeof EventType.ChangesPublished; readonly data: ChangesPublishedData }
+  | { readonly id: string; readonly type: typeof EventType.RunRequested; readonly data: RunRequestedData };
+
+/** What validate needs. */
+export interface AcceptRunDeps {
+  readonly ledger: Ledger;
+  readonly publisher: Pick<EventPublisher, 'publish'>;
+  /** The project's bus; events from any other bus are refused. */
+  readonly busName: string;
+  readonly defaults: IndexDefaults;
+}
+
+/** What validate answers. */
+export interface AcceptRunResult {
+  readonly runId: string;
+  readonly op: string;
+  readonly indexName: string;
+  readonly state: string;
+  /** False when a redelivery found the run already past 'accepted'. */
+  readonly announced: boolean;
+}
+
+/**
+ * The physical index a rebuild loads: the logical name plus `r` and 10 hex digits of the event id,
+ * so a redelivered rebuild event registers the same generation instead of a second one. OSS
+ * index names take letters and digits only, at most 63 characters.
+ */
+export function generationName(logicalName: string, sourceEventId: string): string {
+  const suffix = `r${createHash('sha256').update(sourceEventId).digest('hex').slice(0, 10)}`;
+  return `${logicalName.slice(0, 63 - suffix.length)}${suffix}`;
+}
+
+function requestedBy(data: RunRequestedData): { requestedBy?: string } {
+  return data.requestedBy === undefined ? {} : { requestedBy: data.requestedBy };
+}
+
+/**
+ * Opens the run an event asks for, keyed by the event id (a redelivery returns the same run).
+ * Changes and manual syncs and verifies target the active generation; a rebuild registers a new
+ * generation (same shape as the active one, or the defaults) that becomes active only once loaded.
+ */
+export async function openRunForEvent(ledger: Ledger, source: RunSource, defaults: IndexDefaults): Promise<RunRow> {
+  const logical = source.data.index;
+  if (source.type === EventType.RunRequested && source.data.op === RunOp.Rebuild) {
+    const active = await ledger.activeIndex(logical);
+    const shape = active ?? defaults;
+    const generation = await ledger.registerIndex({ indexName: generationName(logical, source.id), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
+    return ledger.openRun({ sourceEventId: source.id, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(source.data) });
+  }
+  const active = await ledger.activeIndex(logical);
+  if (active === undefined) throw new NoActiveIndexError(`index ${logical} has no active generation; run a rebuild first`, { details: { index: logical, eventId: source.id } });
+  if (source.type === EventType.ChangesPublished) {
+    const ids = [...new Set(source.data.changes.map((change) => change.id))];
+    return ledger.openRun({ sourceEventId: source.id, op: RunOp.Sync, indexName: active.index_name, ids, requestedBy: 'supabase.edge' });
+  }
+  const data = source.data;
+  if (data.op === RunOp.Sync) return ledger.openRun({ sourceEventId: source.id, op: RunOp.Sync, indexName: active.index_name, ids: [...new Set(data.ids)], ...requestedBy(data) });
+  return ledger.openRun({ sourceEventId: source.id, op: RunOp.Verify, indexName: active.index_name, ...requestedBy(data) });
+}
+
+/**
+ * Opens the run an event asks for (keyed by the event id, so a redelivery finds the same run) and
+ * announces it with `vectorsync.run.accepted`. The announcement is repeated while the run is still
+ * 'accepted' (an earlier publish may have failed) and never once chunk has taken it.
+ */
+export async function acceptRun(deps: AcceptRunDeps, source: RunSource & { readonly bus: string | undefined }): Promise<AcceptRunResult> {
+  if (source.bus !== undefined && source.bus !== deps.busName) {
+    throw new WrongBusError(`event ${source.id} came from bus ${source.bus}, not ${deps.busName}: check the rule that routes it`, { details: { eventId: source.id, bus: source.bus } });
+  }
+  const run = await openRunForEvent(deps.ledger, source, deps.defaults);
+  const announced = run.state === 'accepted';
+  if (announced) await publishAll(deps.publisher, [runAcceptedEvent(run.run_id)]);
+  return { runId: run.run_id, op: run.op, indexName: run.index_name, state: run.state, announced };
+}

@@ -1,4 +1,0 @@
-import { PermanentError } from '../../errors';
-
-/** An event that arrived from another bus than the project's: a misrouted rule, never retried. */
-export class WrongBusError extends PermanentError {}

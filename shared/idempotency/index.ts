@@ -1,2 +1,0 @@
-export type { ClaimResult, IdempotencyStore } from './types';
-export { InMemoryIdempotencyStore } from './InMemoryIdempotencyStore';

@@ -1,0 +1,78 @@
+import * as z from 'zod';
+import { ChunkResultSchema, ChunkSelectorSchema } from '../contracts';
+
+// postgres.js hands bigint as a string and timestamptz as a Date; counts fit a JS number.
+const count = z.union([z.number(), z.string()]).transform((value) => Number(value));
+const time = z.date().nullable();
+
+/** A row of `vector_sync.runs`. */
+export const RunRowSchema = z.object({
+  run_id: z.string(),
+  source_event_id: z.string(),
+  op: z.enum(['sync', 'rebuild', 'verify']),
+  index_name: z.string(),
+  state: z.enum(['accepted', 'chunked', 'dispatched', 'completed', 'failed']),
+  requested_by: z.string().nullable(),
+  chunk_count: z.number().nullable(),
+  ids_total: count,
+  upserted: count,
+  deleted: count,
+  skipped: count,
+  rejected: count,
+  failed: count,
+  error: z.string().nullable(),
+  accepted_at: z.date(),
+  chunked_at: time,
+  dispatched_at: time,
+  completed_at: time,
+  failed_at: time,
+  report_sent_at: time,
+});
+export type RunRow = z.infer<typeof RunRowSchema>;
+
+/** A row of `vector_sync.chunks`; its selector and result are parsed with their contracts. */
+export const ChunkRowSchema = z.object({
+  run_id: z.string(),
+  chunk_no: z.number(),
+  selector: ChunkSelectorSchema,
+  state: z.enum(['ready', 'dispatched', 'running', 'succeeded', 'failed']),
+  attempts: z.number(),
+  command_id: z.string().nullable(),
+  invoke_id: z.string().nullable(),
+  instance_id: z.string().nullable(),
+  result: ChunkResultSchema.nullable(),
+  error: z.string().nullable(),
+  dispatched_at: time,
+  running_at: time,
+  finished_at: time,
+});
+export type ChunkRow = z.infer<typeof ChunkRowSchema>;
+
+/** A row of `vector_sync.indexes`. */
+export const IndexRowSchema = z.object({
+  index_name: z.string(),
+  logical_name: z.string(),
+  bucket: z.string(),
+  dimension: z.number(),
+  metric: z.enum(['cosine', 'euclidean']),
+  state: z.enum(['building', 'active', 'retired', 'dropped']),
+});
+export type IndexRow = z.infer<typeof IndexRowSchema>;
+
+/** What `vector_sync.index_stats` counts for an index (the report's TotalVectors). */
+export const IndexStatsRowSchema = z
+  .object({ total_vectors: count, last_synced_at: time })
+  .transform((row) => ({ totalVectors: row.total_vectors, lastSyncedAt: row.last_synced_at }));
+export type IndexStats = z.output<typeof IndexStatsRowSchema>;
+
+/** The rejections of a run for one reason, with a few example document ids. */
+export const RejectionGroupRowSchema = z
+  .object({ reason: z.string(), count, examples: z.array(z.string()) })
+  .transform((row) => ({ reason: row.reason, count: row.count, examples: row.examples }));
+export type RejectionGroup = z.output<typeof RejectionGroupRowSchema>;
+
+/** An event a handler parked for a run (`vector_sync.parked_events`). */
+export const ParkedEventRowSchema = z
+  .object({ function_name: z.string(), code: z.string(), reason: z.string(), event_id: z.string().nullable() })
+  .transform((row) => ({ functionName: row.function_name, code: row.code, reason: row.reason, ...(row.event_id ? { eventId: row.event_id } : {}) }));
+export type ParkedEvent = z.output<typeof ParkedEventRowSchema>;

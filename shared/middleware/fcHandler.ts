@@ -1,0 +1,110 @@
+// The one way an FC handler is built: the standard middleware stack around the handler's work,
+// its config parsed once from the environment, the instance's ledger, and permanent failures
+// parked in the ledger. A handler file is then its schema, its config and its call.
+import middy from '@middy/core';
+import type { MiddyfiedHandler } from '@middy/core';
+import type * as z from 'zod';
+import { configGetter, LedgerConfigSchema } from '../config';
+import { isUuid } from '../contracts';
+import type { CloudEventMeta, TimerEvent } from '../contracts';
+import { ledgerFor } from '../ledger';
+import type { Ledger } from '../ledger';
+import type { Logger, LogLevel, LogSink } from '../logging';
+import { classifyErrors } from './classifyErrors';
+import { jsonLogger } from './jsonLogger';
+import { decodeEvent, parseEvent, parseTimerEvent } from './parseEvent';
+import type { EventInput } from './parseEvent';
+import type { ParkFn, PipelineContext, PipelineMiddleware } from './types';
+
+type EnvelopeSchema = z.ZodType<CloudEventMeta & { data: unknown }>;
+type ConfigSchema = z.ZodType<{ SUPABASE_DB_URL: string }>;
+
+/** Options of the standard middleware stack. */
+export interface FcPipelineOptions {
+  readonly schema: EnvelopeSchema;
+  readonly park: ParkFn;
+  readonly level?: LogLevel;
+  readonly sink?: LogSink;
+}
+
+/**
+ * The standard middleware stack of an FC handler, in order: logger, decode, parse, error
+ * classification (onError runs in reverse, so a failure is classified before it is logged).
+ */
+export function fcPipeline(options: FcPipelineOptions): PipelineMiddleware[] {
+  return [
+    jsonLogger({ ...(options.level ? { level: options.level } : {}), ...(options.sink ? { sink: options.sink } : {}) }),
+    decodeEvent(),
+    parseEvent({ schema: options.schema }),
+    classifyErrors({ park: options.park }),
+  ];
+}
+
+/** What a handler's work gets besides its event. */
+export interface HandlerTools<TConfig> {
+  /** The function's settings, checked once per instance. */
+  readonly config: TConfig;
+  /** The instance's ledger (one small pool per instance). */
+  readonly ledger: Ledger;
+  /** The invocation's JSON logger, bound to the request, event and run ids. */
+  readonly log: Logger;
+  /** The FC context: the function role's credentials, region and names. */
+  readonly context: PipelineContext;
+}
+
+/** The run an event is about, when its data names one. */
+function runIdOf(event: unknown): string | null {
+  const data = typeof event === 'object' && event !== null ? (event as { data?: unknown }).data : undefined;
+  const runId = typeof data === 'object' && data !== null ? (data as { runId?: unknown }).runId : undefined;
+  return typeof runId === 'string' && isUuid(runId) ? runId : null;
+}
+
+/**
+ * Parks a permanent failure in `vector_sync.parked_events`, where the dashboard and the run's report
+ * show it. It needs only SUPABASE_DB_URL, so an event refused because another setting is bad is
+ * still parked. When the ledger is unreachable the error propagates and classifyErrors turns it
+ * into a transient failure, so EventBridge retries rather than losing it.
+ */
+export function parkInLedger(name: string): ParkFn {
+  const settings = configGetter(name, LedgerConfigSchema);
+  return async function park(failure) {
+    const event = typeof failure.event === 'string' ? { text: failure.event.slice(0, 10_000) } : failure.event ?? null;
+    await ledgerFor(settings().SUPABASE_DB_URL).parkEvent({
+      functionName: failure.functionName,
+      eventId: failure.eventId ?? null,
+      eventType: failure.eventType ?? null,
+      runId: runIdOf(failure.event),
+      code: failure.code,
+      reason: failure.reason,
+      event,
+    });
+  };
+}
+
+function withTools<TInput, TConfig extends ConfigSchema, TResult>(
+  name: string,
+  config: TConfig,
+  work: (input: TInput, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
+): (input: TInput, context: PipelineContext) => Promise<TResult> {
+  const settings = configGetter(name, config);
+  return async function handle(input, context) {
+    const parsed = settings();
+    return work(input, { config: parsed, ledger: ledgerFor(parsed.SUPABASE_DB_URL), log: context.log, context });
+  };
+}
+
+/** An FC handler for CloudEvents delivered by an EventBridge rule (one type, or a union of them). */
+export function fcHandler<TEvent extends EnvelopeSchema, TConfig extends ConfigSchema, TResult>(
+  spec: { readonly name: string; readonly event: TEvent; readonly config: TConfig },
+  work: (event: EventInput<z.output<TEvent>>, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
+): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
+  return middy(withTools(spec.name, spec.config, work)).use(fcPipeline({ schema: spec.event, park: parkInLedger(spec.name) })) as MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+}
+
+/** An FC handler for a timer trigger: its event is a TimerEvent, not a CloudEvent. */
+export function fcTimerHandler<TConfig extends ConfigSchema, TResult>(
+  spec: { readonly name: string; readonly config: TConfig },
+  work: (timer: TimerEvent, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
+): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
+  return middy(withTools(spec.name, spec.config, work)).use([jsonLogger(), decodeEvent(), parseTimerEvent(), classifyErrors({ park: parkInLedger(spec.name) })]) as MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+}
