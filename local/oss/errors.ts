@@ -15,7 +15,6 @@ const OssErrors = {
   InvalidArgument: { status: 400, message: 'Invalid argument.' },
   InvalidDigest: { status: 400, message: 'The Content-MD5 you specified is not valid.' },
   InvalidObjectName: { status: 400, message: 'The object name is not valid.' },
-  MethodNotAllowed: { status: 405, message: 'The specified method is not allowed against this resource.' },
 } as const;
 
 /** A code the emulator answers with. */
