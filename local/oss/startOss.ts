@@ -1,11 +1,18 @@
 import { FaultInjector } from '../faults';
 import { EmulatorServer } from '../http';
-import { OssEmulatorDefaults } from './constants';
-import { DirectoryObjectStore } from './DirectoryObjectStore';
 import { OssEmulatorConfigError } from './errors';
-import { MemoryObjectStore } from './MemoryObjectStore';
+import { DirectoryObjectStore, MemoryObjectStore } from './objectStores';
+import type { ObjectStore } from './objectStores';
 import { OssService } from './OssService';
-import type { ObjectStore, OssCredential } from './types';
+import type { OssCredential } from './signatureV4';
+
+/** Defaults of a local OSS: one fixed key, one bucket, the Hangzhou region. */
+const OssEmulatorDefaults = {
+  region: 'cn-hangzhou',
+  accessKeyId: 'LTAI-local-oss',
+  accessKeySecret: 'local-oss-secret',
+  bucket: 'vector-sync-local',
+} as const;
 
 /** Settings of a local OSS. */
 export interface OssEmulatorOptions {

@@ -1,9 +1,96 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { OutboxMessageSchema } from './outbox-schemas';
-import type { OutboxMessage } from './outbox-schemas';
-import { renderHtml } from './renderHtml';
+import type { AcceptedEmail } from './validation';
+
+const TagSchema = z.object({ name: z.string(), value: z.string() });
+
+/** What Resend stores of a message, in its own snake_case field names (the body of `GET /emails/:id`). */
+const StoredEmailSchema = z.object({
+  object: z.literal('email'),
+  id: z.uuid(),
+  created_at: z.string(),
+  from: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()).nullable(),
+  bcc: z.array(z.string()).nullable(),
+  reply_to: z.array(z.string()).nullable(),
+  subject: z.string(),
+  html: z.string().nullable(),
+  text: z.string().nullable(),
+  tags: z.array(TagSchema),
+  headers: z.record(z.string(), z.string()).nullable(),
+  scheduled_at: z.string().nullable(),
+  last_event: z.enum(['delivered', 'scheduled']),
+});
+
+/** How a message reached the emulator; never holds the API key. */
+const DeliveryMetadataSchema = z.object({
+  endpoint: z.enum(['/emails', '/emails/batch']),
+  /** Position in the batch, for `/emails/batch`. */
+  batch_index: z.number().int().nonnegative().nullable(),
+  idempotency_key: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  /** The key's permission, to tell keys apart without storing them. */
+  api_key_permission: z.string(),
+  attachments: z.array(z.object({ filename: z.string().nullable(), content_type: z.string().nullable(), bytes: z.number().int().nullable() })),
+});
+
+/** One `<id>.json` file of the outbox. */
+const OutboxMessageSchema = z.object({ email: StoredEmailSchema, metadata: DeliveryMetadataSchema });
+export type OutboxMessage = z.infer<typeof OutboxMessageSchema>;
+
+/** How a message arrived, recorded beside it. */
+export interface Arrival {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly endpoint: '/emails' | '/emails/batch';
+  readonly batchIndex: number | null;
+  readonly idempotencyKey: string | null;
+  readonly userAgent: string | null;
+  readonly permission: string;
+}
+
+/** The outbox record of an accepted message, in Resend's field names; the key itself is never kept. */
+export function toOutboxMessage(email: AcceptedEmail, arrival: Arrival): OutboxMessage {
+  return {
+    email: {
+      object: 'email',
+      id: arrival.id,
+      created_at: arrival.createdAt,
+      from: email.from,
+      to: [...email.to],
+      cc: email.cc ? [...email.cc] : null,
+      bcc: email.bcc ? [...email.bcc] : null,
+      reply_to: email.replyTo ? [...email.replyTo] : null,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      tags: email.tags.map((tag) => ({ ...tag })),
+      headers: email.headers ? { ...email.headers } : null,
+      scheduled_at: email.scheduledAt,
+      last_event: email.scheduledAt === null ? 'delivered' : 'scheduled',
+    },
+    metadata: {
+      endpoint: arrival.endpoint,
+      batch_index: arrival.batchIndex,
+      idempotency_key: arrival.idempotencyKey,
+      user_agent: arrival.userAgent,
+      api_key_permission: arrival.permission,
+      attachments: email.attachments.map((item) => ({ filename: item.filename, content_type: item.contentType, bytes: item.bytes })),
+    },
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;');
+}
+
+/** The HTML file of a message: its HTML part, or its text part in a `<pre>` when it has no HTML. */
+function renderHtml(html: string | null, text: string | null): string {
+  if (html !== null) return html;
+  return `<!doctype html><meta charset="utf-8"><pre>${escapeHtml(text ?? '')}</pre>\n`;
+}
 
 const IdSchema = z.uuid();
 

@@ -1,16 +1,16 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { canonicalJson } from '../../shared/routing/canonicalJson';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../http';
-import { authenticate } from './authenticate';
-import { ResendOperations } from './constants';
-import { ResendApiError } from './errors';
-import { getEmail } from './getEmail';
-import type { IdempotencyCache } from './IdempotencyCache';
+import { rateHeaders } from './admission';
+import type { IdempotencyCache, RateWindow, StoredAnswer } from './admission';
+import { ApiKeyPermissions, ResendEmulatorLimits, ResendOperations } from './constants';
+import type { ApiKeyGrant } from './constants';
+import { ResendApiError, resendErrorBody } from './errors';
 import type { Outbox } from './Outbox';
-import { rateHeaders } from './rateHeaders';
-import type { RateWindow } from './RateWindow';
-import { resendErrorBody } from './resendErrorBody';
-import { sendBatch } from './sendBatch';
-import { sendEmail } from './sendEmail';
-import type { ApiKeyGrant, RequestContext, StoredAnswer } from './types';
+import { toOutboxMessage } from './Outbox';
+import { parseJsonBody, readIdempotencyKey, validateEmail } from './validation';
+import type { AcceptedEmail } from './validation';
 
 /** What the service works with. */
 export interface ResendServiceOptions {
@@ -20,6 +20,122 @@ export interface ResendServiceOptions {
   /** Absent: no rate limit. */
   readonly rateWindow?: RateWindow;
   readonly now?: () => number;
+}
+
+/** What an operation needs besides the request. */
+interface RequestContext {
+  readonly request: EmulatorRequest;
+  readonly grant: ApiKeyGrant;
+  readonly outbox: Outbox;
+  readonly idempotency: IdempotencyCache;
+  readonly now: () => number;
+}
+
+/** The grant of the request's Bearer key; 401 `missing_api_key` without one, 403 `invalid_api_key` for an unknown one. */
+function authenticate(headers: IncomingHttpHeaders, grants: readonly ApiKeyGrant[]): ApiKeyGrant {
+  const match = /^Bearer\s+(\S+)\s*$/iu.exec(headers.authorization ?? '');
+  if (!match?.[1]) {
+    throw new ResendApiError('missing_api_key', 'Missing API key in the authorization header. Include the following header `Authorization: Bearer YOUR_API_KEY` in the request.');
+  }
+  const grant = grants.find((candidate) => candidate.key === match[1]);
+  if (!grant) throw new ResendApiError('invalid_api_key', 'API key is invalid');
+  return grant;
+}
+
+/**
+ * Runs an operation under the request's `Idempotency-Key`, if any: the same key and the same
+ * payload (compared as canonical JSON, so key order does not matter) replay the first success;
+ * a different payload is 409 `invalid_idempotent_request`.
+ */
+async function withIdempotency(context: RequestContext, scope: string, payload: unknown, run: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
+  const key = readIdempotencyKey(context.request.headers);
+  if (key === undefined) return run();
+  const fingerprint = createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  const decision = context.idempotency.begin(scope, key, fingerprint);
+  if (decision.kind === 'replay') return decision.answer;
+  try {
+    const answer = await run();
+    context.idempotency.complete(scope, key, answer);
+    return answer;
+  } finally {
+    context.idempotency.release(scope, key);
+  }
+}
+
+/** Gives a valid message its id and writes it to the outbox; returns the id. */
+async function acceptEmail(context: RequestContext, email: AcceptedEmail, endpoint: '/emails' | '/emails/batch', batchIndex: number | null): Promise<string> {
+  const id = randomUUID();
+  const userAgent = context.request.headers['user-agent'];
+  const idempotencyKey = context.request.headers['idempotency-key'];
+  await context.outbox.write(
+    toOutboxMessage(email, {
+      id,
+      createdAt: new Date(context.now()).toISOString(),
+      endpoint,
+      batchIndex,
+      idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : null,
+      userAgent: userAgent ?? null,
+      permission: context.grant.permission,
+    }),
+  );
+  return id;
+}
+
+/** `POST /emails`: one message; answers `{id}`. */
+async function sendEmail(context: RequestContext): Promise<StoredAnswer> {
+  const body = parseJsonBody(context.request);
+  return withIdempotency(context, '/emails', body, async () => {
+    const email = validateEmail(body, { now: context.now() });
+    const id = await acceptEmail(context, email, '/emails', null);
+    return { status: 200, body: { id } };
+  });
+}
+
+function readMode(context: RequestContext): 'strict' | 'permissive' {
+  const mode = context.request.headers['x-batch-validation'] ?? 'strict';
+  if (mode === 'strict' || mode === 'permissive') return mode;
+  throw new ResendApiError('validation_error', '`x-batch-validation` must be strict or permissive.');
+}
+
+/**
+ * `POST /emails/batch`: 1 to 100 messages, no attachments. `strict` (the default) refuses the
+ * whole batch on the first invalid message; `permissive` sends the valid ones and lists the rest.
+ */
+async function sendBatch(context: RequestContext): Promise<StoredAnswer> {
+  const body = parseJsonBody(context.request);
+  const mode = readMode(context);
+  if (!Array.isArray(body)) throw new ResendApiError('validation_error', 'The request body must be an array of emails.');
+  if (body.length === 0) throw new ResendApiError('validation_error', 'The batch must contain at least 1 email.');
+  if (body.length > ResendEmulatorLimits.maxBatchEmails) {
+    throw new ResendApiError('validation_error', `Too many emails in the batch: the maximum is ${ResendEmulatorLimits.maxBatchEmails}, got ${body.length}.`);
+  }
+  return withIdempotency(context, '/emails/batch', { mode, body }, async () => {
+    const now = context.now();
+    const valid: { index: number; email: AcceptedEmail }[] = [];
+    const errors: { index: number; message: string }[] = [];
+    body.forEach((item: unknown, index) => {
+      try {
+        valid.push({ index, email: validateEmail(item, { batchIndex: index, now }) });
+      } catch (error) {
+        if (mode === 'strict' || !(error instanceof ResendApiError)) throw error;
+        errors.push({ index, message: error.message });
+      }
+    });
+    const data: { id: string }[] = [];
+    for (const { index, email } of valid) data.push({ id: await acceptEmail(context, email, '/emails/batch', index) });
+    return { status: 200, body: mode === 'permissive' ? { data, errors } : { data } };
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
+/** `GET /emails/:id`: the stored message, read back from the outbox. */
+async function getEmail(context: RequestContext, id: string): Promise<StoredAnswer> {
+  if (context.grant.permission !== ApiKeyPermissions.fullAccess) throw new ResendApiError('restricted_api_key', 'This API key is restricted to only send emails.');
+  if (!UUID.test(id)) throw new ResendApiError('validation_error', 'The `id` must be a valid UUID.');
+  const entry = await context.outbox.read(id);
+  if (!entry) throw new ResendApiError('not_found', 'Email not found');
+  return { status: 200, body: entry.email };
 }
 
 type Action = (context: RequestContext) => Promise<StoredAnswer>;

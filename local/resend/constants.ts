@@ -23,6 +23,15 @@ export const ApiKeyPermissions = {
   sendingAccess: 'sending_access',
 } as const;
 
+/** What an API key may do. */
+export type ApiKeyPermission = (typeof ApiKeyPermissions)[keyof typeof ApiKeyPermissions];
+
+/** A key the emulator accepts. */
+export interface ApiKeyGrant {
+  readonly key: string;
+  readonly permission: ApiKeyPermission;
+}
+
 /** The operations served; faults match on these names. */
 export const ResendOperations = {
   sendEmail: 'SendEmail',
@@ -30,28 +39,3 @@ export const ResendOperations = {
   getEmail: 'GetEmail',
   methodNotAllowed: 'MethodNotAllowed',
 } as const;
-
-/** Resend's error names with the status each is answered with (reference §5). */
-export const ResendApiErrors = {
-  missing_api_key: 401,
-  restricted_api_key: 401,
-  invalid_api_key: 403,
-  invalid_idempotency_key: 400,
-  validation_error: 422,
-  missing_required_field: 422,
-  invalid_from_address: 422,
-  invalid_parameter: 422,
-  invalid_attachment: 422,
-  not_found: 404,
-  method_not_allowed: 405,
-  invalid_idempotent_request: 409,
-  concurrent_idempotent_requests: 409,
-  rate_limit_exceeded: 429,
-  daily_quota_exceeded: 429,
-  monthly_quota_exceeded: 429,
-  application_error: 500,
-  internal_server_error: 500,
-} as const;
-
-/** A Resend error name the emulator answers with. */
-export type ResendApiErrorName = keyof typeof ResendApiErrors;

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaultInjector } from '../faults';
 import { EmulatorServer } from '../http';
+import { IdempotencyCache, RateWindow } from './admission';
 import { ApiKeyPermissions, ResendEmulatorDefaults, ResendEmulatorLimits } from './constants';
+import type { ApiKeyGrant } from './constants';
 import { ResendEmulatorConfigError } from './errors';
-import { IdempotencyCache } from './IdempotencyCache';
 import { Outbox } from './Outbox';
-import { RateWindow } from './RateWindow';
 import { ResendService } from './ResendService';
-import type { ApiKeyGrant } from './types';
 
 /** Settings of a local Resend. */
 export interface ResendEmulatorOptions {

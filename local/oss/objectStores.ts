@@ -2,7 +2,48 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import type { ObjectStore, StoredObject } from './types';
+
+/** One stored object with what OSS keeps beside the bytes. */
+export interface StoredObject {
+  readonly body: Buffer;
+  readonly contentType: string;
+  /** Quoted upper-case hex MD5, as OSS writes it for a simple upload. */
+  readonly etag: string;
+  readonly lastModified: Date;
+  /** User metadata without the `x-oss-meta-` prefix, names lower-cased. */
+  readonly meta: Readonly<Record<string, string>>;
+}
+
+/** Where the emulator keeps buckets and objects (memory or a directory). */
+export interface ObjectStore {
+  hasBucket(bucket: string): Promise<boolean>;
+  createBucket(bucket: string): Promise<void>;
+  put(bucket: string, key: string, object: StoredObject): Promise<void>;
+  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+}
+
+/** Buckets and objects kept in memory; gone when the emulator stops. */
+export class MemoryObjectStore implements ObjectStore {
+  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+
+  async hasBucket(bucket: string): Promise<boolean> {
+    return this.buckets.has(bucket);
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    if (!this.buckets.has(bucket)) this.buckets.set(bucket, new Map());
+  }
+
+  async put(bucket: string, key: string, object: StoredObject): Promise<void> {
+    const objects = this.buckets.get(bucket);
+    if (!objects) throw new Error(`bucket ${bucket} does not exist`);
+    objects.set(key, object);
+  }
+
+  async get(bucket: string, key: string): Promise<StoredObject | undefined> {
+    return this.buckets.get(bucket)?.get(key);
+  }
+}
 
 /** Longest encoded key kept as a file name (leaves room for the suffixes under 255 bytes). */
 const MAX_NAME = 200;

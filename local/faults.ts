@@ -1,6 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { FaultSpecError } from './errors';
-import type { FaultRule, FaultSpec } from './types';
+import { PermanentError } from '../shared/errors';
+
+/** What a fault does to a matching request. */
+export type FaultKind =
+  /** Answer with an error status (429, 5xx...) in the service's own error format. */
+  | 'status'
+  /** Accept the request and answer nothing until `hangMs` passes, then close the socket. */
+  | 'hang'
+  /** Destroy the connection without an answer. */
+  | 'drop';
+
+/** A fault rule as given by a test or over the admin path. */
+export interface FaultSpec {
+  /** Operation name as the emulator names it (e.g. `PutVectors`, `putEvents`, `RunCommand`), or `*`. */
+  readonly operation: string;
+  readonly kind: FaultKind;
+  /** For `status`: the HTTP status; default 503. */
+  readonly status?: number;
+  /** For `status`: the service error code to put in the body, when the service has codes. */
+  readonly code?: string;
+  /** Extra response headers, e.g. `{ "retry-after": "1" }`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** For `hang`: how long to hold the request; default 600,000 ms. */
+  readonly hangMs?: number;
+  /** Apply to the next N matching calls, then retire. */
+  readonly count?: number;
+  /** Apply to each matching call with this probability (0..1); unlimited unless `count` is set too. */
+  readonly rate?: number;
+}
+
+/** A rule in force, with its id and how often it fired. */
+export interface FaultRule extends FaultSpec {
+  readonly id: string;
+  fired: number;
+}
+
+/** A fault rule that cannot be applied (bad kind, rate, status or count). */
+export class FaultSpecError extends PermanentError {}
 
 function check(spec: FaultSpec): void {
   if (typeof spec.operation !== 'string' || spec.operation === '') throw new FaultSpecError('fault operation is missing');
@@ -35,16 +71,19 @@ export class FaultInjector {
     return rule;
   }
 
+  /** Removes one rule; false when there was none with this id. */
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((rule) => rule.id !== id);
     return this.rules.length !== before;
   }
 
+  /** Removes every rule. */
   clear(): void {
     this.rules = [];
   }
 
+  /** The rules in force, in the order they are tried. */
   list(): readonly FaultRule[] {
     return this.rules;
   }

@@ -1,10 +1,42 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { FaultInjector } from '../faults';
-import type { FaultRule } from '../faults';
-import { handleAdmin } from './admin';
-import type { EmulatorRequest, EmulatorResponse, EmulatorService } from './types';
+import { FaultInjector, FaultSpecError } from './faults';
+import type { FaultRule, FaultSpec } from './faults';
+
+/** One request as an emulator route sees it: body already read. */
+export interface EmulatorRequest {
+  readonly method: string;
+  readonly url: URL;
+  /** The raw path as sent (before URL normalisation), e.g. for signature checks. */
+  readonly rawPath: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly raw: IncomingMessage;
+}
+
+/** What a route answers. An object body is sent as JSON. */
+export interface EmulatorResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer | object;
+}
+
+/** A matched route: the operation name (what faults match on) and its handler. */
+export interface EmulatorRoute {
+  readonly operation: string;
+  handle(request: EmulatorRequest): Promise<EmulatorResponse> | EmulatorResponse;
+}
+
+/** A service emulator: routes requests and formats errors in the service's own shape. */
+export interface EmulatorService {
+  /** Name in logs, e.g. `oss-vectors`. */
+  readonly name: string;
+  /** The route for a request, or undefined for 404. */
+  route(request: EmulatorRequest): EmulatorRoute | undefined;
+  /** An error answer in the service's format, used for unknown routes, faults and crashes. */
+  errorResponse(status: number, code: string, message: string, request: EmulatorRequest): EmulatorResponse;
+}
 
 /** Requests larger than this are refused before reading further (no emulated API takes more). */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -40,6 +72,33 @@ function send(res: ServerResponse, response: EmulatorResponse): void {
   headers['content-length'] = String(body?.length ?? 0);
   res.writeHead(response.status, headers);
   res.end(body);
+}
+
+/**
+ * The admin path every emulator serves: `GET /__admin/faults` lists the rules, `POST` adds one
+ * (a FaultSpec as JSON), `DELETE` clears them all, `DELETE /__admin/faults/<id>` removes one.
+ */
+function handleAdmin(faults: FaultInjector, request: EmulatorRequest): EmulatorResponse {
+  const path = request.url.pathname;
+  if (path === '/__admin/faults' && request.method === 'GET') return { status: 200, body: { faults: faults.list() } };
+  if (path === '/__admin/faults' && request.method === 'POST') {
+    try {
+      const spec = JSON.parse(request.body.toString('utf8')) as FaultSpec;
+      return { status: 201, body: faults.add(spec) };
+    } catch (error) {
+      const message = error instanceof FaultSpecError || error instanceof SyntaxError ? error.message : String(error);
+      return { status: 400, body: { error: message } };
+    }
+  }
+  if (path === '/__admin/faults' && request.method === 'DELETE') {
+    faults.clear();
+    return { status: 204 };
+  }
+  const one = /^\/__admin\/faults\/([\w-]+)$/u.exec(path);
+  if (one && request.method === 'DELETE') {
+    return faults.remove(one[1] ?? '') ? { status: 204 } : { status: 404, body: { error: 'no such fault' } };
+  }
+  return { status: 404, body: { error: `unknown admin path ${request.method} ${path}` } };
 }
 
 /**

@@ -1,3 +1,0 @@
-export { FaultInjector } from './FaultInjector';
-export { FaultSpecError } from './errors';
-export type { FaultKind, FaultRule, FaultSpec } from './types';

@@ -1,2 +1,0 @@
-export { EmulatorServer } from './EmulatorServer';
-export type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from './types';
