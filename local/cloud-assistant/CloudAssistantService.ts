@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../http';
 import type { CommandRunner } from './CommandRunner';
-import { ECS_API_VERSION } from './constants';
-import { describeInvocationResults } from './describeInvocationResults';
-import { describeInvocations } from './describeInvocations';
 import { CloudAssistantApiError } from './errors';
-import { parseRunCommand } from './parseRunCommand';
-import type { SignatureContext } from './verifyAcs3Signature';
+import { describeInvocationResults, describeInvocations } from './invocations';
+import { parseRunCommand } from './requests';
 import { verifyAcs3Signature } from './verifyAcs3Signature';
+import type { SignatureContext } from './verifyAcs3Signature';
+
+/** The API version the SDK sends in `x-acs-version`. */
+const ECS_API_VERSION = '2014-05-26';
 
 /** Everything the service needs to check a signature, except the moment of the call. */
 export type SignatureSettings = Omit<SignatureContext, 'now'> & { readonly now: () => number };

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { buildTaskCompletedEvent } from './buildTaskCompletedEvent';
+import type { TaskCompletedCloudEvent } from './buildTaskCompletedEvent';
 import { CloudAssistantApiError } from './errors';
-import { executeRun } from './executeRun';
-import type { RunEnd } from './executeRun';
-import { isoTime } from './isoTime';
-import { killGroup } from './runScript';
-import type { InstanceState } from './constants';
-import type { InstanceRun, InvocationRecord, RunCommandSpec, TaskCompletedCloudEvent } from './types';
+import { executeRun, killGroup } from './executeRun';
+import type { InstanceState, RunEnd } from './executeRun';
+import { isoTime } from './invocations';
+import type { InstanceRun, InvocationRecord } from './invocations';
+import type { RunCommandSpec } from './requests';
 
 /** A configured instance with its home folder resolved. */
 export interface RunnerInstance {

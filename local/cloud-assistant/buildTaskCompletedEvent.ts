@@ -1,6 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { isoTime } from './isoTime';
-import type { InstanceRun, InvocationRecord, TaskCompletedCloudEvent } from './types';
+import { isoTime } from './invocations';
+import type { InstanceRun, InvocationRecord } from './invocations';
+
+/** `ecs:CloudAssistant:TaskCompleted` as the emulator hands it to `onTaskCompleted`. */
+export interface TaskCompletedCloudEvent {
+  readonly id: string;
+  readonly source: 'acs.ecs';
+  readonly specversion: '1.0';
+  readonly type: 'ecs:CloudAssistant:TaskCompleted';
+  readonly subject: string;
+  readonly time: string;
+  readonly datacontenttype: string;
+  readonly aliyunaccountid: string;
+  readonly aliyunpublishtime: string;
+  readonly aliyuneventbusname: string;
+  readonly aliyunregionid: string;
+  readonly data: {
+    readonly commandId: string;
+    readonly commandName: string;
+    readonly instanceId: string;
+    readonly invokeId: string;
+    readonly exitCode: string;
+    readonly invocationStatus: string;
+    readonly startTime: string;
+    readonly finishTime: string;
+  };
+}
 
 /** Where the event says it comes from. */
 export interface EventOrigin {

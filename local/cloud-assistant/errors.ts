@@ -9,6 +9,3 @@ export class CloudAssistantApiError extends PermanentError {
     this.status = status;
   }
 }
-
-/** The emulator was started with unusable options. */
-export class CloudAssistantEmulatorConfigError extends PermanentError {}

@@ -1,14 +1,22 @@
+// One instance's share of an invocation: the instance checks, the rendered script run in bash as
+// the agent runs it (own process group, 24 KB of output, timeout kills the tree), and its outcome.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ECS_SCRIPT_PATH, InstanceState } from './constants';
-import { isoTime } from './isoTime';
-import { renderScript } from './renderScript';
-import { runScript } from './runScript';
-import type { InstanceRun, InvocationRecord, RunStatus } from './types';
+import { isoTime } from './invocations';
+import type { InstanceRun, InvocationRecord, RunStatus } from './invocations';
+import { EmulatorLimits, renderScript } from './requests';
+
+/** The instance states the emulator knows. */
+export const InstanceState = { Online: 'online', AgentOffline: 'agent-offline', Stopped: 'stopped' } as const;
+export type InstanceState = (typeof InstanceState)[keyof typeof InstanceState];
+
+/** `PATH` of a Cloud Assistant script on Linux: no profile or rc file is sourced. */
+const ECS_SCRIPT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin';
 
 /** What running one instance's share of an invocation needs. */
-export interface RunContext {
+interface RunContext {
   readonly state: InstanceState;
   /** The instance's root home (HOME and default working directory). */
   readonly home: string;
@@ -75,4 +83,82 @@ export async function executeRun(record: InvocationRecord, run: InstanceRun, con
   } finally {
     await rm(scriptPath, { force: true });
   }
+}
+
+/** How to run one script. */
+interface ScriptOptions {
+  /** The script file; bash runs it as `bash <file>`, as the agent runs its saved script. */
+  readonly scriptPath: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  /** Told the child's process group id when it starts (`alive`) and when it is gone. */
+  readonly onProcess?: (pgid: number, alive: boolean) => void;
+}
+
+/** What a script did. */
+interface ScriptOutcome {
+  /** The exit code; 128 + signal number when a signal ended it, as bash reports it. */
+  readonly exitCode: number;
+  readonly timedOut: boolean;
+  /** The first 24 KB of stdout and stderr, interleaved as written. */
+  readonly output: Buffer;
+  readonly dropped: number;
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** Kills a whole process group; it may already be gone. */
+export function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // Already exited.
+  }
+}
+
+/**
+ * Runs a script in `bash` as the leader of its own process group, keeps the first 24 KB of its
+ * output and counts the rest, and on timeout kills the whole tree.
+ */
+function runScript(options: ScriptOptions): Promise<ScriptOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [options.scriptPath], { cwd: options.cwd, env: { ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let dropped = 0;
+    let timedOut = false;
+    const collect = (chunk: Buffer): void => {
+      const room = EmulatorLimits.maxOutputBytes - keptBytes;
+      if (room > 0) {
+        const part = chunk.subarray(0, room);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+      dropped += Math.max(0, chunk.length - Math.max(0, room));
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const pgid = child.pid;
+    if (pgid !== undefined) options.onProcess?.(pgid, true);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pgid !== undefined) killGroup(pgid);
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      if (pgid !== undefined) options.onProcess?.(pgid, false);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Background children left behind by a finished script go with it, as with ProcessTree.
+      if (pgid !== undefined) {
+        killGroup(pgid);
+        options.onProcess?.(pgid, false);
+      }
+      const exitCode = code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0);
+      resolve({ exitCode, timedOut, output: Buffer.concat(kept), dropped });
+    });
+  });
 }

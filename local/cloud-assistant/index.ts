@@ -1,11 +1,5 @@
 export { startCloudAssistant } from './startCloudAssistant';
 export type { CloudAssistantEmulator, CloudAssistantEmulatorOptions } from './startCloudAssistant';
-export { CloudAssistantService } from './CloudAssistantService';
-export { CommandRunner } from './CommandRunner';
-export { verifyAcs3Signature } from './verifyAcs3Signature';
-export { acs3StringToSign, canonicalRequest } from './canonicalRequest';
-export { renderScript, placeholdersOf, checkPlaceholders } from './renderScript';
-export { aggregateStatus } from './aggregateStatus';
-export { CloudAssistantEmulatorDefaults, EmulatorLimits, InstanceState, ECS_SCRIPT_PATH } from './constants';
-export { CloudAssistantApiError, CloudAssistantEmulatorConfigError } from './errors';
-export type { EmulatorCredential, InstanceRun, InvocationRecord, LocalInstance, TaskCompletedCloudEvent } from './types';
+export type { TaskCompletedCloudEvent } from './buildTaskCompletedEvent';
+export { aggregateStatus } from './invocations';
+export { checkPlaceholders, renderScript } from './requests';

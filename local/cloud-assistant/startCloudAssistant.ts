@@ -1,14 +1,39 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PermanentError } from '../../shared/errors';
 import { FaultInjector } from '../faults';
 import { EmulatorServer } from '../http';
+import type { TaskCompletedCloudEvent } from './buildTaskCompletedEvent';
 import { CloudAssistantService } from './CloudAssistantService';
 import { CommandRunner } from './CommandRunner';
 import type { RunnerInstance } from './CommandRunner';
-import { CloudAssistantEmulatorDefaults, InstanceState } from './constants';
-import { CloudAssistantEmulatorConfigError } from './errors';
-import type { EmulatorCredential, InvocationRecord, LocalInstance, TaskCompletedCloudEvent } from './types';
+import { InstanceState } from './executeRun';
+import type { InvocationRecord } from './invocations';
+import type { EmulatorCredential } from './verifyAcs3Signature';
+
+/** Defaults of the local account and its instances. */
+const CloudAssistantEmulatorDefaults = {
+  accountId: '1234567890123456',
+  region: 'cn-hangzhou',
+  accessKeyId: 'LTAI-local-ecs',
+  accessKeySecret: 'local-ecs-secret',
+  /** Multiplies every command Timeout (e.g. 0.05 in tests, so Timeout 10 lasts 0.5 s). */
+  timeScale: 1,
+  /** How far `x-acs-date` may be from the emulator's clock. */
+  maxClockSkewMs: 15 * 60 * 1000,
+} as const;
+
+/** The emulator was started with unusable options. */
+export class CloudAssistantEmulatorConfigError extends PermanentError {}
+
+/** A local "ECS instance": scripts for it run in bash on this machine. */
+export interface LocalInstance {
+  readonly instanceId: string;
+  readonly state: InstanceState;
+  /** The instance's root home: HOME and the default working directory; default a temporary folder. */
+  readonly workDir?: string;
+}
 
 /** Settings of a local Cloud Assistant. */
 export interface CloudAssistantEmulatorOptions {

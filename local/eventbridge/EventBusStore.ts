@@ -1,8 +1,22 @@
 import type { EventPattern } from '../../shared/routing';
 import { checkPattern } from './checkPattern';
-import { DEFAULT_BUS, EmulatorLimits, NAME_PATTERN } from './constants';
 import { EventBridgeApiError } from './errors';
 import type { StoredBus, StoredRule, StoredTarget } from './types';
+
+/** Limits the emulator enforces on PutEvents (the stricter documented column) and on rules. */
+export const EmulatorLimits = {
+  maxEventsPerRequest: 16,
+  maxRequestBytes: 256 * 1024,
+  maxEventBytes: 64 * 1024,
+  maxRulesPerBus: 50,
+  maxTargetsPerRule: 5,
+} as const;
+
+/** The bus every account has. */
+export const DEFAULT_BUS = 'default';
+
+/** Bus and rule names: up to 127 of [A-Za-z0-9-], starting with a letter or digit. */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,126}$/u;
 
 function checkName(kind: 'bus' | 'rule', name: string): void {
   if (!NAME_PATTERN.test(name) || name.startsWith('eventbridge-reserved-')) {

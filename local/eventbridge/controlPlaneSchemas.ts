@@ -3,7 +3,7 @@ import * as z from 'zod';
 const Name = z.string().min(1);
 
 /** A target in a createRule / createTargets body. */
-export const TargetBodySchema = z.object({
+const TargetBodySchema = z.object({
   Id: Name,
   Type: Name,
   Endpoint: Name,

@@ -1,14 +1,6 @@
 export { startEventBridge } from './startEventBridge';
-export type { EventBridgeEmulator, EventBridgeEmulatorOptions } from './startEventBridge';
+export type { EventBridgeEmulator } from './startEventBridge';
 export { matchPattern } from './matchPattern';
-export { matchCondition } from './matchCondition';
 export { checkPattern } from './checkPattern';
-export { retryDelays } from './retryDelays';
-export { stringToSign, verifySignature } from './verifySignature';
-export { EventBridgeService } from './EventBridgeService';
-export { EventBusStore } from './EventBusStore';
-export { Deliverer } from './Deliverer';
-export { loadRoutes } from './loadRoutes';
-export { EmulatorDefaults, EmulatorLimits } from './constants';
-export { EventBridgeApiError } from './errors';
-export type { DeadLetterRecord, DeliveredEvent, DeliveryRecord, EmulatorCredential, InvokableFunction, ServiceEvent, StoredTarget } from './types';
+export { retryDelays } from './Deliverer';
+export type { InvokableFunction } from './types';

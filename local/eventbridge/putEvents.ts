@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultInjector } from '../faults';
-import { DEFAULT_BUS, EmulatorLimits } from './constants';
 import type { Deliverer } from './Deliverer';
 import { EventBridgeApiError } from './errors';
-import { EventBusStore } from './EventBusStore';
+import { DEFAULT_BUS, EmulatorLimits, EventBusStore } from './EventBusStore';
 import { matchPattern } from './matchPattern';
 import type { DeliveredEvent } from './types';
 

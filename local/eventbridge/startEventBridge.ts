@@ -1,13 +1,21 @@
 import { FaultInjector } from '../faults';
 import { EmulatorServer } from '../http';
+import { BusName, desiredTarget } from '../../shared/routing';
 import type { Route } from '../../shared/routing';
-import { EmulatorDefaults } from './constants';
 import { Deliverer } from './Deliverer';
 import { EventBridgeService } from './EventBridgeService';
 import { EventBusStore } from './EventBusStore';
-import { loadRoutes } from './loadRoutes';
 import { publishServiceEvent } from './putEvents';
 import type { DeliveredEvent, DeadLetterRecord, DeliveryRecord, ServiceEvent, EmulatorCredential, InvokableFunction } from './types';
+
+/** Defaults of the local account. */
+const EmulatorDefaults = {
+  accountId: '1234567890123456',
+  region: 'cn-hangzhou',
+  accessKeyId: 'LTAI-local-eventbridge',
+  accessKeySecret: 'local-eventbridge-secret',
+  timeScale: 1,
+} as const;
 
 /** Settings of a local EventBridge. */
 export interface EventBridgeEmulatorOptions {
@@ -53,6 +61,26 @@ export interface EventBridgeEmulator {
 
 /** `aliyunpublishaddr` of service events: they come from inside the cloud, not from a client. */
 const SERVICE_EVENT_ADDRESS = '127.0.0.1';
+
+/** Loads a routing declaration straight into the store, as the deployer would create it. */
+function loadRoutes(store: EventBusStore, routes: readonly Route[]): void {
+  for (const route of routes) {
+    if (route.bus !== BusName.Default && !store.has(route.bus)) store.createBus(route.bus, 'loaded from the routing declaration');
+    const rule = store.createRule(route.bus, route.rule, { description: route.description, status: 'ENABLE', filterPattern: JSON.stringify(route.pattern) });
+    const target = desiredTarget(route, { region: store.region, accountId: store.accountId });
+    store.putTargets(rule, [
+      {
+        Id: target.id,
+        Type: target.type,
+        Endpoint: target.endpoint,
+        PushRetryStrategy: target.pushRetryStrategy,
+        ParamList: target.paramList.map((param) => ({ ResourceKey: param.resourceKey, Form: param.form })),
+        ...(target.deadLetterArn ? { DeadLetterQueue: { Arn: target.deadLetterArn } } : {}),
+        ...(target.errorsTolerance ? { ErrorsTolerance: target.errorsTolerance } : {}),
+      },
+    ]);
+  }
+}
 
 /** Starts the EventBridge emulator on 127.0.0.1. */
 export async function startEventBridge(options: EventBridgeEmulatorOptions = {}): Promise<EventBridgeEmulator> {

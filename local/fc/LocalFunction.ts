@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LocalFunctionSpecError } from './errors';
+import { PermanentError } from '../../shared/errors';
 import { Instance } from './Instance';
 import type { LineListener } from './Instance';
 import type { FcErrorBody, LocalFunctionSpec, LocalInvokeOptions, LocalInvokeResult } from './types';
+
+/** The function spec is unusable (bad handler string, missing code folder). */
+export class LocalFunctionSpecError extends PermanentError {}
 
 const DEFAULTS = { handler: 'index.handler', memory: 512, timeout: 3, region: 'cn-hangzhou', accountId: '1234567890123456', maxInstances: 4 };
 

@@ -1,4 +1,3 @@
-export { LocalFunction } from './LocalFunction';
+export { LocalFunction, LocalFunctionSpecError } from './LocalFunction';
 export type { OutputSink } from './LocalFunction';
-export { LocalFunctionSpecError } from './errors';
-export type { LocalFunctionSpec, LocalInvokeResult, LocalInvokeOptions, FcErrorBody } from './types';
+export type { LocalFunctionSpec, LocalInvokeResult } from './types';

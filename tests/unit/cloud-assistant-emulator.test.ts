@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateStatus, checkPlaceholders, renderScript } from '../../local/cloud-assistant';
-import { parseRunCommand } from '../../local/cloud-assistant/parseRunCommand';
+import { parseRunCommand } from '../../local/cloud-assistant/requests';
 
 function query(overrides: Record<string, string> = {}): URLSearchParams {
   return new URLSearchParams({ RegionId: 'cn-hangzhou', Type: 'RunShellScript', CommandContent: 'echo hi', 'InstanceId.1': 'i-local0001', ...overrides });
