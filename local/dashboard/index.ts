@@ -1,2 +1,2 @@
 export { startDashboard, DashboardOptionsError } from './server';
-export type { ApiState, Dashboard, DashboardOptions } from './types';
+export type { ApiState, Dashboard } from './types';
