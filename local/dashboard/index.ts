@@ -1,13 +1,2 @@
-export { startDashboard } from './startDashboard';
-export { readState } from './readState';
-export type { StateSources } from './readState';
-export { toPanels } from './toPanels';
-export { renderPage } from './renderPage';
-export { renderPanel } from './renderPanel';
-export { routeRequest } from './routeRequest';
-export type { DashboardResponse, RouteContext } from './routeRequest';
-export { DashboardDefaults, PanelIds } from './constants';
-export { DashboardError, DashboardOptionsError, DashboardRequestError } from './errors';
-export { ChunkPanelRowSchema, DeadLetterCountRowSchema, DeadLetterRowSchema, IndexStatsRowSchema, QueueDepthRowSchema, RunHistoryRowSchema } from './row-schemas';
-export type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, QueueDepthRow, RunHistoryRow } from './row-schemas';
-export type { ApiState, CellView, Dashboard, DashboardOptions, DashboardState, EmailSummary, ExtraEntry, ExtraPanels, PanelResult, PanelView, RowView } from './types';
+export { startDashboard, DashboardOptionsError } from './server';
+export type { ApiState, Dashboard } from './types';

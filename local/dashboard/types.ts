@@ -1,7 +1,21 @@
 import type { Sql } from 'postgres';
 import type { Logger } from '../../shared/logging';
 import type { Outbox } from '../resend';
-import type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, QueueDepthRow, RunHistoryRow } from './row-schemas';
+import type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, QueueDepthRow, RunHistoryRow } from './state';
+
+/** Defaults of the local dashboard: where it listens, how often the page polls, how much it reads. */
+export const DashboardDefaults = {
+  host: '127.0.0.1',
+  pollIntervalMs: 2000,
+  limits: {
+    runs: 50,
+    chunks: 200,
+    deadLetters: 20,
+    indexes: 50,
+    emails: 50,
+    extraEntries: 50,
+  },
+} as const;
 
 /** Extra panels from the caller: name -> value (e.g. EventBridge dead letters). */
 export type ExtraPanels = () => Promise<Record<string, unknown>> | Record<string, unknown>;

@@ -1,18 +1,56 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { FaultInjector } from '../faults';
+import { EmulatorServer } from '../http';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../http';
 import { TokenBucket } from '../../shared/ratelimit';
-import { bucketOperations } from './bucketOperations';
-import { OssVectorsApiError } from './errors';
-import { indexOperations } from './indexOperations';
-import { parseHost } from './parseHost';
+import { catalogOperations } from './catalogOperations';
+import { OssVectorsApiError, OssVectorsEmulatorConfigError } from './errors';
 import type { EmulatorCredential, EmulatorLimits, OperationContext } from './types';
 import { vectorOperations } from './vectorOperations';
-import { verifySignature } from './verifySignature';
-import type { VectorStore } from './VectorStore';
+import { parseHost, verifySignature } from './verifySignature';
+import { VectorStore } from './VectorStore';
+
+/** Defaults of a local OSS Vectors: one account, one fixed key, the Hangzhou region. */
+const OssVectorsEmulatorDefaults = {
+  region: 'cn-hangzhou',
+  accountId: '1234567890123456',
+  accessKeyId: 'LTAI-local-oss-vectors',
+  accessKeySecret: 'local-oss-vectors-secret',
+} as const;
+
+/**
+ * Limits the emulator answers. Where the documentation disagrees it takes the newer figure (the
+ * client defaults to the stricter one), and every value can be overridden.
+ */
+export const OssVectorsEmulatorLimits = {
+  maxBuckets: 100,
+  maxIndexesPerBucket: 100,
+  maxVectorsPerPut: 500,
+  maxKeyBytes: 1024,
+  maxDimension: 4096,
+  maxMetadataBytes: 40 * 1024,
+  maxMetadataKeys: 10,
+  maxFilterableMetadataBytes: 2 * 1024,
+  maxNonFilterableKeys: 10,
+  maxTopK: 100,
+  maxGetKeys: 100,
+  maxDeleteKeys: 500,
+  maxListResults: 1000,
+  defaultListResults: 500,
+  maxListPageBytes: 1024 * 1024,
+  maxSegments: 16,
+  maxIndexPageResults: 500,
+  defaultIndexPageResults: 100,
+  maxFilterBytes: 64 * 1024,
+  maxFilterConditions: 1024,
+  maxFilterDepth: 8,
+  /** A header-signed request may be this far from the server clock (standard OSS: 15 min). */
+  maxClockSkewMs: 15 * 60 * 1000,
+} as const;
 
 type Handler = (context: OperationContext) => EmulatorResponse;
 
-const HANDLERS: Readonly<Record<string, Handler>> = { ...bucketOperations, ...indexOperations, ...vectorOperations };
+const HANDLERS: Readonly<Record<string, Handler>> = { ...catalogOperations, ...vectorOperations };
 
 /** `POST /?<subresource>` calls by their lowerCamel subresource. */
 const POST_OPERATIONS: Readonly<Record<string, string>> = {
@@ -28,7 +66,7 @@ const POST_OPERATIONS: Readonly<Record<string, string>> = {
 };
 
 /** Settings of the service behind the HTTP server. */
-export interface OssVectorsServiceOptions {
+interface OssVectorsServiceOptions {
   readonly store: VectorStore;
   readonly credentials: readonly EmulatorCredential[];
   readonly region: string;
@@ -60,7 +98,7 @@ function requestId(): string {
  * the method and subresource; every call is V4-signed against the resource ARN. Errors are the
  * JSON `{"Error":{…}}` body with `x-oss-request-id`.
  */
-export class OssVectorsService implements EmulatorService {
+class OssVectorsService implements EmulatorService {
   readonly name = 'oss-vectors';
   private readonly putLimiter: TokenBucket | undefined;
 
@@ -109,4 +147,66 @@ export class OssVectorsService implements EmulatorService {
     const md5 = request.headers['content-md5'];
     if (md5 !== undefined && createHash('md5').update(request.body).digest('base64') !== md5) throw new OssVectorsApiError('InvalidDigest');
   }
+}
+
+/** Settings of a local OSS Vectors. */
+export interface OssVectorsEmulatorOptions {
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly credentials?: readonly EmulatorCredential[];
+  /** Keep buckets, indexes and vectors here (kept across restarts); default: in memory. */
+  readonly dataDir?: string;
+  /** Delay before a written vector shows up in QueryVectors; default 0. */
+  readonly searchableDelayMs?: number;
+  /** PutVectors requests per second before 429 Throttling; default unlimited. */
+  readonly putVectorsQps?: number;
+  readonly limits?: Partial<EmulatorLimits>;
+  readonly port?: number;
+  /** The emulator's clock (skew checks, visibility); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A running local OSS Vectors and the handles tests read. */
+export interface OssVectorsEmulator {
+  readonly server: EmulatorServer;
+  /** `http://127.0.0.1:<port>`: the client's `endpoint` override. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly credentials: readonly EmulatorCredential[];
+  /** Stops the server, compacts the index logs and closes them. */
+  close(): Promise<void>;
+}
+
+/** Starts the OSS Vectors emulator on 127.0.0.1 (a free port unless given). */
+export async function startOssVectorsEmulator(options: OssVectorsEmulatorOptions = {}): Promise<OssVectorsEmulator> {
+  const credentials = options.credentials ?? [{ accessKeyId: OssVectorsEmulatorDefaults.accessKeyId, accessKeySecret: OssVectorsEmulatorDefaults.accessKeySecret }];
+  if (credentials.length === 0) throw new OssVectorsEmulatorConfigError('the OSS Vectors emulator needs at least one credential');
+  const accountId = options.accountId ?? OssVectorsEmulatorDefaults.accountId;
+  if (!/^\d+$/u.test(accountId)) throw new OssVectorsEmulatorConfigError(`account id ${accountId} is not numeric`);
+  const region = options.region ?? OssVectorsEmulatorDefaults.region;
+  const store = new VectorStore(options.dataDir);
+  const service = new OssVectorsService({
+    store,
+    credentials,
+    region,
+    accountId,
+    limits: { ...OssVectorsEmulatorLimits, ...options.limits },
+    searchableDelayMs: options.searchableDelayMs ?? 0,
+    ...(options.putVectorsQps === undefined ? {} : { putVectorsQps: options.putVectorsQps }),
+    now: options.now ?? Date.now,
+  });
+  const server = new EmulatorServer(service, new FaultInjector());
+  await server.start(options.port ?? 0);
+  return {
+    server,
+    endpoint: server.url,
+    region,
+    accountId,
+    credentials,
+    close: async () => {
+      await server.stop();
+      store.close();
+    },
+  };
 }

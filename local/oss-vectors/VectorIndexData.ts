@@ -1,5 +1,5 @@
-import { searchTopK } from './searchTopK';
-import type { MetadataPredicate } from './compileFilter';
+import { searchTopK } from './search';
+import type { MetadataPredicate } from './search';
 import type { Metric, PackedBatch, SearchHit, StoredMetadata } from './types';
 
 const INITIAL_ROWS = 1024;
@@ -12,7 +12,7 @@ function hashKey(key: string): number {
 }
 
 /** A stored row as the read calls see it. */
-export interface StoredVector {
+interface StoredVector {
   readonly key: string;
   readonly data: Float32Array;
   readonly metadata: StoredMetadata | undefined;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { OssVectorsEmulatorLimits } from './constants';
+import type { OssVectorsEmulatorLimits } from './OssVectorsService';
 import type { VectorStore } from './VectorStore';
 
 /** A key the emulator accepts. */

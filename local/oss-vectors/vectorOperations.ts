@@ -1,21 +1,77 @@
 import type { EmulatorResponse } from '../http';
-import { checkFilter } from './checkFilter';
-import { compileFilter } from './compileFilter';
 import { OssVectorsApiError } from './errors';
-import { packVectors } from './packVectors';
-import { parseBody } from './parseBody';
-import { DeleteVectorsBodySchema, GetVectorsBodySchema, PutVectorsBodySchema, QueryVectorsBodySchema } from './request-schemas';
+import { bucketOf, DeleteVectorsBodySchema, GetVectorsBodySchema, ListVectorsBodySchema, parseBody, PutVectorsBodySchema, QueryVectorsBodySchema } from './request';
+import type { PutVectorsBody } from './request';
+import { checkFilter, compileFilter } from './search';
 import type { OpenIndex } from './VectorStore';
-import type { OperationContext, StoredMetadata } from './types';
-import { listVectors } from './listVectors';
+import type { EmulatorLimits, IndexSettings, OperationContext, PackedBatch, StoredMetadata } from './types';
 
 function indexOf(context: OperationContext, indexName: string): OpenIndex {
-  if (context.bucket === undefined) throw new OssVectorsApiError('MethodNotAllowed', 'this call needs a bucket host');
-  return context.store.index(context.store.bucket(context.bucket).name, indexName);
+  return context.store.index(bucketOf(context), indexName);
 }
 
 function withMetadata(metadata: StoredMetadata | undefined, wanted: boolean | undefined): object {
   return wanted === true ? { metadata: metadata ?? {} } : {};
+}
+
+function refuse(message: string): never {
+  throw new OssVectorsApiError('InvalidArgument', message);
+}
+
+/**
+ * Checks a PutVectors batch the way OSS does (one bad vector fails the whole request) and packs the
+ * values into one Float32Array: batch size, unique keys, key bytes, dimension, finite numbers, no
+ * all-zero vector on cosine, metadata keys and sizes.
+ */
+function packVectors(body: PutVectorsBody, settings: IndexSettings, limits: EmulatorLimits): PackedBatch {
+  const { vectors } = body;
+  const dim = settings.dimension;
+  if (vectors.length < 1 || vectors.length > limits.maxVectorsPerPut) refuse(`a PutVectors batch holds 1..${limits.maxVectorsPerPut} vectors; got ${vectors.length}`);
+  const nonFilterable = new Set(settings.nonFilterableMetadataKeys);
+  const data = new Float32Array(vectors.length * dim);
+  const seen = new Set<string>();
+  vectors.forEach((vector, row) => {
+    if (seen.has(vector.key)) refuse(`duplicate key ${vector.key} in one batch`);
+    seen.add(vector.key);
+    const keyBytes = Buffer.byteLength(vector.key);
+    if (keyBytes < 1 || keyBytes > limits.maxKeyBytes) refuse(`key is ${keyBytes} bytes; it must be 1..${limits.maxKeyBytes}`);
+    const values = vector.data.float32;
+    if (values.length !== dim) refuse(`vector ${vector.key} has ${values.length} values; the index dimension is ${dim}`);
+    let zero = true;
+    for (let i = 0; i < dim; i += 1) {
+      const value = values[i];
+      if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`vector ${vector.key} has a value that is not a finite number at ${i}`);
+      if (value !== 0) zero = false;
+      data[row * dim + i] = value;
+    }
+    if (zero && settings.distanceMetric === 'cosine') refuse(`vector ${vector.key} is all zeros, which a cosine index cannot take`);
+    const metadata = vector.metadata;
+    if (metadata === undefined) return;
+    const names = Object.keys(metadata);
+    if (names.length > limits.maxMetadataKeys) refuse(`vector ${vector.key} has ${names.length} metadata keys; at most ${limits.maxMetadataKeys}`);
+    const bytes = Buffer.byteLength(JSON.stringify(metadata));
+    if (bytes > limits.maxMetadataBytes) refuse(`metadata of ${vector.key} is ${bytes} bytes; at most ${limits.maxMetadataBytes}`);
+    const filterable = Object.fromEntries(Object.entries(metadata).filter(([name]) => !nonFilterable.has(name)));
+    const filterableBytes = Buffer.byteLength(JSON.stringify(filterable));
+    if (filterableBytes > limits.maxFilterableMetadataBytes) refuse(`filterable metadata of ${vector.key} is ${filterableBytes} bytes; at most ${limits.maxFilterableMetadataBytes}`);
+  });
+  return { keys: vectors.map((vector) => vector.key), data, metadata: vectors.map((vector) => vector.metadata) };
+}
+
+interface Cursor {
+  readonly slot: number;
+  readonly segmentCount: number;
+  readonly segmentIndex: number;
+}
+
+function readToken(token: string, segmentCount: number, segmentIndex: number): number {
+  try {
+    const cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
+    if (Number.isInteger(cursor.slot) && cursor.segmentCount === segmentCount && cursor.segmentIndex === segmentIndex) return cursor.slot;
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new OssVectorsApiError('InvalidArgument', 'nextToken is not a token of this listing');
 }
 
 /** Vector calls: PutVectors, GetVectors, ListVectors, DeleteVectors, QueryVectors. */
@@ -39,8 +95,40 @@ export const vectorOperations = {
     return { status: 200, body: { vectors } };
   },
 
+  /**
+   * One ListVectors page: rows in storage order, split into segments by a hash of the key, at most
+   * `maxResults` vectors and about 1 MB of JSON per page. The token records where the page stopped.
+   */
   ListVectors(context: OperationContext): EmulatorResponse {
-    return listVectors(context, (indexName) => indexOf(context, indexName));
+    const body = parseBody(ListVectorsBodySchema, context.body);
+    const index = indexOf(context, body.indexName);
+    const { limits } = context;
+    const maxResults = body.maxResults ?? limits.defaultListResults;
+    const segmentCount = body.segmentCount ?? 1;
+    const segmentIndex = body.segmentIndex ?? 0;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limits.maxListResults) throw new OssVectorsApiError('InvalidArgument', `maxResults must be 1..${limits.maxListResults}`);
+    if (!Number.isInteger(segmentCount) || segmentCount < 1 || segmentCount > limits.maxSegments) throw new OssVectorsApiError('InvalidArgument', `segmentCount must be 1..${limits.maxSegments}`);
+    if (!Number.isInteger(segmentIndex) || segmentIndex < 0 || segmentIndex >= segmentCount) throw new OssVectorsApiError('InvalidArgument', 'segmentIndex must be 0..segmentCount-1');
+    const start = body.nextToken ? readToken(body.nextToken, segmentCount, segmentIndex) : 0;
+    const vectors: object[] = [];
+    let bytes = 0;
+    const stoppedAt = index.data.scan(start, segmentCount, segmentIndex, (slot) => {
+      if (vectors.length >= maxResults) return false;
+      const row = index.data.at(slot);
+      if (!row) return true;
+      const item = {
+        key: row.key,
+        ...(body.returnData === true ? { data: { float32: Array.from(row.data) } } : {}),
+        ...withMetadata(row.metadata, body.returnMetadata),
+      };
+      const size = body.returnData === true || body.returnMetadata === true ? Buffer.byteLength(JSON.stringify(item)) : Buffer.byteLength(row.key) + 12;
+      if (vectors.length > 0 && bytes + size > limits.maxListPageBytes) return false;
+      vectors.push(item);
+      bytes += size;
+      return true;
+    });
+    const nextToken = stoppedAt === undefined ? undefined : Buffer.from(JSON.stringify({ slot: stoppedAt, segmentCount, segmentIndex })).toString('base64url');
+    return { status: 200, body: { vectors, ...(nextToken ? { nextToken } : {}) } };
   },
 
   DeleteVectors(context: OperationContext): EmulatorResponse {

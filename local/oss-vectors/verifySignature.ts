@@ -4,8 +4,29 @@ import { canonicalQuery, canonicalRequest, canonicalUri, computeSignature, parse
 import { OssVectorsApiError } from './errors';
 import type { EmulatorCredential } from './types';
 
+/** What a vectors host name says: the bucket (absent on the service host), account and region. */
+interface VectorsHost {
+  readonly bucket: string | undefined;
+  readonly accountId: string | undefined;
+  readonly region: string;
+  readonly internal: boolean;
+}
+
+const BUCKET_HOST = /^([a-z0-9][a-z0-9-]*[a-z0-9])-(\d+)\.([a-z0-9-]+?)(-internal)?\.oss-vectors\.aliyuncs\.com$/u;
+const SERVICE_HOST = /^([a-z0-9-]+?)(-internal)?\.oss-vectors\.aliyuncs\.com$/u;
+
+/** Reads `<bucket>-<accountId>.<region>[-internal].oss-vectors.aliyuncs.com` or the service host. */
+export function parseHost(hostHeader: string): VectorsHost | undefined {
+  const host = hostHeader.replace(/:\d+$/u, '').toLowerCase();
+  const bucket = BUCKET_HOST.exec(host);
+  if (bucket) return { bucket: bucket[1], accountId: bucket[2], region: bucket[3] ?? '', internal: bucket[4] !== undefined };
+  const service = SERVICE_HOST.exec(host);
+  if (service) return { bucket: undefined, accountId: undefined, region: service[1] ?? '', internal: service[2] !== undefined };
+  return undefined;
+}
+
 /** What the signature check needs of a request. */
-export interface SignedRequest {
+interface SignedRequest {
   readonly method: string;
   readonly rawQuery: string;
   readonly headers: IncomingHttpHeaders;

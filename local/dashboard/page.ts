@@ -1,11 +1,36 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../../shared/report';
+import { renderPanel } from './panels';
+import type { DashboardState, PanelView } from './types';
+
+/** The page's inline CSS (no external assets). */
+const pageStyle = `
+:root { color-scheme: light dark; --line: #8884; --accent: #2a6fdb; --bad: #c62828; --ok: #2e7d32; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.4 system-ui, sans-serif; }
+header { padding: 12px 20px; border-bottom: 1px solid var(--line); display: flex; gap: 24px; align-items: baseline; flex-wrap: wrap; }
+h1 { font-size: 18px; margin: 0; }
+h2 { font-size: 15px; margin: 0 0 8px; }
+main { padding: 12px 20px; display: grid; gap: 20px; }
+.panel { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td:last-child { white-space: normal; }
+th { font-weight: 600; }
+tr.selected { background: #2a6fdb22; }
+a { color: var(--accent); }
+.error { color: var(--bad); border: 1px solid var(--bad); padding: 8px; border-radius: 4px; }
+.empty { color: #888; margin: 6px 0; }
+#status.ok { color: var(--ok); }
+#status.bad { color: var(--bad); }
+`;
 
 /**
  * The page's inline script: polls `/api/state` (keeping `?run=`) and redraws every panel with the
- * same structure renderPanel.ts writes, using textContent only (nothing from the data becomes HTML).
- * It marks `#updated-at` with the time of the state it drew.
+ * same structure renderPanel (panels.ts) writes, using textContent only (nothing from the data
+ * becomes HTML). It marks `#updated-at` with the time of the state it drew.
  */
-export const pageScript = `
+const pageScript = `
 (() => {
   'use strict';
   const pollMs = Number(document.body.dataset.pollMs) || 2000;
@@ -73,3 +98,32 @@ export const pageScript = `
 
 /** The CSP source that allows exactly this script. */
 export const pageScriptHash = `'sha256-${createHash('sha256').update(pageScript).digest('base64')}'`;
+
+/**
+ * The whole dashboard as one self-contained HTML page: every panel rendered on the server (so it
+ * reads without JavaScript), inline CSS, and the inline script that keeps it fresh.
+ */
+export function renderPage(state: DashboardState, panels: readonly PanelView[], pollIntervalMs: number): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>oss-vector-sync · local dashboard</title>
+<style>${pageStyle}</style>
+</head>
+<body data-poll-ms="${escapeHtml(String(pollIntervalMs))}">
+<header>
+<h1>oss-vector-sync · local dashboard</h1>
+<span>rendered <time id="rendered-at">${escapeHtml(state.generatedAt)}</time></span>
+<span>updated <time id="updated-at" data-source="server">not yet</time></span>
+<span id="status">static</span>
+</header>
+<main id="panels">
+${panels.map(renderPanel).join('\n')}
+</main>
+<script>${pageScript}</script>
+</body>
+</html>
+`;
+}

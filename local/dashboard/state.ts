@@ -1,0 +1,155 @@
+import type { Sql } from 'postgres';
+import * as z from 'zod';
+import { describeError } from '../../shared/errors';
+import { ChunkRowSchema, IndexRowSchema } from '../../shared/ledger';
+import type { Outbox } from '../resend';
+import { DashboardDefaults } from './types';
+import type { DashboardState, EmailSummary, ExtraEntry, ExtraPanels, PanelResult } from './types';
+
+// postgres.js hands bigint and numeric as strings and timestamptz as a Date.
+const count = z.union([z.number(), z.string()]).transform((value) => Number(value));
+const time = z.date().nullable();
+
+/** A row of the view `vector_sync.run_history` (the columns the dashboard shows). */
+const RunHistoryRowSchema = z.object({
+  run_id: z.string(),
+  op: z.string(),
+  index_name: z.string(),
+  logical_name: z.string(),
+  state: z.string(),
+  requested_by: z.string().nullable(),
+  chunk_count: z.number().nullable(),
+  chunks_succeeded: count,
+  chunks_failed: count,
+  ids_total: count,
+  upserted: count,
+  deleted: count,
+  skipped: count,
+  rejected: count,
+  failed: count,
+  error: z.string().nullable(),
+  accepted_at: z.date(),
+  finished_at: time,
+  duration_seconds: count.nullable(),
+  report_sent: z.boolean(),
+  report_message_id: z.string().nullable(),
+});
+export type RunHistoryRow = z.infer<typeof RunHistoryRowSchema>;
+
+/** The chunk columns the dashboard shows (the selector, which can hold thousands of ids, is left out). */
+const ChunkPanelRowSchema = ChunkRowSchema.pick({ chunk_no: true, state: true, attempts: true, instance_id: true, command_id: true, result: true, error: true, dispatched_at: true, finished_at: true });
+export type ChunkPanelRow = z.infer<typeof ChunkPanelRowSchema>;
+
+/** A row of the view `vector_sync.queue_depth`. */
+const QueueDepthRowSchema = z.object({ queue: z.string(), depth: count, visible: count, oldest_age_seconds: count.nullable() });
+export type QueueDepthRow = z.infer<typeof QueueDepthRowSchema>;
+
+/** A row of the view `vector_sync.dead_letter_counts`. */
+const DeadLetterCountRowSchema = z.object({ queue: z.string(), archived: count, parked: count });
+export type DeadLetterCountRow = z.infer<typeof DeadLetterCountRowSchema>;
+
+/** A row of `vector_sync.dead_letters`. */
+const DeadLetterRowSchema = z.object({
+  id: count,
+  queue: z.string(),
+  msg_id: count,
+  document_id: z.string().nullable(),
+  read_ct: z.number(),
+  step: z.string(),
+  error: z.string(),
+  failed_at: z.date(),
+});
+export type DeadLetterRow = z.infer<typeof DeadLetterRowSchema>;
+
+/** A row of `vector_sync.indexes` joined with `vector_sync.index_stats`. */
+const IndexStatsRowSchema = IndexRowSchema.extend({ created_at: z.date(), activated_at: time, total_vectors: count, last_synced_at: time });
+export type IndexStatsRow = z.infer<typeof IndexStatsRowSchema>;
+
+/**
+ * Runs one read for a panel and parses every row; a failed query or an unexpected row becomes the
+ * panel's error text, so one broken view never takes the page down.
+ */
+async function queryPanel<S extends z.ZodType>(schema: S, read: () => Promise<readonly unknown[]>): Promise<PanelResult<z.output<S>>> {
+  try {
+    const rows = await read();
+    const parsed: z.output<S>[] = [];
+    for (const row of rows) {
+      const result = schema.safeParse(row);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return { ok: false, error: `unexpected row: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() };
+      }
+      parsed.push(result.data);
+    }
+    return { ok: true, rows: parsed };
+  } catch (error) {
+    const { name, message } = describeError(error);
+    return { ok: false, error: `${name}: ${message}` };
+  }
+}
+
+const EmailSummarySchema = z.object({ id: z.uuid(), subject: z.string(), from: z.string(), to: z.array(z.string()), createdAt: z.string(), href: z.string() });
+
+/** The newest messages of the outbox first, at most `limit`, each with the link to its HTML. */
+function readEmails(outbox: Outbox, limit: number = DashboardDefaults.limits.emails): Promise<PanelResult<EmailSummary>> {
+  return queryPanel(EmailSummarySchema, async () => {
+    const entries = await outbox.list();
+    return entries
+      .slice(-limit)
+      .reverse()
+      .map(({ email }) => ({ id: email.id, subject: email.subject, from: email.from, to: email.to, createdAt: email.created_at, href: `/emails/${email.id}` }));
+  });
+}
+
+const ExtraSchema = z.record(z.string(), z.unknown());
+const EntrySchema = z.object({ name: z.string(), value: z.unknown() });
+
+/** The caller's extra values as name/value rows; a throw or a non-object becomes the panel's error. */
+function readExtra(extra: ExtraPanels): Promise<PanelResult<ExtraEntry>> {
+  return queryPanel(EntrySchema, async () => {
+    const values = ExtraSchema.parse(await extra());
+    return Object.entries(values)
+      .slice(0, DashboardDefaults.limits.extraEntries)
+      .map(([name, value]) => ({ name, value }));
+  });
+}
+
+/** Where the dashboard reads from. */
+export interface StateSources {
+  readonly sql: Sql;
+  readonly outbox: Outbox;
+  readonly extra?: ExtraPanels;
+}
+
+/**
+ * Reads every panel: small, bounded, read-only queries, one after the other (PGlite serialises
+ * them anyway) and outside any transaction. `runId` picks the run whose chunks are shown.
+ */
+export async function readState(sources: StateSources, runId?: string): Promise<DashboardState> {
+  const { sql } = sources;
+  const { limits } = DashboardDefaults;
+  const runs = await queryPanel(RunHistoryRowSchema, () => sql`
+    select run_id, op, index_name, logical_name, state, requested_by, chunk_count, chunks_succeeded, chunks_failed,
+      ids_total, upserted, deleted, skipped, rejected, failed, error, accepted_at, finished_at, duration_seconds,
+      report_sent, report_message_id
+    from vector_sync.run_history limit ${limits.runs}`);
+  const selectedRunId = runId ?? (runs.ok ? runs.rows[0]?.run_id ?? null : null);
+  const chunks = selectedRunId === null
+    ? { ok: true as const, rows: [] }
+    : await queryPanel(ChunkPanelRowSchema, () => sql`
+      select chunk_no, state, attempts, instance_id, command_id, result, error, dispatched_at, finished_at
+      from vector_sync.chunks where run_id = ${selectedRunId} order by chunk_no limit ${limits.chunks}`);
+  const queues = await queryPanel(QueueDepthRowSchema, () => sql`select queue, depth, visible, oldest_age_seconds from vector_sync.queue_depth order by queue limit 10`);
+  const deadLetterCounts = await queryPanel(DeadLetterCountRowSchema, () => sql`select queue, archived, parked from vector_sync.dead_letter_counts order by queue limit 10`);
+  const deadLetters = await queryPanel(DeadLetterRowSchema, () => sql`
+    select id, queue, msg_id, document_id, read_ct, step, error, failed_at
+    from vector_sync.dead_letters order by failed_at desc, id desc limit ${limits.deadLetters}`);
+  const indexes = await queryPanel(IndexStatsRowSchema, () => sql`
+    select i.index_name, i.logical_name, i.bucket, i.dimension, i.metric, i.state, i.created_at, i.activated_at,
+      s.total_vectors, s.last_synced_at
+    from vector_sync.indexes as i cross join lateral vector_sync.index_stats(i.index_name) as s
+    order by (i.state = 'active') desc, i.created_at desc limit ${limits.indexes}`);
+  const emails = await readEmails(sources.outbox);
+  const extra = sources.extra === undefined ? null : await readExtra(sources.extra);
+  return { generatedAt: new Date().toISOString(), selectedRunId, runs, chunks, queues, deadLetterCounts, deadLetters, indexes, emails, extra };
+}
