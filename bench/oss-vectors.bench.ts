@@ -35,11 +35,14 @@ interface ServerInfo {
   readonly credential: { readonly accessKeyId: string; readonly accessKeySecret: string };
 }
 
-// The emulator stands in for the cloud, so it gets its own process (and core), as in `npm start`.
+const SERVE_FLAG = '--serve';
+
+// The emulator stands in for the cloud, so it gets its own process (and core), as in `npm start`:
+// this same file run with `--serve`.
 async function startServer(): Promise<{ info: ServerInfo; stop: () => Promise<void> }> {
-  const script = fileURLToPath(new URL('./support/oss-vectors-server.ts', import.meta.url));
+  const script = fileURLToPath(import.meta.url);
   // BENCH_SERVER_ARGS passes Node flags to the emulator process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? []), '--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_ARGS?.split(' ') ?? []), '--import', 'tsx', script, SERVE_FLAG], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   return {
@@ -49,6 +52,19 @@ async function startServer(): Promise<{ info: ServerInfo; stop: () => Promise<vo
       await once(child, 'exit');
     },
   };
+}
+
+/** The emulator's process: prints one JSON line with its endpoint and credential, then serves until stdin closes. */
+async function serve(): Promise<void> {
+  // Imported here, so the measuring process does not load the emulator.
+  const { startOssVectorsEmulator } = await import('../local/oss-vectors');
+  const emulator = await startOssVectorsEmulator();
+  const credential = emulator.credentials[0];
+  process.stdout.write(`${JSON.stringify({ endpoint: emulator.endpoint, region: emulator.region, accountId: emulator.accountId, credential })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    void emulator.close().then(() => process.exit(0));
+  });
 }
 
 /** Runs jobs [0, warmup) untimed, then [warmup, warmup + count) over `concurrency` lanes; returns the timed wall seconds. */
@@ -153,4 +169,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes(SERVE_FLAG)) await serve();
+else await main();

@@ -1,11 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql } from 'postgres';
 import { EventPublisher, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { EventSource, EventType } from '../../shared/contracts';
 import type { RunRequestedData } from '../../shared/contracts';
 import { RunRowSchema } from '../../shared/ledger';
 import type { RunRow } from '../../shared/ledger';
-import { waitFor } from './waitFor';
+
+/** Polls `probe` until `done` holds, calling `onTick` each time; fails after `timeoutMs` with the last value. */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs: number; intervalMs?: number; onTick?: (value: T) => void; what: string },
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const value = await probe();
+    options.onTick?.(value);
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}`);
+    await sleep(options.intervalMs ?? 1000);
+  }
+}
 
 /** Where and as whom an operator publishes. */
 export interface OperatorAccess {

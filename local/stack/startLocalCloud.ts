@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Sql } from 'postgres';
 import { startCloudAssistant } from '../cloud-assistant';
@@ -17,8 +17,7 @@ import type { OssVectorsEmulator } from '../oss-vectors';
 import { ApiKeyPermissions, startResend } from '../resend';
 import type { ResendEmulator } from '../resend';
 import { startSupabase } from '../supabase';
-import type { LocalSupabase } from '../supabase';
-import type { EdgeLogLine } from '../supabase/types';
+import type { EdgeLogLine, LocalSupabase } from '../supabase';
 import { Logger } from '../../shared/logging';
 import { ControlPlane, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { OssObjectStore } from '../../shared/clients/oss';
@@ -26,12 +25,75 @@ import { createSql } from '../../shared/clients/postgres';
 import { deployRouting } from '../../shared/routing';
 import type { RoutingChange } from '../../shared/routing';
 import { createFirstIndex, publishWorkerBundle } from '../../shared/bootstrap';
+import { ComponentConfigSchemas } from '../../shared/config';
 import { FunctionSizing, StackDefaults } from './constants';
 import type { StackFunctionName } from './constants';
-import { functionEnvironment } from './functionEnvironment';
-import { makeLocalKeys } from './localKeys';
-import type { LocalKeys } from './localKeys';
-import { writeWorkerSettings } from './writeWorkerSettings';
+
+/** Keys of one local boot: made up at start, so no key is ever written into the repository. */
+export interface LocalKeys {
+  /** The FC function role's STS keys, handed to handlers in their context as FC does. */
+  readonly functionRole: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
+  /** The RAM user the publish-changes edge function signs PutEvents with. */
+  readonly edgePublisher: { readonly accessKeyId: string; readonly accessKeySecret: string };
+  /** The worker instances' RAM role: STS keys the local ECS metadata service hands out. */
+  readonly worker: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
+  /** Operator keys (npm start itself: routing deploy, manual runs, bundle upload). */
+  readonly operator: { readonly accessKeyId: string; readonly accessKeySecret: string };
+  readonly resendApiKey: string;
+  readonly functionKey: string;
+}
+
+function token(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function accessKey(): { accessKeyId: string; accessKeySecret: string } {
+  return { accessKeyId: `LTAIlocal${randomBytes(8).toString('hex')}`, accessKeySecret: token(24) };
+}
+
+/** Fresh keys for a boot. */
+function makeLocalKeys(): LocalKeys {
+  return {
+    functionRole: { accessKeyId: `STS.local${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
+    edgePublisher: accessKey(),
+    worker: { accessKeyId: `STS.worker${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
+    operator: accessKey(),
+    resendApiKey: `re_local_${token(18)}`,
+    functionKey: token(24),
+  };
+}
+
+/**
+ * The environment of one function: only the variables its config schema declares, picked from
+ * everything the stack knows, as s.yaml gives each function only its own settings.
+ */
+export function functionEnvironment(name: StackFunctionName, all: Readonly<Record<string, string>>): Record<string, string> {
+  const schema = ComponentConfigSchemas[name];
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = all[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
+/**
+ * Writes the worker's settings file on a local instance as an operator would on ECS: KEY=value
+ * lines, mode 600, in a mode 700 folder. It holds the worker's keys: they never travel in
+ * RunCommand parameters.
+ */
+async function writeWorkerSettings(home: string, settings: Readonly<Record<string, string>>): Promise<string> {
+  // Where `ecs/run-chunk.sh` looks for the worker's settings, under the instance's HOME.
+  const path = join(home, '.vector-sync', 'worker.env');
+  await mkdir(join(home, '.vector-sync'), { recursive: true, mode: 0o700 });
+  const body = Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n');
+  await writeFile(path, `${body}\n`, { mode: 0o600 });
+  // A home under this repository would inherit its `"type": "module"`, and node would load the
+  // CommonJS worker bundle cached there as ESM; on a real instance no package.json is above it.
+  await writeFile(join(home, '.vector-sync', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+  await chmod(path, 0o600);
+  return path;
+}
 
 /** How to boot the local cloud. */
 export interface LocalCloudOptions {

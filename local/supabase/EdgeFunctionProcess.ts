@@ -4,7 +4,16 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { LocalSupabaseDefaults } from './constants';
 import { EdgeFunctionBootError } from './errors';
-import type { EdgeLogSink } from './types';
+
+/** One line an edge function wrote. */
+export interface EdgeLogLine {
+  readonly function: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+/** Where edge function output goes; one call per line. */
+export type EdgeLogSink = (entry: EdgeLogLine) => void;
 
 /** How one edge function is run. */
 export interface EdgeFunctionProcessOptions {

@@ -1,5 +1,29 @@
 import { ScheduleParseError } from './errors';
-import type { CronSchedule, Schedule } from './types';
+
+/** A pg_cron interval schedule: `'[1-59] seconds'` (and, locally, `'N minutes'`/`'N hours'`). */
+export interface IntervalSchedule {
+  readonly kind: 'interval';
+  readonly text: string;
+  readonly seconds: number;
+}
+
+/** A 5-field cron schedule, expanded to the values each field allows (evaluated in UTC, as pg_cron's default). */
+export interface CronSchedule {
+  readonly kind: 'cron';
+  readonly text: string;
+  readonly minutes: ReadonlySet<number>;
+  readonly hours: ReadonlySet<number>;
+  readonly daysOfMonth: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  /** 0-6, Sunday is 0 (7 is folded into 0). */
+  readonly daysOfWeek: ReadonlySet<number>;
+  /** Whether day-of-month / day-of-week were `*` (cron ORs the two when both are restricted). */
+  readonly anyDayOfMonth: boolean;
+  readonly anyDayOfWeek: boolean;
+}
+
+/** A parsed pg_cron schedule. */
+export type Schedule = IntervalSchedule | CronSchedule;
 
 const INTERVAL = /^\s*(\d+)\s+(second|minute|hour)s?\s*$/iu;
 const UNIT_SECONDS = { second: 1, minute: 60, hour: 3600 } as const;
@@ -51,4 +75,39 @@ export function parseSchedule(text: string): Schedule {
     return { kind: 'interval', text, seconds: count * UNIT_SECONDS[unit] };
   }
   return parseCron(text);
+}
+
+/** Searching further than this means the expression never matches (e.g. '0 0 31 2 *'). */
+const MAX_YEARS = 8;
+
+function dayMatches(schedule: CronSchedule, date: Date): boolean {
+  const dom = schedule.daysOfMonth.has(date.getUTCDate());
+  const dow = schedule.daysOfWeek.has(date.getUTCDay());
+  // Cron's rule: with both day fields restricted a day matches either; otherwise the restricted one.
+  if (!schedule.anyDayOfMonth && !schedule.anyDayOfWeek) return dom || dow;
+  return dom && dow;
+}
+
+/** The first minute strictly after `after` (UTC, whole minutes) the schedule matches; undefined if none. */
+export function nextCronTime(schedule: CronSchedule, after: Date): Date | undefined {
+  const time = new Date(after.getTime());
+  time.setUTCSeconds(0, 0);
+  time.setUTCMinutes(time.getUTCMinutes() + 1);
+  const limit = after.getTime() + MAX_YEARS * 366 * 24 * 3600 * 1000;
+  while (time.getTime() <= limit) {
+    if (!schedule.months.has(time.getUTCMonth() + 1)) {
+      time.setUTCMonth(time.getUTCMonth() + 1, 1);
+      time.setUTCHours(0, 0, 0, 0);
+    } else if (!dayMatches(schedule, time)) {
+      time.setUTCDate(time.getUTCDate() + 1);
+      time.setUTCHours(0, 0, 0, 0);
+    } else if (!schedule.hours.has(time.getUTCHours())) {
+      time.setUTCHours(time.getUTCHours() + 1, 0, 0, 0);
+    } else if (!schedule.minutes.has(time.getUTCMinutes())) {
+      time.setUTCMinutes(time.getUTCMinutes() + 1, 0, 0);
+    } else {
+      return time;
+    }
+  }
+  return undefined;
 }

@@ -1,19 +1,21 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalSupabaseDefaults } from './constants';
+import { EdgeFunctionBootError } from './errors';
 import { EdgeFunctionProcess } from './EdgeFunctionProcess';
+import type { EdgeLogLine, EdgeLogSink } from './EdgeFunctionProcess';
 import { EdgeGateway } from './EdgeGateway';
 import type { EdgeRoute } from './EdgeGateway';
-import { findFreePort } from './findFreePort';
-import { listEdgeFunctions } from './listEdgeFunctions';
-import { resolveDenoBinary } from './resolveDenoBinary';
-import type { EdgeLogLine, EdgeLogSink } from './types';
 
 /** The project's edge functions folder. */
-export const FUNCTIONS_DIR = fileURLToPath(new URL('../../supabase/functions/', import.meta.url));
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../supabase/functions/', import.meta.url));
 
 /** Deno's cache, inside the project's gitignored `.local/`. */
-export const DENO_DIR = fileURLToPath(new URL('../../.local/deno/', import.meta.url));
+const DENO_DIR = fileURLToPath(new URL('../../.local/deno/', import.meta.url));
 
 /** Settings of a local edge runtime. */
 export interface EdgeRuntimeOptions {
@@ -46,6 +48,59 @@ export interface EdgeRuntime {
   readonly env: Readonly<Record<string, string>>;
   /** Kills every function process and stops the gateway. */
   close(): Promise<void>;
+}
+
+/** An edge function folder: `<functionsDir>/<name>/index.ts`. */
+interface EdgeFunctionSource {
+  readonly name: string;
+  readonly entry: string;
+}
+
+const FUNCTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/u;
+
+/**
+ * The functions in a folder as the Supabase CLI sees them: every sub-folder with an `index.ts`,
+ * except `_shared` and other folders starting with `_` or `.`. With `only`, exactly those, and a
+ * name without a folder is an error.
+ */
+function listEdgeFunctions(functionsDir: string, only?: readonly string[]): EdgeFunctionSource[] {
+  const all = readdirSync(functionsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && FUNCTION_NAME.test(entry.name))
+    .map((entry) => ({ name: entry.name, entry: join(functionsDir, entry.name, 'index.ts') }))
+    .filter((source) => existsSync(source.entry))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  if (only === undefined) return all;
+  return only.map((name) => {
+    const source = all.find((candidate) => candidate.name === name);
+    if (!source) throw new EdgeFunctionBootError(name, `edge function ${name} not found: no ${join(functionsDir, name, 'index.ts')}`);
+    return source;
+  });
+}
+
+interface DenoInstallApi {
+  runInstall(): string;
+}
+
+/**
+ * The Deno executable of the `deno` npm package. Its own `install_api.cjs` finds the binary of the
+ * platform package (`@deno/<target>`) as the package's `bin.cjs` does, so no shell or PATH lookup.
+ */
+function resolveDenoBinary(): string {
+  const require = createRequire(import.meta.url);
+  const api = require('deno/install_api.cjs') as DenoInstallApi;
+  return api.runInstall();
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function stderrSink({ function: name, line }: EdgeLogLine): void {

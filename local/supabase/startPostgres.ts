@@ -1,10 +1,122 @@
-import type { PGlite } from '@electric-sql/pglite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { pgmq } from '@electric-sql/pglite-pgmq';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { pgtap } from '@electric-sql/pglite-pgtap';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { applyMigrations } from './applyMigrations';
 import { LocalSupabaseDefaults } from './constants';
-import { createDatabase } from './createDatabase';
-import { LocalSupabaseError } from './errors';
-import { holdExtendedProtocol } from './holdExtendedProtocol';
+import { LocalSupabaseError, MigrationError } from './errors';
+
+/** Where a local database keeps its data. */
+export interface DatabaseOptions {
+  /** A directory that keeps the data across restarts; default: in memory. */
+  readonly dataDir?: string;
+}
+
+/**
+ * A PGlite database with the extensions Supabase gives the project (pgvector, pgmq, pgcrypto)
+ * plus pgTAP for the SQL tests. Extensions are only loadable; the migrations create them.
+ */
+export function createDatabase(options: DatabaseOptions = {}): Promise<PGlite> {
+  return PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    extensions: { vector, pgmq, pgcrypto, pgtap },
+  });
+}
+
+/** The project's migrations folder. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
+
+const MIGRATION_FILE = /^(\d{14})_([a-z0-9_]+)\.sql$/u;
+
+/** One migration file, in the Supabase CLI's naming. */
+interface Migration {
+  readonly version: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+/** The migrations in a folder, oldest first; a file that does not follow the naming is an error. */
+function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const match = MIGRATION_FILE.exec(file);
+      if (!match) throw new MigrationError(`${file} is not named <14-digit timestamp>_<verb_phrase>.sql`);
+      return { version: match[1] ?? '', name: match[2] ?? '', path: join(dir, file) };
+    });
+}
+
+/**
+ * Applies the migrations not yet recorded, each in its own transaction, and records them in
+ * `supabase_migrations.schema_migrations` as the Supabase CLI does. Returns the versions applied.
+ */
+export async function applyMigrations(db: PGlite, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  await db.exec(`
+    create schema if not exists supabase_migrations;
+    create table if not exists supabase_migrations.schema_migrations (version text primary key, name text, statements text[]);
+  `);
+  const done = new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
+  const applied: string[] = [];
+  for (const migration of listMigrations(dir)) {
+    if (done.has(migration.version)) continue;
+    const sql = readFileSync(migration.path, 'utf8');
+    try {
+      await db.transaction(async (tx) => {
+        await tx.exec(sql);
+        await tx.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [migration.version, migration.name, [sql]]);
+      });
+    } catch (error) {
+      throw new MigrationError(`migration ${migration.version}_${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** Frontend messages that end an extended-protocol sequence: Sync, and a simple Query. */
+const SEQUENCE_END = new Set(['S', 'Q'].map((letter) => letter.charCodeAt(0)));
+/** Frontend messages of the extended protocol: Parse, Bind, Describe, Execute, Close, Flush. */
+const SEQUENCE_PART = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((letter) => letter.charCodeAt(0)));
+
+/**
+ * The database as pglite-socket's query queue should see it. The queue interleaves connections
+ * message by message and keeps one connection to itself only inside an explicit transaction, so
+ * two postgres.js connections sending Parse/Bind/Execute/Sync at once mix their unnamed
+ * statements and portals ("bind message supplies 1 parameters, but prepared statement "" requires
+ * 0", or one client reading the other's rows). Reporting "in transaction" from the first Parse
+ * until its Sync makes the queue hold the connection for the whole sequence. A ROLLBACK the queue
+ * runs for a client that went away ends the hold too.
+ */
+function holdExtendedProtocol(db: PGlite): PGlite {
+  let midSequence = false;
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'isInTransaction') return () => midSequence || target.isInTransaction();
+      if (property === 'execProtocolRawStream') {
+        return (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
+          const kind = message[0] ?? 0;
+          if (SEQUENCE_PART.has(kind)) midSequence = true;
+          else if (SEQUENCE_END.has(kind)) midSequence = false;
+          return target.execProtocolRawStream(message, options);
+        };
+      }
+      if (property === 'exec') {
+        return (...args: Parameters<PGlite['exec']>) => {
+          midSequence = false;
+          return target.exec(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      // PGlite keeps its state in private fields: methods must run on the real instance.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** Settings of a local Postgres. */
 export interface PostgresOptions {

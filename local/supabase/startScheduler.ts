@@ -1,11 +1,90 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
+import * as z from 'zod';
 import { Logger } from '../../shared/logging';
 import { LocalSupabaseDefaults } from './constants';
 import { SchedulerError } from './errors';
-import { loadSchedules } from './loadSchedules';
-import { nextCronTime } from './nextCronTime';
-import { toSqlRunner } from './toSqlRunner';
-import type { SchedulerDatabase } from './toSqlRunner';
-import type { JobRun, ScheduledJob, SqlRunner } from './types';
+import { nextCronTime, parseSchedule } from './parseSchedule';
+import type { Schedule } from './parseSchedule';
+
+/** How the scheduler talks to the database: rows of a query, or a command (may hold several statements). */
+interface SqlRunner {
+  query(text: string): Promise<readonly Record<string, unknown>[]>;
+  execute(text: string): Promise<void>;
+}
+
+/** One row of `vector_sync.schedules`, parsed. */
+export interface ScheduledJob {
+  readonly name: string;
+  readonly schedule: Schedule;
+  /** Exactly one of functionName / command is set. */
+  readonly functionName: string | null;
+  readonly command: string | null;
+}
+
+/** The outcome of one run of a job. */
+export interface JobRun {
+  readonly job: string;
+  readonly status: 'succeeded' | 'failed' | 'skipped';
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  /** HTTP status of a function job. */
+  readonly httpStatus?: number;
+  readonly error?: string;
+}
+
+/** Where the scheduler runs its SQL: PGlite in process, or a postgres.js client (e.g. over the socket). */
+export type SchedulerDatabase = { readonly db: PGlite } | { readonly sql: Sql };
+
+/** A SqlRunner over either client. */
+function toSqlRunner(database: SchedulerDatabase): SqlRunner {
+  if ('db' in database) {
+    const { db } = database;
+    return {
+      query: async (text) => (await db.query<Record<string, unknown>>(text)).rows,
+      execute: async (text) => {
+        await db.exec(text);
+      },
+    };
+  }
+  const { sql } = database;
+  return {
+    query: async (text) => [...(await sql.unsafe<Record<string, unknown>[]>(text))],
+    execute: async (text) => {
+      // The simple protocol allows several statements in one command, as pg_cron does.
+      await sql.unsafe(text).simple();
+    },
+  };
+}
+
+/** The table that lists the periodic jobs (pg_cron on Supabase, the local scheduler here). */
+const SCHEDULES_TABLE = 'vector_sync.schedules';
+
+const ScheduleRowSchema = z
+  .object({
+    name: z.string().min(1),
+    schedule: z.string().min(1),
+    function_name: z.string().min(1).nullable(),
+    command: z.string().min(1).nullable(),
+  })
+  .refine((row) => (row.function_name === null) !== (row.command === null), { message: 'exactly one of function_name and command must be set' });
+
+/** Reads and parses every row of `vector_sync.schedules`; fails clearly when the table is missing or a row is bad. */
+async function loadSchedules(sql: SqlRunner): Promise<ScheduledJob[]> {
+  const [found] = await sql.query(`select to_regclass('${SCHEDULES_TABLE}')::text as name`);
+  if (!found || found.name === null) throw new SchedulerError(`${SCHEDULES_TABLE} does not exist: apply the migration that creates it before starting the scheduler`);
+  const rows = await sql.query(`select name, schedule, function_name, command from ${SCHEDULES_TABLE} order by name`);
+  return rows.map((raw) => {
+    const parsed = ScheduleRowSchema.safeParse(raw);
+    if (!parsed.success) throw new SchedulerError(`bad row in ${SCHEDULES_TABLE} (${JSON.stringify(raw)}): ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+    const row = parsed.data;
+    try {
+      return { name: row.name, schedule: parseSchedule(row.schedule), functionName: row.function_name, command: row.command };
+    } catch (error) {
+      throw new SchedulerError(`job ${row.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  });
+}
 
 /** Settings of the local scheduler (pg_cron's stand-in). */
 export type SchedulerOptions = SchedulerDatabase & {

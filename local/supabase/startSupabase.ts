@@ -2,13 +2,13 @@ import postgres from 'postgres';
 import type { Sql } from 'postgres';
 import type { Logger } from '../../shared/logging';
 import { LocalSupabaseDefaults } from './constants';
+import type { EdgeLogSink } from './EdgeFunctionProcess';
 import { startEdgeRuntime } from './startEdgeRuntime';
 import type { EdgeRuntime } from './startEdgeRuntime';
 import { startPostgres } from './startPostgres';
 import type { LocalPostgres } from './startPostgres';
 import { startScheduler } from './startScheduler';
 import type { Scheduler } from './startScheduler';
-import type { EdgeLogSink } from './types';
 
 /** Settings of the whole local Supabase. */
 export interface SupabaseOptions {

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { EdgeFunctionProcess, startPostgres } from '../../local/supabase';
+import { EdgeFunctionProcess, findFreePort, startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
-import { findFreePort } from '../../local/supabase/findFreePort';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
