@@ -2,54 +2,41 @@
 begin;
 select plan(17);
 
-do $$
-declare
-  r uuid;
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  r := (vector_sync.open_run('evt-1', 'sync', 'docsV1', array['doc-a', 'doc-b', 'doc-c', 'doc-d'])).run_id;
-  perform vector_sync.add_chunk(r, 0, '{"ids": ["doc-a", "doc-b"]}');
-  perform vector_sync.add_chunk(r, 1, '{"ids": ["doc-c", "doc-d"]}');
-end
-$$;
-create temporary table the_run as select run_id from vector_sync.runs where source_event_id = 'evt-1';
+select vector_sync_tests.register_index();
+select vector_sync_tests.open_run('evt-1', 'sync', array['doc-a', 'doc-b', 'doc-c', 'doc-d'], 2);
 
-select is((vector_sync.mark_run_chunked((select run_id from the_run), 2)).chunk_count, 2, 'the run records its chunk count');
-select is((select state from vector_sync.runs where run_id = (select run_id from the_run)), 'chunked', 'the run is chunked');
+select is((vector_sync.mark_run_chunked(vector_sync_tests.run_id('evt-1'), 2)).chunk_count, 2, 'the run records its chunk count');
+select is((select state from vector_sync.runs where run_id = vector_sync_tests.run_id('evt-1')), 'chunked', 'the run is chunked');
 
 create temporary table dispatched as
-select * from vector_sync.mark_chunk_dispatched((select run_id from the_run), 0, 'c-cmd0', 't-inv0', 'i-inst0');
+select * from vector_sync.mark_chunk_dispatched(vector_sync_tests.run_id('evt-1'), 0, 'c-cmd0', 't-inv0', 'i-inst0');
 select is((select state from dispatched), 'dispatched', 'a ready chunk moves to dispatched');
 select is((select attempts from dispatched), 1, 'dispatching counts an attempt');
 select is((select command_id || ' ' || invoke_id || ' ' || instance_id from dispatched), 'c-cmd0 t-inv0 i-inst0', 'the RunCommand ids are kept');
-select is((select state from vector_sync.runs where run_id = (select run_id from the_run)), 'dispatched', 'the first dispatched chunk moves the run to dispatched');
+select is((select state from vector_sync.runs where run_id = vector_sync_tests.run_id('evt-1')), 'dispatched', 'the first dispatched chunk moves the run to dispatched');
 select is((vector_sync.chunk_for_command('c-cmd0')).chunk_no, 0, 'chunk_for_command finds the chunk of a CommandId');
 
-select is((vector_sync.mark_chunk_running((select run_id from the_run), 0, 'c-cmd0')).state, 'running', 'a dispatched chunk moves to running');
-select is((vector_sync.mark_chunk_running((select run_id from the_run), 0)).state, 'running', 'marking it running again is harmless');
+select is((vector_sync.mark_chunk_running(vector_sync_tests.run_id('evt-1'), 0, 'c-cmd0')).state, 'running', 'a dispatched chunk moves to running');
+select is((vector_sync.mark_chunk_running(vector_sync_tests.run_id('evt-1'), 0)).state, 'running', 'marking it running again is harmless');
 select is(
-  (vector_sync.finish_chunk((select run_id from the_run), 0, true, '{"upserted": 1, "deleted": 1, "skipped": 0, "rejected": 0, "failed": 0}', null)).state,
+  (vector_sync.finish_chunk(vector_sync_tests.run_id('evt-1'), 0, true, '{"upserted": 1, "deleted": 1, "skipped": 0, "rejected": 0, "failed": 0}', null)).state,
   'succeeded',
   'a running chunk finishes as succeeded'
 );
 select is(
-  (vector_sync.finish_chunk((select run_id from the_run), 0, false, '{"failed": 2}', 'late duplicate')).state,
+  (vector_sync.finish_chunk(vector_sync_tests.run_id('evt-1'), 0, false, '{"failed": 2}', 'late duplicate')).state,
   'succeeded',
   'finishing a final chunk again is a no-op that returns the row'
 );
 
-do $$
-begin
-  perform vector_sync.mark_chunk_dispatched((select run_id from the_run), 1, 'c-cmd1', 't-inv1', 'i-inst0');
-end
-$$;
+select vector_sync_tests.dispatch_chunk('evt-1', 1);
 select is(
-  (vector_sync.finish_chunk((select run_id from the_run), 1, true, '{"upserted": 1, "skipped": 0, "rejected": 1}', null, 'c-cmd1')).state,
+  (vector_sync.finish_chunk(vector_sync_tests.run_id('evt-1'), 1, true, '{"upserted": 1, "skipped": 0, "rejected": 1}', null, 'c-cmd1')).state,
   'succeeded',
   'a dispatched chunk can finish without having reported running'
 );
 
-create temporary table completed as select * from vector_sync.complete_run((select run_id from the_run));
+create temporary table completed as select * from vector_sync.complete_run(vector_sync_tests.run_id('evt-1'));
 select is((select state from completed), 'completed', 'a run whose chunks all succeeded completes');
 select is(
   (select array[upserted, deleted, skipped, rejected, failed] from completed),
@@ -58,21 +45,14 @@ select is(
 );
 select ok((select completed_at is not null and error is null from completed), 'completed_at is set and there is no error');
 select is(
-  (vector_sync.complete_run((select run_id from the_run))).completed_at,
+  (vector_sync.complete_run(vector_sync_tests.run_id('evt-1'))).completed_at,
   (select completed_at from completed),
   'completing a completed run again returns it unchanged'
 );
 
-do $$
-declare
-  r uuid;
-begin
-  r := (vector_sync.open_run('evt-empty', 'rebuild', 'docsV1')).run_id;
-  perform vector_sync.mark_run_chunked(r, 0);
-end
-$$;
+select vector_sync_tests.chunked_run('evt-empty', 'rebuild');
 select is(
-  (vector_sync.complete_run((select run_id from vector_sync.runs where source_event_id = 'evt-empty'))).state,
+  (vector_sync.complete_run(vector_sync_tests.run_id('evt-empty'))).state,
   'completed',
   'a chunked run with no chunk completes at once'
 );

@@ -10,11 +10,10 @@ insert into public.source_documents (id, content) values
   ('00000000-0000-4000-8000-000000000003', 'up to date'),
   ('00000000-0000-4000-8000-000000000004', 'old model'),
   ('00000000-0000-4000-8000-000000000005', '  ');
-insert into public.document_embeddings (document_id, content_hash, model, embedding) values
-  ('00000000-0000-4000-8000-000000000002', encode(sha256(convert_to('before the edit', 'UTF8')), 'hex'), 'test:v2', array_fill(0.1::real, array[384])::extensions.vector),
-  ('00000000-0000-4000-8000-000000000003', encode(sha256(convert_to('up to date', 'UTF8')), 'hex'), 'test:v2', array_fill(0.1::real, array[384])::extensions.vector),
-  ('00000000-0000-4000-8000-000000000004', encode(sha256(convert_to('old model', 'UTF8')), 'hex'), 'test:v1', array_fill(0.1::real, array[384])::extensions.vector),
-  ('00000000-0000-4000-8000-0000000000ff', repeat('c', 64), 'test:v2', array_fill(0.1::real, array[384])::extensions.vector);
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000002', vector_sync_tests.hash('before the edit'), 'test:v2');
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000003', p_model => 'test:v2');
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000004', p_model => 'test:v1');
+select vector_sync_tests.embed('00000000-0000-4000-8000-0000000000ff', repeat('c', 64), 'test:v2');
 set local session_replication_role = origin;
 
 select is((select count(*)::int from pgmq.q_embedding_jobs), 0, 'rows loaded with triggers off queued nothing');

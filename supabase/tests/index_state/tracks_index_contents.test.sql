@@ -2,7 +2,7 @@
 begin;
 select plan(11);
 
-do $$ begin perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine'); end $$;
+select vector_sync_tests.register_index();
 
 select is(
   (select total_vectors from vector_sync.index_stats('docsV1')),
@@ -55,14 +55,10 @@ select is(
   'index_stats counts what is left and when it was last synced'
 );
 
-do $$
-begin
-  perform vector_sync.register_index('docsV2', 'docs', 'vector-bucket', 384, 'cosine');
-  perform vector_sync.activate_index('docsV1');
-  perform vector_sync.activate_index('docsV2');
-  perform vector_sync.mark_index_dropped('docsV1');
-end
-$$;
+select vector_sync_tests.register_index('docsV2');
+select vector_sync.activate_index('docsV1');
+select vector_sync.activate_index('docsV2');
+select vector_sync.mark_index_dropped('docsV1');
 select is(
   (select total_vectors from vector_sync.index_stats('docsV1')),
   0::bigint,

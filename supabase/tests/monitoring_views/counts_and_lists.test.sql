@@ -7,9 +7,8 @@ insert into public.source_documents (id, content) values
   ('00000000-0000-4000-8000-000000000002', 'embedded'),
   ('00000000-0000-4000-8000-000000000003', 'edited later'),
   ('00000000-0000-4000-8000-000000000004', ' ');
-insert into public.document_embeddings (document_id, content_hash, model, embedding) values
-  ('00000000-0000-4000-8000-000000000002', encode(sha256(convert_to('embedded', 'UTF8')), 'hex'), 'test:model', array_fill(0.1::real, array[384])::extensions.vector),
-  ('00000000-0000-4000-8000-000000000003', encode(sha256(convert_to('edited', 'UTF8')), 'hex'), 'test:model', array_fill(0.1::real, array[384])::extensions.vector);
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000002');
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000003', vector_sync_tests.hash('edited'));
 -- 3 embedding jobs (the blank document has none); one of them is being read.
 select msg_id from pgmq.read('embedding_jobs', 60, 1);
 

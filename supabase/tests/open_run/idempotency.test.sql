@@ -2,7 +2,7 @@
 begin;
 select plan(13);
 
-do $$ begin perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine'); end $$;
+select vector_sync_tests.register_index();
 
 create temporary table first_call as
 select * from vector_sync.open_run('evt-1', 'sync', 'docsV1', array['doc-a', 'doc-b', 'doc-a', 'doc-c'], 'ops@example.com');

@@ -2,12 +2,8 @@
 begin;
 select plan(5);
 
-do $$
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  perform vector_sync.open_run('evt-1', 'rebuild', 'docsV1');
-end
-$$;
+select vector_sync_tests.register_index();
+select vector_sync_tests.open_run('evt-1', 'rebuild');
 
 select is(
   vector_sync.park_event('validate', 'e-1', 'vectorsync.run.requested', null, 'EventValidationError', 'index is empty', '{"id":"e-1"}'),
@@ -15,17 +11,15 @@ select is(
   'a redelivered event is parked once'
 );
 select is((select count(*)::int from vector_sync.parked_events), 1, 'one row for one event');
-do $$
-begin
-  perform vector_sync.park_event('notify', 'e-2', 'vectorsync.run.completed',
-    (select run_id from vector_sync.runs where source_event_id = 'evt-1'), 'ResendValidationError', 'bad sender', null);
-  perform vector_sync.park_event('notify', 'e-3', 'vectorsync.run.completed',
-    '00000000-0000-0000-0000-000000000000', 'LedgerRefusedError', 'no such run', null);
-end
-$$;
+select vector_sync.park_event(
+  'notify', 'e-2', 'vectorsync.run.completed', vector_sync_tests.run_id('evt-1'), 'ResendValidationError', 'bad sender', null
+);
+select vector_sync.park_event(
+  'notify', 'e-3', 'vectorsync.run.completed', '00000000-0000-0000-0000-000000000000', 'LedgerRefusedError', 'no such run', null
+);
 select is(
   (select run_id from vector_sync.parked_events where event_id = 'e-2'),
-  (select run_id from vector_sync.runs where source_event_id = 'evt-1'),
+  vector_sync_tests.run_id('evt-1'),
   'the run of a parked event is kept when it exists'
 );
 select is((select run_id from vector_sync.parked_events where event_id = 'e-3'), null, 'an unknown run id is not kept');

@@ -4,6 +4,13 @@ begin;
 select plan(17);
 
 insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-000000000001', 'secret');
+create temporary table queue_functions as
+select unnest(array[
+  'read_queue', 'embedding_sources', 'write_embedding', 'delete_messages', 'retry_or_park', 'enqueue_drift',
+  'send_unless_waiting', 'enqueue_inserted_documents', 'enqueue_changed_document', 'enqueue_inserted_embeddings',
+  'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'touch_updated_at',
+  'schedule_cron_jobs'
+]) as name;
 
 select ok(
   (select bool_and(c.relrowsecurity)
@@ -20,34 +27,12 @@ select is(
   'no policy opens them to anyone'
 );
 select is(
-  (select count(*)::int
-   from pg_catalog.pg_proc as p
-   join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-   where n.nspname = 'vector_sync'
-     and p.proname in (
-       'read_queue', 'embedding_sources', 'write_embedding', 'delete_messages', 'retry_or_park', 'enqueue_drift',
-       'send_unless_waiting', 'enqueue_inserted_documents', 'enqueue_changed_document', 'enqueue_inserted_embeddings',
-       'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'touch_updated_at',
-       'schedule_cron_jobs'
-     )
-     and (has_function_privilege('public', p.oid, 'execute')
-       or has_function_privilege('anon', p.oid, 'execute')
-       or has_function_privilege('authenticated', p.oid, 'execute'))),
+  vector_sync_tests.executable_by_api_roles(array(select name from queue_functions)),
   0,
   'no queue helper or trigger function is executable by public, anon or authenticated'
 );
 select is(
-  (select count(*)::int
-   from pg_catalog.pg_proc as p
-   join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-   where n.nspname = 'vector_sync'
-     and p.proname in (
-       'read_queue', 'embedding_sources', 'write_embedding', 'delete_messages', 'retry_or_park', 'enqueue_drift',
-       'send_unless_waiting', 'enqueue_inserted_documents', 'enqueue_changed_document', 'enqueue_inserted_embeddings',
-       'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'touch_updated_at',
-       'schedule_cron_jobs'
-     )
-     and coalesce(p.proconfig @> array['search_path=""'], false)),
+  vector_sync_tests.with_empty_search_path(array(select name from queue_functions)),
   15,
   'every one of the 15 functions sets an empty search_path'
 );

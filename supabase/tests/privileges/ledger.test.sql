@@ -2,12 +2,15 @@
 begin;
 select plan(14);
 
-do $$
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  perform vector_sync.open_run('evt-1', 'verify', 'docsV1');
-end
-$$;
+select vector_sync_tests.register_index();
+select vector_sync_tests.open_run('evt-1', 'verify');
+create temporary table ledger_functions as
+select unnest(array[
+  'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
+  'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
+  'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
+  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids'
+]) as name;
 
 select ok(
   not has_table_privilege('anon', 'vector_sync.runs', 'select,insert,update,delete'),
@@ -30,34 +33,12 @@ select ok(
   'authenticated cannot execute complete_run'
 );
 select is(
-  (select count(*)::int
-   from pg_catalog.pg_proc as p
-   join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-   where n.nspname = 'vector_sync'
-     and p.proname in (
-       'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
-       'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
-       'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-       'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids'
-     )
-     and (has_function_privilege('public', p.oid, 'execute')
-       or has_function_privilege('anon', p.oid, 'execute')
-       or has_function_privilege('authenticated', p.oid, 'execute'))),
+  vector_sync_tests.executable_by_api_roles(array(select name from ledger_functions)),
   0,
   'no ledger function is executable by public, anon or authenticated'
 );
 select is(
-  (select count(*)::int
-   from pg_catalog.pg_proc as p
-   join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-   where n.nspname = 'vector_sync'
-     and p.proname in (
-       'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
-       'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
-       'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-       'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids'
-     )
-     and coalesce(p.proconfig @> array['search_path=""'], false)),
+  vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
   22,
   'every one of the 22 ledger functions sets an empty search_path'
 );

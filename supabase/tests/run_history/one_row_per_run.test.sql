@@ -2,21 +2,13 @@
 begin;
 select plan(6);
 
-do $$
-declare
-  r uuid;
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  r := (vector_sync.open_run('evt-old', 'sync', 'docsV1', array['doc-a', 'doc-b'])).run_id;
-  perform vector_sync.add_chunk(r, 0, '{"ids": ["doc-a", "doc-b"]}');
-  perform vector_sync.mark_run_chunked(r, 1);
-  perform vector_sync.mark_chunk_dispatched(r, 0, 'c-cmd0', 't-inv0', 'i-inst0');
-  perform vector_sync.finish_chunk(r, 0, true, '{"upserted": 2}', null);
-  perform vector_sync.complete_run(r);
-  perform vector_sync.mark_report_sent(r, 'msg-1');
-  perform vector_sync.open_run('evt-new', 'verify', 'docsV1');
-end
-$$;
+select vector_sync_tests.register_index();
+select vector_sync_tests.chunked_run('evt-old', 'sync', array['doc-a', 'doc-b'], 2);
+select vector_sync_tests.dispatch_chunk('evt-old', 0);
+select vector_sync_tests.succeed_chunk('evt-old', 0, '{"upserted": 2}');
+select vector_sync.complete_run(vector_sync_tests.run_id('evt-old'));
+select vector_sync.mark_report_sent(vector_sync_tests.run_id('evt-old'), 'msg-1');
+select vector_sync_tests.open_run('evt-new', 'verify');
 -- now() is fixed inside the transaction: spread the runs over time by hand.
 update vector_sync.runs
 set accepted_at = now() - interval '10 minutes', dispatched_at = now() - interval '9 minutes', completed_at = now() - interval '7 minutes'

@@ -29,13 +29,7 @@ select ok(
   'an update moves updated_at'
 );
 
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-values (
-  '00000000-0000-4000-8000-000000000001',
-  encode(sha256(convert_to('first', 'UTF8')), 'hex'),
-  'test:model',
-  array_fill(0.1::real, array[384])::extensions.vector
-);
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000001');
 select throws_ok(
   $$insert into public.document_embeddings (document_id, content_hash, model, embedding)
     values ('00000000-0000-4000-8000-000000000001', repeat('a', 64), 'test:model', array_fill(0.1::real, array[3])::extensions.vector)$$,

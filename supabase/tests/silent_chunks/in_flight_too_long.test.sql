@@ -2,24 +2,14 @@
 begin;
 select plan(5);
 
-do $$
-declare
-  r uuid;
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  r := (vector_sync.open_run('evt-1', 'sync', 'docsV1', array['doc-a', 'doc-b', 'doc-c', 'doc-d'])).run_id;
-  for i in 0..3 loop
-    perform vector_sync.add_chunk(r, i, pg_catalog.jsonb_build_object('ids', pg_catalog.jsonb_build_array('doc-' || i)));
-  end loop;
-  perform vector_sync.mark_run_chunked(r, 4);
-  perform vector_sync.mark_chunk_dispatched(r, 0, 'c-old0', 't-old0', 'i-inst0');
-  perform vector_sync.mark_chunk_dispatched(r, 1, 'c-old1', 't-old1', 'i-inst0');
-  perform vector_sync.mark_chunk_running(r, 1);
-  perform vector_sync.mark_chunk_dispatched(r, 2, 'c-new2', 't-new2', 'i-inst0');
-  perform vector_sync.mark_chunk_dispatched(r, 3, 'c-old3', 't-old3', 'i-inst0');
-  perform vector_sync.finish_chunk(r, 3, true, '{"upserted": 1}', null);
-end
-$$;
+select vector_sync_tests.register_index();
+select vector_sync_tests.chunked_run('evt-1', 'sync', array['doc-a', 'doc-b', 'doc-c', 'doc-d']);
+select vector_sync_tests.dispatch_chunk('evt-1', 0, 'c-old0');
+select vector_sync_tests.dispatch_chunk('evt-1', 1, 'c-old1');
+select vector_sync.mark_chunk_running(vector_sync_tests.run_id('evt-1'), 1);
+select vector_sync_tests.dispatch_chunk('evt-1', 2, 'c-new2');
+select vector_sync_tests.dispatch_chunk('evt-1', 3, 'c-old3');
+select vector_sync_tests.succeed_chunk('evt-1', 3);
 -- now() is fixed inside the transaction: age the chunks by hand.
 update vector_sync.chunks set dispatched_at = now() - interval '20 minutes' where chunk_no in (0, 3);
 update vector_sync.chunks set dispatched_at = now() - interval '10 minutes' where chunk_no = 1;

@@ -2,24 +2,12 @@
 begin;
 select plan(6);
 
-do $$
-declare
-  r uuid;
-  early uuid;
-begin
-  perform vector_sync.register_index('docsV1', 'docs', 'vector-bucket', 384, 'cosine');
-  r := (vector_sync.open_run('evt-1', 'sync', 'docsV1', array['doc-a', 'doc-b'])).run_id;
-  perform vector_sync.add_chunk(r, 0, '{"ids": ["doc-a"]}');
-  perform vector_sync.add_chunk(r, 1, '{"ids": ["doc-b"]}');
-  perform vector_sync.mark_run_chunked(r, 2);
-  perform vector_sync.mark_chunk_dispatched(r, 1, 'c-try1', 't-try1', 'i-inst0');
-  -- A run still being chunked: its ready chunks are not lost, chunk publishes them.
-  early := (vector_sync.open_run('evt-2', 'sync', 'docsV1', array['doc-c'])).run_id;
-  perform vector_sync.add_chunk(early, 0, '{"ids": ["doc-c"]}');
-  update vector_sync.chunks set updated_at = now() - interval '10 minutes';
-end
-$$;
-create temporary table the_run as select run_id from vector_sync.runs where source_event_id = 'evt-1';
+select vector_sync_tests.register_index();
+select vector_sync_tests.chunked_run('evt-1', 'sync', array['doc-a', 'doc-b']);
+select vector_sync_tests.dispatch_chunk('evt-1', 1, 'c-try1');
+-- A run still being chunked: its ready chunks are not lost, chunk publishes them.
+select vector_sync_tests.open_run('evt-2', 'sync', array['doc-c'], 1);
+update vector_sync.chunks set updated_at = now() - interval '10 minutes';
 
 select is(
   (select count(*)::int from vector_sync.touch_stale_ready_chunks('1 hour')), 0,

@@ -3,13 +3,7 @@ begin;
 select plan(4);
 
 insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-000000000001', 'has words');
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-values (
-  '00000000-0000-4000-8000-000000000001',
-  encode(sha256(convert_to('has words', 'UTF8')), 'hex'),
-  'test:model',
-  array_fill(0.1::real, array[384])::extensions.vector
-);
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000001');
 select pgmq.purge_queue('embedding_jobs');
 select pgmq.purge_queue('vector_sync');
 

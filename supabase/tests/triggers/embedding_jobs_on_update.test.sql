@@ -31,13 +31,7 @@ select is((select count(*)::int from pgmq.q_embedding_jobs where read_ct = 0), 1
 
 -- Back to the content the sidecar already holds: an edit undone needs no new embedding.
 select pgmq.delete('embedding_jobs', (select array_agg(msg_id) from pgmq.q_embedding_jobs));
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-values (
-  '00000000-0000-4000-8000-000000000001',
-  encode(sha256(convert_to('embedded text', 'UTF8')), 'hex'),
-  'test:model',
-  array_fill(0.1::real, array[384])::extensions.vector
-);
+select vector_sync_tests.embed('00000000-0000-4000-8000-000000000001', vector_sync_tests.hash('embedded text'));
 update public.source_documents set content = 'embedded text' where id = '00000000-0000-4000-8000-000000000001';
 select is((select count(*)::int from pgmq.q_embedding_jobs), 0, 'content whose hash the sidecar holds queues nothing');
 

@@ -4,9 +4,7 @@ select plan(4);
 
 insert into public.source_documents (id, content)
 select ('00000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, 'doc ' || n from generate_series(1, 3) as n;
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-select d.id, encode(sha256(convert_to(d.content, 'UTF8')), 'hex'), 'test:model', array_fill(0.1::real, array[384])::extensions.vector
-from public.source_documents as d;
+select vector_sync_tests.embed(id) from public.source_documents;
 select pgmq.purge_queue('vector_sync');
 
 truncate public.document_embeddings;
@@ -16,9 +14,7 @@ select set_eq(
   'truncating document_embeddings queues one message per embedding'
 );
 
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-select d.id, encode(sha256(convert_to(d.content, 'UTF8')), 'hex'), 'test:model', array_fill(0.1::real, array[384])::extensions.vector
-from public.source_documents as d;
+select vector_sync_tests.embed(id) from public.source_documents;
 select pgmq.purge_queue('vector_sync');
 
 truncate public.source_documents cascade;

@@ -5,9 +5,7 @@ select plan(7);
 insert into public.source_documents (id, content) values
   ('00000000-0000-4000-8000-000000000001', 'one'),
   ('00000000-0000-4000-8000-000000000002', 'two');
-insert into public.document_embeddings (document_id, content_hash, model, embedding)
-select d.id, encode(sha256(convert_to(d.content, 'UTF8')), 'hex'), 'test:model', array_fill(0.1::real, array[384])::extensions.vector
-from public.source_documents as d;
+select vector_sync_tests.embed(id) from public.source_documents;
 
 select set_eq(
   $$select message from pgmq.q_vector_sync$$,
@@ -15,14 +13,14 @@ select set_eq(
   'inserting embeddings queues one {id} per document'
 );
 
-update public.document_embeddings set embedding = array_fill(0.2::real, array[384])::extensions.vector;
+update public.document_embeddings set embedding = vector_sync_tests.embedding(0.2);
 select is((select count(*)::int from pgmq.q_vector_sync), 2, 'an update while the messages are unread queues no duplicate');
 
 select pgmq.purge_queue('vector_sync');
 update public.document_embeddings set model = 'test:other' where document_id = '00000000-0000-4000-8000-000000000001';
 select is((select count(*)::int from pgmq.q_vector_sync), 0, 'a model-only update (same vector, same hash) queues nothing');
 
-update public.document_embeddings set embedding = array_fill(0.3::real, array[384])::extensions.vector
+update public.document_embeddings set embedding = vector_sync_tests.embedding(0.3)
 where document_id = '00000000-0000-4000-8000-000000000001';
 select is((select count(*)::int from pgmq.q_vector_sync), 1, 'a new vector queues a message');
 

@@ -10,9 +10,9 @@ insert into public.source_documents (id, content) values
 select ok(
   vector_sync.write_embedding(
     '00000000-0000-4000-8000-000000000001',
-    encode(sha256(convert_to('current text', 'UTF8')), 'hex'),
+    vector_sync_tests.hash('current text'),
     'test:model',
-    array_fill(0.1::real, array[384])::extensions.vector
+    vector_sync_tests.embedding(0.1)
   ),
   'the vector of the current content is written'
 );
@@ -26,14 +26,14 @@ update public.source_documents set content = 'newer text' where id = '00000000-0
 select ok(
   not vector_sync.write_embedding(
     '00000000-0000-4000-8000-000000000001',
-    encode(sha256(convert_to('current text', 'UTF8')), 'hex'),
+    vector_sync_tests.hash('current text'),
     'test:model',
-    array_fill(0.9::real, array[384])::extensions.vector
+    vector_sync_tests.embedding(0.9)
   ),
   'a vector of superseded content is refused'
 );
 select ok(
-  (select embedding operator(extensions.=) array_fill(0.1::real, array[384])::extensions.vector
+  (select embedding operator(extensions.=) vector_sync_tests.embedding(0.1)
    from public.document_embeddings where document_id = '00000000-0000-4000-8000-000000000001'),
   'the refused vector did not overwrite the stored one'
 );
@@ -41,15 +41,15 @@ select ok(
 select ok(
   vector_sync.write_embedding(
     '00000000-0000-4000-8000-000000000001',
-    encode(sha256(convert_to('newer text', 'UTF8')), 'hex'),
+    vector_sync_tests.hash('newer text'),
     'test:model-2',
-    array_fill(0.2::real, array[384])::extensions.vector
+    vector_sync_tests.embedding(0.2)
   ),
   'the vector of the new content replaces the old one'
 );
 select is(
   (select content_hash from public.document_embeddings where document_id = '00000000-0000-4000-8000-000000000001'),
-  encode(sha256(convert_to('newer text', 'UTF8')), 'hex'),
+  vector_sync_tests.hash('newer text'),
   'the sidecar holds the new hash'
 );
 
@@ -57,18 +57,18 @@ delete from public.source_documents where id = '00000000-0000-4000-8000-00000000
 select ok(
   not vector_sync.write_embedding(
     '00000000-0000-4000-8000-000000000002',
-    encode(sha256(convert_to('soon deleted', 'UTF8')), 'hex'),
+    vector_sync_tests.hash('soon deleted'),
     'test:model',
-    array_fill(0.1::real, array[384])::extensions.vector
+    vector_sync_tests.embedding(0.1)
   ),
   'a vector of a deleted document is refused'
 );
 select ok(
   not vector_sync.write_embedding(
     '00000000-0000-4000-8000-000000000003',
-    encode(sha256(convert_to('   ', 'UTF8')), 'hex'),
+    vector_sync_tests.hash('   '),
     'test:model',
-    array_fill(0.1::real, array[384])::extensions.vector
+    vector_sync_tests.embedding(0.1)
   ),
   'a vector of blank content is refused'
 );

@@ -12,11 +12,11 @@ select pgmq.purge_queue('vector_sync');
 select set_eq(
   $$ select vector_sync.write_embeddings(
        array['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-0000000000a3', '00000000-0000-4000-8000-0000000000ff']::uuid[],
-       array[encode(sha256(convert_to('first', 'UTF8')), 'hex'), encode(sha256(convert_to('second', 'UTF8')), 'hex'),
-             encode(sha256(convert_to('third', 'UTF8')), 'hex'), encode(sha256(convert_to('gone', 'UTF8')), 'hex')],
+       array[vector_sync_tests.hash('first'), vector_sync_tests.hash('second'),
+             vector_sync_tests.hash('third'), vector_sync_tests.hash('gone')],
        'test:model',
-       array[array_fill(0.1::real, array[384])::extensions.vector, array_fill(0.2::real, array[384])::extensions.vector,
-             array_fill(0.3::real, array[384])::extensions.vector, array_fill(0.4::real, array[384])::extensions.vector]) $$,
+       array[vector_sync_tests.embedding(0.1), vector_sync_tests.embedding(0.2),
+             vector_sync_tests.embedding(0.3), vector_sync_tests.embedding(0.4)]) $$,
   $$ values ('00000000-0000-4000-8000-0000000000a1'::uuid), ('00000000-0000-4000-8000-0000000000a2'::uuid) $$,
   'only the rows whose content hash is current are accepted'
 );
@@ -27,14 +27,14 @@ select is((select count(*)::int from pgmq.q_vector_sync), 2, 'each written embed
 select set_eq(
   $$ select vector_sync.write_embeddings(
        array['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a1']::uuid[],
-       array[encode(sha256(convert_to('first', 'UTF8')), 'hex'), encode(sha256(convert_to('first', 'UTF8')), 'hex')],
+       array[vector_sync_tests.hash('first'), vector_sync_tests.hash('first')],
        'test:model',
-       array[array_fill(0.5::real, array[384])::extensions.vector, array_fill(0.6::real, array[384])::extensions.vector]) $$,
+       array[vector_sync_tests.embedding(0.5), vector_sync_tests.embedding(0.6)]) $$,
   $$ values ('00000000-0000-4000-8000-0000000000a1'::uuid) $$,
   'a repeated id is written once'
 );
 select ok(
-  (select embedding operator(extensions.=) array_fill(0.6::real, array[384])::extensions.vector from public.document_embeddings where document_id = '00000000-0000-4000-8000-0000000000a1'),
+  (select embedding operator(extensions.=) vector_sync_tests.embedding(0.6) from public.document_embeddings where document_id = '00000000-0000-4000-8000-0000000000a1'),
   'the last entry of a repeated id wins'
 );
 select throws_ok(
