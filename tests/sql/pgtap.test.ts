@@ -1,7 +1,9 @@
-// Runs every pgTAP file in supabase/tests/ on PGlite with the migrations applied. Each file holds its
-// own `begin; select plan(n); ... select * from finish(); rollback;`, so files do not see each other.
+// Runs every pgTAP file under supabase/tests/ (`<sql function or topic>/<behaviour>.test.sql`) on PGlite
+// with the migrations applied and the test-helper schema `vector_sync_tests` loaded from
+// supabase/tests/_helpers/ (test-only, never a migration). Each file holds its own `begin; select
+// plan(n); ... select * from finish(); rollback;`, so files do not see each other.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,13 +11,19 @@ import { applyMigrations, createDatabase } from '../../local/supabase';
 import { parseTap } from './parseTap';
 
 const dir = fileURLToPath(new URL('../../supabase/tests/', import.meta.url));
-const files = readdirSync(dir).filter((file) => file.endsWith('.test.sql')).sort();
+const helpers = join(dir, '_helpers', 'vector_sync_tests.sql');
+// Named by their path under supabase/tests/, with forward slashes on every platform.
+const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.sql'))
+  .map((file) => file.split(sep).join('/'))
+  .sort();
 let db: PGlite;
 
 beforeAll(async () => {
   db = await createDatabase();
   await applyMigrations(db);
   await db.exec('create extension if not exists pgtap');
+  await db.exec(readFileSync(helpers, 'utf8'));
 });
 
 afterAll(async () => {
