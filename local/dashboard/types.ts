@@ -22,7 +22,7 @@ export type ExtraPanels = () => Promise<Record<string, unknown>> | Record<string
 
 /** What `startDashboard` needs. */
 export interface DashboardOptions {
-  /** A postgres.js pool on the Supabase Postgres (see shared/clients/postgres createSql). */
+  /** A postgres.js pool on the Supabase Postgres (see createSql in shared/ledger). */
   readonly sql: Sql;
   /** The Resend emulator's outbox, or its folder. */
   readonly outbox: Outbox | string;

@@ -21,7 +21,7 @@ import type { EdgeLogLine, LocalSupabase } from '../supabase';
 import { Logger } from '../../shared/logging';
 import { ControlPlane, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { OssObjectStore } from '../../shared/clients/oss';
-import { createSql } from '../../shared/clients/postgres';
+import { createSql } from '../../shared/ledger';
 import { deployRouting } from '../../shared/routing';
 import type { RoutingChange } from '../../shared/routing';
 import { createFirstIndex, publishWorkerBundle } from '../../shared/bootstrap';

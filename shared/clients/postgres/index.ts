@@ -1,2 +1,0 @@
-export { createSql } from './createSql';
-export type { SqlOptions } from './createSql';
