@@ -11,7 +11,7 @@ import type { PipelineContext } from '../../shared/middleware';
 // Direct imports: the runtime index would also pull in ali-oss, which this function does not use.
 import { ledgerFor } from '../../shared/runtime/ledgerFor';
 import { parkInLedger } from '../../shared/runtime/parkInLedger';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { publisherFor } from '../../shared/clients/eventbridge';
 
 const config = configGetter('collect-stats', CollectStatsConfigSchema);
 // Parking needs only the database: a bad setting elsewhere is parked, not turned into a retry.

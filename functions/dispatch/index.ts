@@ -7,7 +7,9 @@ import { dispatchChunk } from '../../shared/domain/dispatch';
 import type { DispatchChunkResult } from '../../shared/domain/dispatch';
 import { fcPipeline } from '../../shared/middleware';
 import type { PipelineContext } from '../../shared/middleware';
-import { cloudAssistantFor, ledgerFor, objectStoreFor, parkInLedger } from '../../shared/runtime';
+import { cloudAssistantFor } from '../../shared/clients/cloud-assistant';
+import { objectStoreFor } from '../../shared/clients/oss';
+import { ledgerFor, parkInLedger } from '../../shared/runtime';
 
 const config = configGetter('dispatch', DispatchConfigSchema);
 const parkConfig = configGetter('dispatch', DispatchConfigSchema.pick({ SUPABASE_DB_URL: true }));

@@ -7,7 +7,9 @@ import { sendRunReport } from '../../shared/domain/notify';
 import type { NotifyResult } from '../../shared/domain/notify';
 import { fcPipeline } from '../../shared/middleware';
 import type { PipelineContext } from '../../shared/middleware';
-import { ledgerFor, mailerFor, objectStoreFor, parkInLedger, reportLinkSignerFor } from '../../shared/runtime';
+import { objectStoreFor, reportLinkSignerFor } from '../../shared/clients/oss';
+import { mailerFor } from '../../shared/clients/resend';
+import { ledgerFor, parkInLedger } from '../../shared/runtime';
 
 const config = configGetter('notify', NotifyConfigSchema);
 // Parking needs only the database: a bad setting elsewhere is parked, not turned into a retry.

@@ -8,10 +8,10 @@ import type { ReconcileSummary } from '../../shared/domain/reconcile';
 import { classifyErrors, decodeEvent, jsonLogger } from '../../shared/middleware';
 import type { PipelineContext } from '../../shared/middleware';
 // Direct imports: the runtime index would also pull in ali-oss, which this function does not use.
-import { cloudAssistantFor } from '../../shared/runtime/cloudAssistantFor';
+import { cloudAssistantFor } from '../../shared/clients/cloud-assistant';
 import { ledgerFor } from '../../shared/runtime/ledgerFor';
 import { parkInLedger } from '../../shared/runtime/parkInLedger';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { publisherFor } from '../../shared/clients/eventbridge';
 import { parseTimerEvent } from './parseTimerEvent';
 
 const config = configGetter('reconcile', ReconcileConfigSchema);
