@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { OssVectorsClient, signRequest } from '../shared/clients/oss-vectors';
-import { sendHttp } from '../shared/clients/oss-vectors/sendHttp';
+import { sendHttp } from '../shared/clients/oss-vectors/OssVectorsTransport';
 
 // The first `warmup` batches of each measurement let the JIT settle and are not counted.
 const PUT = { dimension: 1536, batches: 40, warmup: 4, batchSize: 500, concurrency: 4 } as const;

@@ -4,7 +4,7 @@ import { ChunkConfigSchema } from '../../shared/config';
 import { RunAcceptedEventSchema } from '../../shared/contracts';
 import { announceChunks } from '../../shared/domain/chunk';
 import { fcHandler } from '../../shared/middleware';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { publisherFor } from '../../shared/clients/eventbridge';
 
 /** The FC entry point. */
 export const handler = fcHandler({ name: 'chunk', event: RunAcceptedEventSchema, config: ChunkConfigSchema }, async ({ data }, { config, ledger, log, context }) => {

@@ -4,7 +4,7 @@ import { CollectStatsConfigSchema } from '../../shared/config';
 import { StatsRequestedEventSchema, TaskCompletedEventSchema, eventUnion } from '../../shared/contracts';
 import { collectStats } from '../../shared/domain/collect';
 import { fcHandler } from '../../shared/middleware';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { publisherFor } from '../../shared/clients/eventbridge';
 
 /** The FC entry point. */
 export const handler = fcHandler(

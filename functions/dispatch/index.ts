@@ -3,8 +3,8 @@ import { DispatchConfigSchema } from '../../shared/config';
 import { ChunkReadyEventSchema } from '../../shared/contracts';
 import { dispatchChunk } from '../../shared/domain/dispatch';
 import { fcHandler } from '../../shared/middleware';
-import { cloudAssistantFor } from '../../shared/runtime/cloudAssistantFor';
-import { objectStoreFor } from '../../shared/runtime/objectStoreFor';
+import { cloudAssistantFor } from '../../shared/clients/cloud-assistant';
+import { objectStoreFor } from '../../shared/clients/oss';
 
 /** The FC entry point. */
 export const handler = fcHandler({ name: 'dispatch', event: ChunkReadyEventSchema, config: DispatchConfigSchema }, async ({ data }, { config, ledger, log, context }) => {

@@ -3,8 +3,8 @@ import { NotifyConfigSchema } from '../../shared/config';
 import { RunCompletedEventSchema } from '../../shared/contracts';
 import { sendRunReport } from '../../shared/domain/notify';
 import { fcHandler } from '../../shared/middleware';
-import { mailerFor } from '../../shared/runtime/mailerFor';
-import { objectStoreFor, reportLinkSignerFor } from '../../shared/runtime/objectStoreFor';
+import { mailerFor } from '../../shared/clients/resend';
+import { objectStoreFor, reportLinkSignerFor } from '../../shared/clients/oss';
 
 /** The FC entry point. */
 export const handler = fcHandler({ name: 'notify', event: RunCompletedEventSchema, config: NotifyConfigSchema }, async ({ data }, { config, ledger, log, context }) => {

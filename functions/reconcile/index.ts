@@ -3,8 +3,8 @@
 import { ReconcileConfigSchema } from '../../shared/config';
 import { reconcile } from '../../shared/domain/reconcile';
 import { fcTimerHandler } from '../../shared/middleware';
-import { cloudAssistantFor } from '../../shared/runtime/cloudAssistantFor';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { cloudAssistantFor } from '../../shared/clients/cloud-assistant';
+import { publisherFor } from '../../shared/clients/eventbridge';
 
 /** The FC entry point. */
 export const handler = fcTimerHandler({ name: 'reconcile', config: ReconcileConfigSchema }, async (timer, { config, ledger, log, context }) => {

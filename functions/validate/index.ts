@@ -4,7 +4,7 @@ import { ValidateConfigSchema } from '../../shared/config';
 import { ChangesPublishedEventSchema, RunRequestedEventSchema, eventUnion } from '../../shared/contracts';
 import { acceptRun } from '../../shared/domain/validate';
 import { fcHandler } from '../../shared/middleware';
-import { publisherFor } from '../../shared/runtime/publisherFor';
+import { publisherFor } from '../../shared/clients/eventbridge';
 
 /** The FC entry point. */
 export const handler = fcHandler(

@@ -9,7 +9,7 @@ import {
   OssVectorsValidationError,
 } from '../../shared/clients/oss-vectors';
 import type { OssVectorsClientOptions, VectorFilter, VectorInput } from '../../shared/clients/oss-vectors';
-import { sendHttp } from '../../shared/clients/oss-vectors/sendHttp';
+import { sendHttp } from '../../shared/clients/oss-vectors/OssVectorsTransport';
 import { signRequest } from '../../shared/clients/oss-vectors/signer';
 
 const BUCKET = 'sync-test';

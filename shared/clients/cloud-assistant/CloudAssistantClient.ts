@@ -1,17 +1,24 @@
-import { RuntimeOptions } from '@darabonba/typescript';
 import type * as z from 'zod';
 import { formatIssues } from '../../contracts';
+import { credentialsOf, memo } from '../../fc';
+import type { FcContext } from '../../fc';
 import { retry, RetriesExhaustedError } from '../../retry';
-import { classifyApiError } from './classifyApiError';
-import { CloudAssistantDefaults } from './constants';
-import { CloudAssistantResponseError, CloudAssistantUnavailableError } from './errors';
-import { prepareCommand } from './prepareCommand';
-import { InvocationResultsBodySchema, InvocationsBodySchema, RunCommandBodySchema } from './schemas';
-import { DescribeInvocationResultsRequest, DescribeInvocationsRequest, RunCommandRequest } from './sdk';
+import {
+  CloudAssistantResponseError,
+  CloudAssistantUnavailableError,
+  CommandTooLargeError,
+  InvalidClientTokenError,
+  InvalidCommandError,
+  InvalidParameterNameError,
+  TooManyParametersError,
+  classifyApiError,
+} from './errors';
+import { InvocationResultsBodySchema, InvocationsBodySchema, RunCommandBodySchema, toInstanceResult, toInvocationSummary } from './responses';
+import { DescribeInvocationResultsRequest, DescribeInvocationsRequest, RunCommandRequest, RuntimeOptions, createEcsSdkClient } from './sdk';
 import type { EcsSdkClient } from './sdk';
-import { toInstanceResult } from './toInstanceResult';
-import { toInvocationSummary } from './toInvocationSummary';
+import { CloudAssistantDefaults } from './types';
 import type {
+  CloudAssistantClientConfig,
   CloudAssistantRetryOptions,
   InstanceInvocationResult,
   InvocationResultsQuery,
@@ -21,6 +28,67 @@ import type {
   RunCommandInput,
   RunCommandResult,
 } from './types';
+
+/** RunCommand limits the client checks before sending (reference section 2). */
+const RunCommandLimits = {
+  /** CommandContent plus Parameters, both measured after Base64. */
+  maxContentBase64Bytes: 24 * 1024,
+  maxParameters: 10,
+  maxParameterNameLength: 64,
+  maxClientTokenLength: 64,
+  maxInstances: 100,
+  maxNameLength: 128,
+  maxDescriptionLength: 512,
+  maxWorkingDirLength: 200,
+} as const;
+
+/** Custom parameter names Cloud Assistant accepts. */
+const PARAMETER_NAME = /^[A-Za-z0-9_-]+$/u;
+
+/** The checked wire values of a RunCommand call. */
+interface PreparedCommand {
+  readonly commandContent: string;
+  readonly parameters: Record<string, string> | undefined;
+  readonly enableParameter: boolean;
+}
+
+const ASCII = /^[\x20-\x7e]+$/u;
+
+function checkLength(value: string | undefined, limit: number, what: string): void {
+  if (value !== undefined && value.length > limit) throw new InvalidCommandError(`${what} is longer than ${limit} characters`, { code: `InvalidParam.${what}` });
+}
+
+/**
+ * Encodes the script in Base64 and checks what RunCommand would refuse: 1-100 instances, at most
+ * 10 parameters named `[a-zA-Z0-9_-]`, content plus parameters within 24 KB after Base64, an ASCII
+ * ClientToken of at most 64 characters, and the length limits of the other fields.
+ */
+function prepareCommand(input: RunCommandInput): PreparedCommand {
+  const instances = input.instanceIds.length;
+  if (instances === 0 || instances > RunCommandLimits.maxInstances) {
+    throw new InvalidCommandError(`RunCommand takes 1-${RunCommandLimits.maxInstances} instances (got ${instances})`, { code: 'InstanceIds.ExceedLimit' });
+  }
+  const names = Object.keys(input.parameters ?? {});
+  if (names.length > RunCommandLimits.maxParameters) throw new TooManyParametersError(names.length, RunCommandLimits.maxParameters);
+  for (const name of names) {
+    if (!PARAMETER_NAME.test(name) || name.length > RunCommandLimits.maxParameterNameLength) throw new InvalidParameterNameError(name);
+  }
+  if (input.clientToken !== undefined && (!ASCII.test(input.clientToken) || input.clientToken.length > RunCommandLimits.maxClientTokenLength)) {
+    throw new InvalidClientTokenError(input.clientToken.length);
+  }
+  if (input.timeoutSeconds !== undefined && !(Number.isInteger(input.timeoutSeconds) && input.timeoutSeconds > 0)) {
+    throw new InvalidCommandError(`timeout must be a positive whole number of seconds (got ${input.timeoutSeconds})`, { code: 'InvalidParam.Timeout' });
+  }
+  checkLength(input.name, RunCommandLimits.maxNameLength, 'Name');
+  checkLength(input.description, RunCommandLimits.maxDescriptionLength, 'Description');
+  checkLength(input.workingDir, RunCommandLimits.maxWorkingDirLength, 'WorkingDir');
+  const commandContent = Buffer.from(input.script, 'utf8').toString('base64');
+  const parameters = input.parameters === undefined ? undefined : { ...input.parameters };
+  const parameterBytes = parameters === undefined ? 0 : Buffer.from(JSON.stringify(parameters), 'utf8').toString('base64').length;
+  const bytes = commandContent.length + parameterBytes;
+  if (bytes > RunCommandLimits.maxContentBase64Bytes) throw new CommandTooLargeError(bytes, RunCommandLimits.maxContentBase64Bytes);
+  return { commandContent, parameters, enableParameter: input.enableParameter ?? parameters !== undefined };
+}
 
 /**
  * Cloud Assistant over the official ECS SDK: RunCommand with the script Base64-encoded and
@@ -140,4 +208,26 @@ function parseBody<T>(operation: string, schema: z.ZodType<T>, body: unknown): T
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new CloudAssistantResponseError(`${operation} answered an unexpected shape: ${formatIssues(parsed.error, body).join('; ')}`);
   return parsed.data;
+}
+
+/** Builds a CloudAssistantClient on the official ECS SDK for the cloud or the local emulator. */
+export function createCloudAssistantClient(config: CloudAssistantClientConfig, retryOptions: CloudAssistantRetryOptions = {}): CloudAssistantClient {
+  return new CloudAssistantClient(createEcsSdkClient(config), config.regionId ?? CloudAssistantDefaults.regionId, retryOptions);
+}
+
+interface CloudAssistantInput {
+  readonly endpoint: string;
+  readonly regionId: string;
+  readonly keys: ReturnType<typeof credentialsOf>;
+}
+
+// FC keeps the instance between calls: the client is rebuilt only when its address or keys change.
+const cachedCloudAssistant = memo(
+  (input: CloudAssistantInput) => [input.endpoint, input.regionId, input.keys.accessKeyId, input.keys.securityToken ?? ''].join('|'),
+  (input: CloudAssistantInput): CloudAssistantClient => createCloudAssistantClient({ ...(input.endpoint ? { endpoint: input.endpoint } : {}), regionId: input.regionId, ...input.keys }),
+);
+
+/** The Cloud Assistant client for the worker instances' region, signed with the function role's keys. */
+export function cloudAssistantFor(config: { ECS_REGION_ID: string; ECS_ENDPOINT: string }, context: FcContext): CloudAssistantClient {
+  return cachedCloudAssistant({ endpoint: config.ECS_ENDPOINT, regionId: config.ECS_REGION_ID, keys: credentialsOf(context) });
 }

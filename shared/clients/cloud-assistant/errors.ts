@@ -1,9 +1,37 @@
-import { PermanentError, TransientError } from '../../errors';
+import { PermanentError, TransientError, classifyError, describeError } from '../../errors';
 import type { VectorSyncErrorOptions } from '../../errors';
-import { InstanceErrorAction } from './constants';
+
+/** What a dispatcher should do when one instance could not run a command. */
+export const InstanceErrorAction = {
+  /** The instance (or its agent) is unavailable: run the chunk on another instance. */
+  TryAnotherInstance: 'try-another-instance',
+  /** The command itself failed or was refused: another instance would fail the same way. */
+  Fail: 'fail',
+} as const;
+export type InstanceErrorAction = (typeof InstanceErrorAction)[keyof typeof InstanceErrorAction];
+
+/**
+ * Codes (per-instance `ErrorCode`s and the instance-level API codes) that say the instance could
+ * not take the command; every other code means the command failed on its own terms.
+ */
+const INSTANCE_UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  'InstanceNotExists',
+  'InstanceReleased',
+  'InstanceNotRunning',
+  'ClientNotRunning',
+  'ClientNotResponse',
+  'ClientIsUpgrading',
+  'ClientNeedUpgrade',
+  'DeliveryTimeout',
+  'InvalidInstance.NotFound',
+  'InvalidInstance.NotMatch',
+]);
+
+/** API codes worth another attempt besides throttling and 5xx. */
+const TRANSIENT_API_CODES: ReadonlySet<string> = new Set(['IdempotentProcessing', 'InternalError.Dispatch', 'ServiceUnavailable']);
 
 /** What an API error answer said, kept on the typed errors. */
-export interface ApiErrorContext {
+interface ApiErrorContext {
   readonly code: string;
   readonly statusCode?: number;
   readonly requestId?: string;
@@ -98,3 +126,59 @@ export class InstanceUnavailableError extends PermanentError {
 
 /** An answer did not have the documented shape. */
 export class CloudAssistantResponseError extends PermanentError {}
+
+/** Says whether a per-instance (or instance-level API) error code calls for another instance. */
+export function classifyInstanceError(code: string): InstanceErrorAction {
+  return INSTANCE_UNAVAILABLE_CODES.has(code) ? InstanceErrorAction.TryAnotherInstance : InstanceErrorAction.Fail;
+}
+
+function readField(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function readString(value: unknown, key: string): string | undefined {
+  const field = readField(value, key);
+  return typeof field === 'string' && field !== '' && field !== 'undefined' ? field : undefined;
+}
+
+/**
+ * The SDK reads `x-acs-retry-after` as a bare integer whose unit is undocumented; its own retry
+ * policy treats it as milliseconds, and so does this client.
+ */
+function retryAfterOf(error: unknown): number | undefined {
+  const value = readField(error, 'retryAfter');
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Wraps what the SDK threw. Throttling (any status: ECS answers it with 400), 5xx and network
+ * failures are transient; an instance the API refuses is an InstanceUnavailableError; every
+ * other answered error is permanent.
+ */
+export function classifyApiError(
+  error: unknown,
+  operation: string,
+  instanceIds: readonly string[] = [],
+): CloudAssistantRequestError | CloudAssistantUnavailableError | InstanceUnavailableError {
+  const { message } = describeError(error);
+  const code = readString(error, 'code');
+  const statusCode = readField(error, 'statusCode');
+  const context = {
+    code: code ?? 'NetworkError',
+    ...(typeof statusCode === 'number' ? { statusCode } : {}),
+    ...(readString(error, 'requestId') ? { requestId: readString(error, 'requestId') } : {}),
+    cause: error,
+  };
+  const text = `${operation} failed: ${message}`;
+  const answered = typeof statusCode === 'number' && code !== undefined;
+  if (!answered) {
+    // A connection failure, a timeout, or an error body that is not JSON (a proxy's HTML page).
+    return classifyError(error) === 'transient' ? new CloudAssistantUnavailableError(text, context) : new CloudAssistantRequestError(text, context);
+  }
+  if (code.includes('Throttling') || statusCode >= 500 || TRANSIENT_API_CODES.has(code)) {
+    const retryAfterMs = retryAfterOf(error);
+    return new CloudAssistantUnavailableError(text, { ...context, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  }
+  if (INSTANCE_UNAVAILABLE_CODES.has(code)) return new InstanceUnavailableError(text, instanceIds, context);
+  return new CloudAssistantRequestError(text, context);
+}

@@ -1,12 +1,13 @@
-export { CloudAssistantClient } from './CloudAssistantClient';
-export { createEcsSdkClient } from './createEcsSdkClient';
-export { createCloudAssistantClient } from './createCloudAssistantClient';
-export { prepareCommand } from './prepareCommand';
-export type { PreparedCommand } from './prepareCommand';
-export { classifyApiError } from './classifyApiError';
-export { classifyInstanceError } from './classifyInstanceError';
-export { decodeOutput } from './decodeOutput';
-export { CloudAssistantDefaults, InstanceErrorAction, RunCommandLimits } from './constants';
-export * from './errors';
-export type * from './types';
-export type { EcsSdkClient } from './sdk';
+export { CloudAssistantClient, cloudAssistantFor, createCloudAssistantClient } from './CloudAssistantClient';
+export { createEcsSdkClient } from './sdk';
+export {
+  CloudAssistantRequestError,
+  CloudAssistantUnavailableError,
+  CommandTooLargeError,
+  InstanceErrorAction,
+  InstanceUnavailableError,
+  InvalidClientTokenError,
+  InvalidParameterNameError,
+  TooManyParametersError,
+} from './errors';
+export type { InstanceInvocationResult } from './types';

@@ -1,4 +1,17 @@
-import type { InstanceErrorAction } from './constants';
+import type { InstanceErrorAction } from './errors';
+
+/** Client defaults: the SDK's own 3 s timeouts are too short for a busy region. */
+export const CloudAssistantDefaults = {
+  regionId: 'cn-hangzhou',
+  readTimeoutMs: 15_000,
+  connectTimeoutMs: 5_000,
+  timeoutSeconds: 60,
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxRetryAfterMs: 30_000,
+  pageSize: 50,
+} as const;
 
 /** Where and as whom to talk to ECS: the only things that differ between cloud and local. */
 export interface CloudAssistantClientConfig {

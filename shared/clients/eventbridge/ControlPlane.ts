@@ -1,3 +1,7 @@
+import * as z from 'zod';
+import { formatIssues } from '../../contracts';
+import { retry } from '../../retry';
+import { EventBridgeRequestError, EventBridgeResponseError, classifyRequestError } from './errors';
 import {
   CreateEventBusRequest,
   CreateRuleRequest,
@@ -6,14 +10,9 @@ import {
   EBTargetParam,
   ListEventBusesRequest,
   ListRulesRequest,
+  TargetEntry,
   UpdateRuleRequest,
-} from '@alicloud/eventbridge';
-import { formatIssues } from '../../contracts';
-import { retry } from '../../retry';
-import { classifyRequestError } from './classifyRequestError';
-import { EventBridgeRequestError, EventBridgeResponseError } from './errors';
-import { FcTargetEntry } from './FcTargetEntry';
-import { ListTargetsBodySchema } from './schemas';
+} from './sdk';
 import type { EventBridgeSdkClient } from './sdk';
 
 /** A target as the deployer wants it and as it reads it back. */
@@ -26,6 +25,7 @@ export interface TargetSpec {
   readonly deadLetterArn?: string;
   readonly errorsTolerance?: string;
 }
+/** A target as the bus reports it: the same fields, so the deployer can compare them. */
 export type RemoteTarget = TargetSpec;
 
 /** A bus that exists. */
@@ -40,6 +40,44 @@ export interface RemoteRule {
   readonly filterPattern: string;
   readonly description: string;
 }
+
+/**
+ * The SDK's TargetEntry (1.3.2) has no DeadLetterQueue or ErrorsTolerance, and its serialiser
+ * writes only the fields its model names; this subclass names the two so they reach the API.
+ */
+class FcTargetEntry extends TargetEntry {
+  // `declare`: a class field would be reset to undefined after the model's constructor filled it.
+  declare deadLetterQueue?: { Arn: string };
+  declare errorsTolerance?: string;
+
+  static override names(): Record<string, string> {
+    return { ...TargetEntry.names(), deadLetterQueue: 'DeadLetterQueue', errorsTolerance: 'ErrorsTolerance' };
+  }
+
+  static override types(): Record<string, unknown> {
+    return {
+      ...TargetEntry.types(),
+      deadLetterQueue: { type: 'map', keyType: 'string', valueType: 'string' },
+      errorsTolerance: 'string',
+    };
+  }
+}
+
+/** One target as `listTargets` returns it, read raw so that DeadLetterQueue is kept. */
+const RemoteTargetSchema = z.object({
+  Id: z.string(),
+  Type: z.string(),
+  Endpoint: z.string(),
+  PushRetryStrategy: z.string().optional(),
+  ErrorsTolerance: z.string().optional(),
+  DeadLetterQueue: z.object({ Arn: z.string() }).optional(),
+  ParamList: z
+    .array(z.object({ ResourceKey: z.string(), Form: z.string(), Value: z.string().optional(), Template: z.string().optional() }))
+    .optional(),
+});
+
+/** The raw `listTargets` answer. */
+const ListTargetsBodySchema = z.object({ Targets: z.array(RemoteTargetSchema).default([]) });
 
 type Runtime = Parameters<EventBridgeSdkClient['doRequest']>[6];
 

@@ -1,15 +1,100 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { VectorSyncError } from '../../errors';
+import { credentialsOf, memo } from '../../fc';
+import type { FcContext } from '../../fc';
 import { computeDelay } from '../../retry';
 import type { BackoffOptions } from '../../retry';
-import { PERMANENT_ENTRY_CODES, PublishRetryDefaults } from './constants';
-import { classifyRequestError } from './classifyRequestError';
-import { EventEntryError, InvalidEventError, PermanentEventEntryError } from './errors';
-import { packBatches } from './packBatches';
-import { prepareEvent } from './prepareEvent';
-import type { PreparedEvent } from './prepareEvent';
+import { PutEventsLimits, packBatches } from './batches';
+import { EventEntryError, EventTooLargeError, InvalidEventError, PermanentEventEntryError, classifyRequestError } from './errors';
+import { CloudEvent, createEventBridgeClient } from './sdk';
 import type { EventBridgeSdkClient } from './sdk';
-import type { PublishableEvent, PublishOutcome, PublishResult } from './types';
+
+/** The publisher's default retry settings for throttling, 5xx, dropped connections and failed entries. */
+const PublishRetryDefaults = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  jitter: 'full',
+} as const;
+
+/** Entry error codes that will fail again on a resend; every other entry error is resent. */
+const PERMANENT_ENTRY_CODES: ReadonlySet<string> = new Set(['EventTooLarge', 'InvalidArgument', 'EventBusNotExist']);
+
+/** Where the SDK's generic JSON content type starts; data in any other type travels as base64. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** An event to publish; the publisher fills in id, time and the bus. */
+export interface PublishableEvent {
+  /** Stable id, e.g. derived from the source record, so a resend is recognisably the same event. */
+  readonly id?: string;
+  readonly type: string;
+  readonly source: string;
+  readonly subject?: string;
+  readonly time?: string;
+  readonly data: unknown;
+}
+
+/** What happened to one event; callers acknowledge only `accepted` ones. */
+export type PublishOutcome =
+  | { readonly id: string; readonly status: 'accepted'; readonly traceId?: string; readonly attempts: number }
+  | {
+      readonly id: string;
+      readonly status: 'failed';
+      readonly errorCode: string;
+      readonly errorMessage: string;
+      readonly error: VectorSyncError;
+      readonly attempts: number;
+    };
+
+/** The outcome of a publish call, in the order the events were given. */
+export interface PublishResult {
+  readonly outcomes: readonly PublishOutcome[];
+  readonly acceptedIds: readonly string[];
+  readonly failed: readonly Extract<PublishOutcome, { status: 'failed' }>[];
+}
+
+/** An event ready for the SDK, with the size it will have on the wire. */
+export interface PreparedEvent {
+  readonly id: string;
+  readonly model: CloudEvent;
+  readonly bytes: number;
+}
+
+/**
+ * Builds the SDK CloudEvent for a bus (the bus name travels as the `aliyuneventbusname`
+ * extension) and measures it as the SDK will serialise it; refuses an event over 64 KB.
+ */
+export function prepareEvent(event: PublishableEvent, busName: string, now: () => Date = () => new Date()): PreparedEvent {
+  const id = event.id ?? randomUUID();
+  const time = event.time ?? now().toISOString();
+  const json = JSON.stringify(event.data ?? null);
+  const wire = {
+    id,
+    source: event.source,
+    specversion: '1.0',
+    type: event.type,
+    datacontenttype: JSON_CONTENT_TYPE,
+    ...(event.subject === undefined ? {} : { subject: event.subject }),
+    time,
+    aliyuneventbusname: busName,
+    data: JSON.parse(json) as unknown,
+  };
+  const bytes = Buffer.byteLength(JSON.stringify(wire));
+  if (bytes > PutEventsLimits.maxEventBytes) throw new EventTooLargeError(id, bytes, PutEventsLimits.maxEventBytes);
+  const model = new CloudEvent({
+    id,
+    source: event.source,
+    type: event.type,
+    specversion: '1.0',
+    datacontenttype: JSON_CONTENT_TYPE,
+    ...(event.subject === undefined ? {} : { subject: event.subject }),
+    time,
+    extensions: { aliyuneventbusname: busName },
+    data: Buffer.from(json),
+  });
+  return { id, model, bytes };
+}
 
 /** Settings of a publisher. */
 export interface EventPublisherOptions extends Partial<BackoffOptions> {
@@ -108,4 +193,22 @@ export class EventPublisher {
 
 function failedOutcome(id: string, error: VectorSyncError, attempts: number): PublishOutcome {
   return { id, status: 'failed', errorCode: error.code, errorMessage: error.message, error, attempts };
+}
+
+interface PublisherInput {
+  readonly endpoint: string;
+  readonly busName: string;
+  readonly regionId: string;
+  readonly keys: ReturnType<typeof credentialsOf>;
+}
+
+// FC keeps the instance between calls: the publisher is rebuilt only when its address or keys change.
+const cachedPublisher = memo(
+  (input: PublisherInput) => [input.endpoint, input.busName, input.keys.accessKeyId, input.keys.securityToken ?? ''].join('|'),
+  (input: PublisherInput) => new EventPublisher(createEventBridgeClient({ endpoint: input.endpoint, regionId: input.regionId, ...input.keys }), { busName: input.busName }),
+);
+
+/** The publisher to the project's bus, signed with the function role's keys. */
+export function publisherFor(config: { EVENTBRIDGE_ENDPOINT: string; EVENT_BUS_NAME: string }, context: FcContext): EventPublisher {
+  return cachedPublisher({ endpoint: config.EVENTBRIDGE_ENDPOINT, busName: config.EVENT_BUS_NAME, regionId: context.region, keys: credentialsOf(context) });
 }

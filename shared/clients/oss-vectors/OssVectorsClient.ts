@@ -1,15 +1,19 @@
 import type * as z from 'zod';
-import { checkPutBatch } from './checkPutBatch';
-import { checkQuery } from './checkQuery';
+import { checkPutBatch, checkQuery } from './checks';
 import { ValidationReasons } from './constants';
 import { OssVectorsConfigError, OssVectorsResponseError, OssVectorsValidationError } from './errors';
-import { OssVectorsClientOptionsSchema } from './options-schema';
-import type { OssVectorsClientConfig, OssVectorsClientOptions } from './options-schema';
-import { GetVectorBucketResponseSchema, GetVectorIndexResponseSchema, ListVectorBucketsResponseSchema, ListVectorIndexesResponseSchema, VectorsResponseSchema } from './response-schemas';
-import type { VectorBucket, VectorIndex, VectorOutput } from './response-schemas';
+import { OssVectorsClientOptionsSchema } from './options';
+import type { OssVectorsClientConfig, OssVectorsClientOptions } from './options';
 import { OssVectorsTransport } from './OssVectorsTransport';
 import type { TransportCall, TransportHooks } from './OssVectorsTransport';
-import type { DistanceMetric, IndexRef, IndexShape, OssVectorsOperation, VectorFilter, VectorInput } from './types';
+import {
+  GetVectorBucketResponseSchema,
+  GetVectorIndexResponseSchema,
+  ListVectorBucketsResponseSchema,
+  ListVectorIndexesResponseSchema,
+  VectorsResponseSchema,
+} from './types';
+import type { DistanceMetric, IndexRef, IndexShape, OssVectorsOperation, VectorBucket, VectorFilter, VectorIndex, VectorInput, VectorOutput } from './types';
 
 /** A page of vectors with the token of the next page, if any. */
 export interface VectorPage {
@@ -181,5 +185,48 @@ export class OssVectorsClient {
     const result = schema.safeParse(parsed);
     if (!result.success) throw new OssVectorsResponseError(`${operation} answered an unexpected shape: ${result.error.message}`, { cause: result.error });
     return result.data;
+  }
+}
+
+/** A full scan of an index split into parallel ListVectors segments. */
+export interface ScanVectorsInput extends IndexRef {
+  /** Parallel segments, 1..16. */
+  readonly segmentCount: number;
+  readonly maxResults?: number;
+  readonly returnData?: boolean;
+  readonly returnMetadata?: boolean;
+}
+
+interface Arrival {
+  readonly segment: number;
+  readonly page: VectorPage;
+}
+
+/**
+ * Streams every vector of an index by running `segmentCount` ListVectors segments concurrently.
+ * Each segment holds at most the page being yielded plus the one being fetched, so memory stays
+ * flat however large the index is. Order is arrival order, not key order.
+ */
+export async function* scanVectors(client: OssVectorsClient, input: ScanVectorsInput): AsyncGenerator<VectorOutput, void, undefined> {
+  const { segmentCount, ...rest } = input;
+  if (!Number.isInteger(segmentCount) || segmentCount < 1 || segmentCount > client.config.limits.maxSegments) {
+    throw new OssVectorsValidationError(ValidationReasons.InvalidArgument, `segmentCount ${segmentCount} is outside 1..${client.config.limits.maxSegments}`);
+  }
+  const fetchPage = (segment: number, nextToken?: string): Promise<Arrival> =>
+    client
+      .listVectors({ ...rest, segmentCount, segmentIndex: segment, ...(nextToken === undefined ? {} : { nextToken }) })
+      .then((page) => ({ segment, page }));
+  const pending = new Map<number, Promise<Arrival>>();
+  for (let segment = 0; segment < segmentCount; segment += 1) pending.set(segment, fetchPage(segment));
+  try {
+    while (pending.size > 0) {
+      const { segment, page } = await Promise.race(pending.values());
+      if (page.nextToken === undefined) pending.delete(segment);
+      else pending.set(segment, fetchPage(segment, page.nextToken));
+      yield* page.vectors;
+    }
+  } finally {
+    // A consumer that stops early or a failed segment leaves fetches in flight; settle them quietly.
+    for (const promise of pending.values()) promise.catch(() => undefined);
   }
 }

@@ -1,14 +1,152 @@
 import { createHash } from 'node:crypto';
-import { retry } from '../../retry';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { TokenBucket } from '../../ratelimit';
-import { OssVectorsUnavailableError } from './errors';
-import type { OssVectorsClientConfig } from './options-schema';
-import { parseServiceError } from './parseServiceError';
-import { resolveTarget } from './resolveTarget';
-import { sendHttp } from './sendHttp';
-import type { HttpAnswer } from './sendHttp';
+import { parseRetryAfter, retry } from '../../retry';
+import { OssVectorsAccessDeniedError, OssVectorsNetworkError, OssVectorsNotFoundError, OssVectorsRequestError, OssVectorsUnavailableError } from './errors';
+import type { ServiceErrorContext } from './errors';
+import type { OssVectorsClientConfig } from './options';
 import { signRequest } from './signer';
 import type { OssVectorsOperation } from './types';
+
+/** A raw HTTP answer. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** One raw HTTP exchange. */
+export interface HttpCall {
+  readonly origin: URL;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+  readonly timeoutMs: number;
+}
+
+// Keep-alive pools: a sync run sends thousands of calls to the same host. An idle socket is closed
+// after 4 s, before a server's usual 5 s keep-alive timeout can close it under a new request (EPIPE).
+const IDLE_SOCKET_MS = 4_000;
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS });
+
+/**
+ * Sends one request with node:http(s), which (unlike fetch) lets the caller set Host and keeps
+ * the signed headers exactly as given. A failure before an answer becomes a network error.
+ */
+export function sendHttp(call: HttpCall): Promise<HttpAnswer> {
+  const secure = call.origin.protocol === 'https:';
+  const send = secure ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      {
+        protocol: call.origin.protocol,
+        hostname: call.origin.hostname,
+        port: call.origin.port || (secure ? 443 : 80),
+        method: call.method,
+        path: call.path,
+        headers: { ...call.headers, 'content-length': String(call.body?.length ?? 0) },
+        agent: secure ? httpsAgent : httpAgent,
+        timeout: call.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => reject(new OssVectorsNetworkError(`reading the answer failed: ${error.message}`, { cause: error })));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${call.timeoutMs} ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new OssVectorsNetworkError(`${call.method} ${call.origin.host}${call.path} failed: ${error.message}`, { code: error.code ?? 'NetworkError', cause: error })),
+    );
+    req.end(call.body);
+  });
+}
+
+/** Where a request goes: the URL origin to connect to and the Host name to sign and send. */
+interface RequestTarget {
+  readonly origin: URL;
+  readonly host: string;
+}
+
+/**
+ * The host of a call: `<bucket>-<accountId>.<region>[-internal].oss-vectors.aliyuncs.com` for a
+ * bucket, `<region>[-internal].oss-vectors.aliyuncs.com` for the service. With an endpoint
+ * override the connection goes there while Host keeps the OSS name, so an emulator can tell
+ * buckets apart exactly as OSS does.
+ */
+function resolveTarget(config: OssVectorsClientConfig, bucket?: string): RequestTarget {
+  const regionHost = `${config.region}${config.internal ? '-internal' : ''}.oss-vectors.aliyuncs.com`;
+  const host = bucket === undefined ? regionHost : `${bucket}-${config.accountId}.${regionHost}`;
+  const origin = new URL(config.endpoint ?? `${config.secure ? 'https' : 'http'}://${host}`);
+  return { origin, host };
+}
+
+type ErrorFields = Partial<Record<'Code' | 'Message' | 'RequestId' | 'EC', string>>;
+
+function pickStrings(value: unknown): ErrorFields {
+  if (typeof value !== 'object' || value === null) return {};
+  const record = value as Record<string, unknown>;
+  const out: ErrorFields = {};
+  for (const key of ['Code', 'Message', 'RequestId', 'EC'] as const) if (typeof record[key] === 'string') out[key] = record[key];
+  return out;
+}
+
+function fromXml(text: string): ErrorFields {
+  const out: ErrorFields = {};
+  for (const key of ['Code', 'Message', 'RequestId', 'EC'] as const) {
+    const match = new RegExp(`<${key}>([^<]*)</${key}>`, 'u').exec(text);
+    if (match?.[1] !== undefined) out[key] = match[1];
+  }
+  return out;
+}
+
+/** Reads OSS's error from the body: `{"Error":{…}}`, a flat object, or XML `<Error>`. */
+function readFields(text: string): ErrorFields {
+  if (text.trimStart().startsWith('<')) return fromXml(text);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const nested = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).Error : undefined;
+    return nested === undefined ? pickStrings(parsed) : pickStrings(nested);
+  } catch {
+    return {};
+  }
+}
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Turns a non-2xx answer into a typed error: 429 and 5xx are transient, other statuses permanent.
+ * A bodiless answer carries the error base64-coded in `x-oss-err`.
+ */
+function parseServiceError(operation: string, answer: HttpAnswer): OssVectorsRequestError | OssVectorsUnavailableError {
+  const encoded = header(answer, 'x-oss-err');
+  const text = answer.body.length > 0 ? answer.body.toString('utf8') : encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const fields = readFields(text);
+  const requestId = fields.RequestId ?? header(answer, 'x-oss-request-id');
+  const ec = fields.EC ?? header(answer, 'x-oss-ec');
+  const retryAfterMs = parseRetryAfter(header(answer, 'retry-after'));
+  const context: ServiceErrorContext = {
+    operation,
+    status: answer.status,
+    code: fields.Code ?? `Http${answer.status}`,
+    message: fields.Message ?? (text.slice(0, 200) || 'no error body'),
+    ...(requestId ? { requestId } : {}),
+    ...(ec ? { ec } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+  if (answer.status === 429 || answer.status >= 500) return new OssVectorsUnavailableError(context);
+  if (answer.status === 404) return new OssVectorsNotFoundError(context);
+  if (answer.status === 403) return new OssVectorsAccessDeniedError(context);
+  return new OssVectorsRequestError(context);
+}
 
 /** One call as the client describes it. */
 export interface TransportCall {

@@ -5,7 +5,6 @@
 export const OssVectorsLimitDefaults = {
   maxVectorsPerPut: 500,
   maxKeyBytes: 1024,
-  maxDimension: 4096,
   maxMetadataBytes: 40 * 1024,
   maxMetadataKeys: 10,
   maxFilterableMetadataBytes: 2 * 1024,
@@ -13,7 +12,6 @@ export const OssVectorsLimitDefaults = {
   maxTopK: 30,
   maxGetKeys: 100,
   maxDeleteKeys: 500,
-  maxListResults: 1000,
   maxSegments: 16,
   maxFilterBytes: 64 * 1024,
 } as const;
@@ -70,5 +68,3 @@ export const OssVectorsOperations = {
   QueryVectors: 'QueryVectors',
 } as const;
 
-/** Content-MD5 of an empty body. */
-export const EMPTY_BODY_MD5 = '1B2M2Y8AsgTpgAmY7PhCfg==';

@@ -1,12 +1,42 @@
+import { createHash } from 'node:crypto';
+import { ConfigError } from '../../config';
+import { credentialsOf, memo } from '../../fc';
+import type { FcContext } from '../../fc';
 import { retry } from '../../retry';
 import type { RetryOptions } from '../../retry';
-import { classifyOssError } from './classifyOssError';
-import { OssRetryDefaults, PresignLimits } from './constants';
-import { createOssSdkClient } from './createOssSdkClient';
-import { OssConfigError, OssNotFoundError } from './errors';
-import { readObjectInfo } from './readObjectInfo';
+import { OssConfigError, OssNotFoundError, classifyOssError } from './errors';
+import { createOssSdkClient } from './sdk';
 import type { AliOssClient } from './sdk';
-import type { ObjectContent, ObjectHead, OssClientConfig, PutObjectOptions, PutObjectResult, RetrySettings } from './types';
+import { ContentTypes, ObjectMeta, OssRetryDefaults, PresignLimits } from './types';
+import type { ObjectContent, ObjectHead, ObjectInfo, OssClientConfig, PutObjectOptions, PutObjectResult, RetrySettings } from './types';
+
+const META_PREFIX = 'x-oss-meta-';
+
+function text(headers: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = headers[name];
+  if (Array.isArray(value)) return value.map(String).join(',');
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Reads content type, length, ETag, time and `x-oss-meta-*` metadata from response headers. */
+function readObjectInfo(key: string, rawHeaders: object): ObjectInfo {
+  const headers = rawHeaders as Readonly<Record<string, unknown>>;
+  const meta: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    const value = text(headers, name);
+    if (name.toLowerCase().startsWith(META_PREFIX) && value !== undefined) meta[name.slice(META_PREFIX.length).toLowerCase()] = value;
+  }
+  const length = Number(text(headers, 'content-length'));
+  const modified = text(headers, 'last-modified');
+  return {
+    key,
+    contentType: text(headers, 'content-type'),
+    contentLength: Number.isFinite(length) ? length : undefined,
+    etag: text(headers, 'etag'),
+    lastModified: modified === undefined || Number.isNaN(Date.parse(modified)) ? undefined : new Date(modified),
+    meta,
+  };
+}
 
 /** Test seams: a prebuilt SDK client and the retry's sleep and randomness. */
 export interface OssObjectStoreDependencies {
@@ -93,4 +123,65 @@ export class OssObjectStore {
       },
     );
   }
+}
+
+/** What was uploaded: where, its ETag and the SHA-256 the ECS script checks after download. */
+export interface UploadedBundle extends PutObjectResult {
+  readonly sha256: string;
+}
+
+/** Uploads the worker bundle with its hex SHA-256 in `x-oss-meta-sha256`. */
+export async function uploadWorkerBundle(store: OssObjectStore, key: string, bundle: Buffer): Promise<UploadedBundle> {
+  const sha256 = createHash('sha256').update(bundle).digest('hex');
+  const result = await store.put(key, bundle, { contentType: ContentTypes.workerBundle, meta: { [ObjectMeta.sha256]: sha256 } });
+  return { ...result, sha256 };
+}
+
+/** Archives a run report as an HTML object, e.g. under `reports/<runId>.html`. */
+export function uploadReportArchive(store: OssObjectStore, key: string, html: string, meta: Readonly<Record<string, string>> = {}): Promise<PutObjectResult> {
+  return store.put(key, html, { contentType: ContentTypes.reportArchive, meta });
+}
+
+interface StoreInput {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly keys: ReturnType<typeof credentialsOf>;
+}
+
+// FC keeps the instance between calls: the store is rebuilt only when its address or keys change.
+const cachedStore = memo(
+  (input: StoreInput) => [input.endpoint, input.bucket, input.region, input.keys.accessKeyId, input.keys.securityToken ?? ''].join('|'),
+  (input: StoreInput) => new OssObjectStore({ endpoint: input.endpoint, bucket: input.bucket, region: input.region, ...input.keys }),
+);
+
+function withScheme(endpoint: string): string {
+  return /^https?:\/\//u.test(endpoint) ? endpoint : `https://${endpoint}`;
+}
+
+/** The project's OSS bucket (worker bundles, report archive) in the function's region. */
+export function objectStoreFor(config: { OSS_ENDPOINT: string; OSS_BUCKET: string }, context: FcContext): OssObjectStore {
+  return cachedStore({ endpoint: withScheme(config.OSS_ENDPOINT), bucket: config.OSS_BUCKET, region: context.region, keys: credentialsOf(context) });
+}
+
+/**
+ * The signer of the report link: the read-only report-link user when its keys are set (links live
+ * their full 7 days), otherwise none and the function role's store signs.
+ */
+export function reportLinkSignerFor(
+  config: { OSS_ENDPOINT: string; OSS_BUCKET: string; REPORT_LINK_ACCESS_KEY_ID: string; REPORT_LINK_ACCESS_KEY_SECRET: string },
+  context: FcContext,
+): OssObjectStore | undefined {
+  const id = config.REPORT_LINK_ACCESS_KEY_ID !== '';
+  if (id !== (config.REPORT_LINK_ACCESS_KEY_SECRET !== '')) {
+    const missing = id ? 'REPORT_LINK_ACCESS_KEY_SECRET' : 'REPORT_LINK_ACCESS_KEY_ID';
+    throw new ConfigError(context.function.name, [{ variable: missing, message: 'is not set while its pair is: set both report-link keys or neither' }]);
+  }
+  if (!id) return undefined;
+  return cachedStore({
+    endpoint: withScheme(config.OSS_ENDPOINT),
+    bucket: config.OSS_BUCKET,
+    region: context.region,
+    keys: { accessKeyId: config.REPORT_LINK_ACCESS_KEY_ID, accessKeySecret: config.REPORT_LINK_ACCESS_KEY_SECRET },
+  });
 }

@@ -1,12 +1,4 @@
-export { OssObjectStore } from './OssObjectStore';
-export type { OssObjectStoreDependencies } from './OssObjectStore';
-export { createOssSdkClient, toSdkRegion } from './createOssSdkClient';
-export { classifyOssError } from './classifyOssError';
-export { readObjectInfo } from './readObjectInfo';
-export { uploadWorkerBundle } from './uploadWorkerBundle';
-export type { UploadedBundle } from './uploadWorkerBundle';
-export { uploadReportArchive } from './uploadReportArchive';
-export { ContentTypes, ObjectMeta, OssRetryDefaults, PresignLimits } from './constants';
-export * from './errors';
-export type { ObjectContent, ObjectHead, ObjectInfo, OssClientConfig, PutObjectOptions, PutObjectResult, RetrySettings } from './types';
-export type { AliOssClient } from './sdk';
+export { OssObjectStore, objectStoreFor, reportLinkSignerFor, uploadReportArchive, uploadWorkerBundle } from './OssObjectStore';
+export { OssAccessDeniedError, OssConfigError, OssNotFoundError } from './errors';
+export { ContentTypes, ObjectMeta } from './types';
+export type { OssClientConfig } from './types';

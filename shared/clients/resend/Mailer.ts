@@ -1,15 +1,21 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Resend } from 'resend';
+import * as z from 'zod';
+import { memo } from '../../fc';
 import type { Logger } from '../../logging';
 import { RetriesExhaustedError, retry } from '../../retry';
 import type { RetryOptions } from '../../retry';
-import { classifyResendError } from './classifyResendError';
-import { ResendRetryDefaults } from './constants';
-import { createResendSdkClient } from './createResendSdkClient';
-import { ResendQuotaExceededError, ResendRateLimitedError, ResendResponseError, ResendRetriesExhaustedError, ResendUnavailableError } from './errors';
-import { readRateLimit } from './readRateLimit';
-import { SentMailSchema } from './response-schemas';
-import { toSendPayload } from './toSendPayload';
+import {
+  ResendQuotaExceededError,
+  ResendRateLimitedError,
+  ResendResponseError,
+  ResendRetriesExhaustedError,
+  ResendUnavailableError,
+  classifyResendError,
+  readRateLimit,
+} from './errors';
+import { createResendSdkClient, toSendPayload } from './sdk';
+import { ResendRetryDefaults } from './types';
 import type { MailMessage, MailerConfig, MailerRetrySettings, SendOptions, SentMail } from './types';
 
 /** Test seams: a prebuilt SDK client, a logger, and the retry's clock, sleep and randomness. */
@@ -20,6 +26,9 @@ export interface MailerDependencies {
   readonly random?: () => number;
   readonly now?: () => number;
 }
+
+/** The success body of `POST /emails`: the new message's id. */
+const SentMailSchema = z.object({ id: z.string().min(1) });
 
 const OPERATION = 'resend.emails.send';
 
@@ -110,4 +119,15 @@ export class Mailer {
 function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof ResendUnavailableError) return { resendName: error.resendName, status: error.status, reason: error.message };
   return { reason: error instanceof Error ? error.message : String(error) };
+}
+
+// FC keeps the instance between calls: the mailer is rebuilt only when its address or key change.
+const cachedMailer = memo(
+  (config: { RESEND_API_KEY: string; RESEND_BASE_URL: string }) => `${config.RESEND_BASE_URL}|${config.RESEND_API_KEY}`,
+  (config: { RESEND_API_KEY: string; RESEND_BASE_URL: string }) => new Mailer({ apiKey: config.RESEND_API_KEY, ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}) }),
+);
+
+/** The Resend mailer; the key stays inside it. */
+export function mailerFor(config: { RESEND_API_KEY: string; RESEND_BASE_URL: string }): Mailer {
+  return cachedMailer(config);
 }

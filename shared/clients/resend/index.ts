@@ -1,11 +1,14 @@
-export { Mailer } from './Mailer';
-export type { MailerDependencies } from './Mailer';
-export { createResendSdkClient } from './createResendSdkClient';
-export { classifyResendError } from './classifyResendError';
-export { readRateLimit } from './readRateLimit';
-export { toSendPayload } from './toSendPayload';
-export { SentMailSchema } from './response-schemas';
-export type { SentMailBody } from './response-schemas';
-export { RateLimitHeaders, ResendErrorNames, ResendRetryDefaults } from './constants';
-export * from './errors';
-export type { MailBody, MailMessage, MailTag, MailerConfig, MailerRetrySettings, RateLimitInfo, SendOptions, SentMail } from './types';
+export { Mailer, mailerFor } from './Mailer';
+export {
+  ResendAuthError,
+  ResendIdempotencyError,
+  ResendQuotaExceededError,
+  ResendRateLimitedError,
+  ResendRejectedError,
+  ResendRetriesExhaustedError,
+  ResendUnavailableError,
+  ResendValidationError,
+  classifyResendError,
+  readRateLimit,
+} from './errors';
+export type { MailMessage, MailerConfig } from './types';

@@ -1,6 +1,7 @@
 import { Resend } from 'resend';
+import type { CreateEmailOptions } from 'resend';
 import { ResendConfigError } from './errors';
-import type { MailerConfig } from './types';
+import type { MailMessage, MailerConfig } from './types';
 
 function checkBaseUrl(baseUrl: string): string {
   let url: URL;
@@ -25,4 +26,17 @@ export function createResendSdkClient(config: MailerConfig): Resend {
   if (config.apiKey.trim() === '') throw new ResendConfigError('the Resend API key is empty');
   const baseUrl = config.baseUrl === undefined || config.baseUrl.trim() === '' ? undefined : checkBaseUrl(config.baseUrl.trim());
   return new Resend(config.apiKey, baseUrl === undefined ? undefined : { baseUrl });
+}
+
+/** The SDK's payload for a message: copies arrays (the SDK wants them mutable) and leaves out what is unset. */
+export function toSendPayload(message: MailMessage): CreateEmailOptions {
+  const base = {
+    from: message.from,
+    to: typeof message.to === 'string' ? message.to : [...message.to],
+    subject: message.subject,
+    ...(message.tags === undefined ? {} : { tags: message.tags.map((tag) => ({ name: tag.name, value: tag.value })) }),
+  };
+  if (message.html !== undefined) return { ...base, html: message.html, ...(message.text === undefined ? {} : { text: message.text }) };
+  // The type promises html or text; a caller that bypassed it still reaches Resend, which names the error.
+  return { ...base, text: message.text as string };
 }

@@ -1,7 +1,8 @@
+// What OSS Vectors would refuse, found before sending: one vector, a PutVectors batch, a query.
 import { ValidationReasons } from './constants';
 import { OssVectorsValidationError } from './errors';
-import type { OssVectorsLimits } from './options-schema';
-import type { IndexShape, VectorInput } from './types';
+import type { OssVectorsLimits } from './options';
+import type { IndexShape, VectorFilter, VectorInput } from './types';
 
 function checkMetadata(vector: VectorInput, shape: IndexShape, limits: OssVectorsLimits): OssVectorsValidationError | undefined {
   const metadata = vector.metadata;
@@ -51,4 +52,43 @@ export function checkVector(vector: VectorInput, shape: IndexShape, limits: OssV
     return new OssVectorsValidationError(ValidationReasons.ZeroVectorOnCosine, `vector ${vector.key} is all zeros, which a cosine index refuses`, vector.key);
   }
   return checkMetadata(vector, shape, limits);
+}
+
+/** Throws the first reason OSS would refuse this PutVectors batch for (one bad vector fails it all). */
+export function checkPutBatch(vectors: readonly VectorInput[], shape: IndexShape, limits: OssVectorsLimits): void {
+  if (vectors.length === 0) throw new OssVectorsValidationError(ValidationReasons.EmptyBatch, 'PutVectors needs at least one vector');
+  if (vectors.length > limits.maxVectorsPerPut) {
+    throw new OssVectorsValidationError(ValidationReasons.TooManyVectors, `PutVectors takes at most ${limits.maxVectorsPerPut} vectors; got ${vectors.length}`);
+  }
+  const seen = new Set<string>();
+  for (const vector of vectors) {
+    if (seen.has(vector.key)) throw new OssVectorsValidationError(ValidationReasons.DuplicateKey, `key ${vector.key} appears twice in one PutVectors batch`, vector.key);
+    seen.add(vector.key);
+    const refusal = checkVector(vector, shape, limits);
+    if (refusal) throw refusal;
+  }
+}
+
+/** The parts of a QueryVectors call the client checks. */
+interface QueryCheckInput {
+  readonly queryVector: readonly number[] | Float32Array;
+  readonly topK: number;
+  readonly filter?: VectorFilter;
+}
+
+/** Throws when a query would be refused: topK range, query dimension and values, filter size. */
+export function checkQuery(input: QueryCheckInput, shape: IndexShape, limits: OssVectorsLimits): void {
+  if (!Number.isInteger(input.topK) || input.topK < 1 || input.topK > limits.maxTopK) {
+    throw new OssVectorsValidationError(ValidationReasons.InvalidTopK, `topK ${input.topK} is outside 1..${limits.maxTopK}`);
+  }
+  if (input.queryVector.length !== shape.dimension) {
+    throw new OssVectorsValidationError(ValidationReasons.DimensionMismatch, `query vector has ${input.queryVector.length} values; the index takes ${shape.dimension}`);
+  }
+  if (!Array.from(input.queryVector).every((value) => Number.isFinite(value))) {
+    throw new OssVectorsValidationError(ValidationReasons.NonFiniteValue, 'query vector has a non-finite value');
+  }
+  if (input.filter !== undefined) {
+    const bytes = Buffer.byteLength(JSON.stringify(input.filter));
+    if (bytes > limits.maxFilterBytes) throw new OssVectorsValidationError(ValidationReasons.FilterTooLarge, `filter is ${bytes} bytes; at most ${limits.maxFilterBytes}`);
+  }
 }

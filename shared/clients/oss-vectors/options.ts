@@ -4,17 +4,15 @@ import { OssVectorsClientDefaults, OssVectorsLimitDefaults } from './constants';
 const positiveInt = z.number().int().positive();
 
 /** Limits the client enforces; each defaults to `OssVectorsLimitDefaults`. */
-export const OssVectorsLimitsSchema = z.object({
+const OssVectorsLimitsSchema = z.object({
   maxVectorsPerPut: positiveInt.default(OssVectorsLimitDefaults.maxVectorsPerPut),
   maxKeyBytes: positiveInt.default(OssVectorsLimitDefaults.maxKeyBytes),
-  maxDimension: positiveInt.default(OssVectorsLimitDefaults.maxDimension),
   maxMetadataBytes: positiveInt.default(OssVectorsLimitDefaults.maxMetadataBytes),
   maxMetadataKeys: positiveInt.default(OssVectorsLimitDefaults.maxMetadataKeys),
   maxFilterableMetadataBytes: positiveInt.default(OssVectorsLimitDefaults.maxFilterableMetadataBytes),
   maxTopK: positiveInt.max(100).default(OssVectorsLimitDefaults.maxTopK),
   maxGetKeys: positiveInt.default(OssVectorsLimitDefaults.maxGetKeys),
   maxDeleteKeys: positiveInt.default(OssVectorsLimitDefaults.maxDeleteKeys),
-  maxListResults: positiveInt.default(OssVectorsLimitDefaults.maxListResults),
   maxSegments: positiveInt.max(16).default(OssVectorsLimitDefaults.maxSegments),
   maxFilterBytes: positiveInt.default(OssVectorsLimitDefaults.maxFilterBytes),
 });

@@ -1,1 +1,0 @@
-export type { FcContext, FcCredentials, FcLogger } from './types';
