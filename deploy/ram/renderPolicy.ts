@@ -1,5 +1,4 @@
-import { DEAD_LETTER_QUEUE } from '../../shared/routing/routes';
-import { BusName } from '../../shared/routing/constants';
+import { BusName, DEAD_LETTER_QUEUE } from '../../shared/routing';
 
 /** The tag that marks worker instances; the FC role may run commands only on those. */
 export const WORKER_TAG = { key: 'vector-sync', value: 'worker' } as const;

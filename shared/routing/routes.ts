@@ -1,6 +1,81 @@
+// The EventBridge routing, declared once: which event type goes to which function, on which bus,
+// with which retry strategy and dead letter. The deployer creates these rules in the cloud and the
+// local bus loads the same list.
 import { EventSource, EventType } from '../contracts';
-import { BusName, DeadLetterKind, FunctionName, PushRetryStrategy } from './constants';
-import type { Route } from './types';
+
+/** The event buses: the custom bus the pipeline publishes on, and the default bus of service events. */
+export const BusName = { VectorSync: 'vector-sync', Default: 'default' } as const;
+export type BusName = (typeof BusName)[keyof typeof BusName];
+
+/** FC 3.0 functions that are rule targets. */
+export const FunctionName = {
+  Validate: 'validate',
+  Chunk: 'chunk',
+  Dispatch: 'dispatch',
+  CollectStats: 'collect-stats',
+  Notify: 'notify',
+} as const;
+export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
+
+/** EventBridge push retry strategies (see the reference, section 4). */
+export const PushRetryStrategy = {
+  Backoff: 'BACKOFF_RETRY',
+  ExponentialDecay: 'EXPONENTIAL_DECAY_RETRY',
+} as const;
+export type PushRetryStrategy = (typeof PushRetryStrategy)[keyof typeof PushRetryStrategy];
+
+/** Kinds of dead-letter destinations the deployer can address. */
+export const DeadLetterKind = { Mns: 'mns', EventBus: 'eventbus' } as const;
+export type DeadLetterKind = (typeof DeadLetterKind)[keyof typeof DeadLetterKind];
+
+/** Target type of an FC function in EventBridge. */
+export const FC_TARGET_TYPE = 'acs.fc.function';
+
+/** Rules are created enabled; the deployer keeps them so. */
+export const RULE_STATUS_ENABLED = 'ENABLE';
+
+/** Skip an event after its retries (to the dead letter) instead of blocking the rule. */
+export const ERRORS_TOLERANCE_ALL = 'ALL';
+
+/** One comparison inside a pattern value array (EventBridge event pattern syntax). */
+export type PatternCondition =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly prefix: string }
+  | { readonly suffix: string }
+  | { readonly contains: string }
+  | { readonly 'anything-but': string | number | readonly (string | number)[] | { readonly prefix: string } | { readonly suffix: string } }
+  | { readonly numeric: readonly (string | number)[] }
+  | { readonly cidr: string }
+  | { readonly exists: boolean };
+
+/** An event pattern: keys ANDed, the conditions in one key's array ORed, nesting follows the event. */
+export interface EventPattern {
+  readonly [key: string]: readonly PatternCondition[] | EventPattern;
+}
+
+/** Where events a target could not take end up once retries are exhausted. */
+export interface DeadLetterTarget {
+  readonly kind: DeadLetterKind;
+  /** Queue name (MNS) or bus name (EventBridge). */
+  readonly name: string;
+}
+
+/** One rule of the routing declaration with its single FC 3.0 target. */
+export interface Route {
+  readonly bus: BusName;
+  readonly rule: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly target: {
+    readonly id: string;
+    readonly functionName: FunctionName;
+    readonly retryStrategy: PushRetryStrategy;
+    readonly deadLetter: DeadLetterTarget;
+  };
+}
 
 /** RunCommand names of the project start with this (the dispatcher names its commands so). */
 export const COMMAND_NAME_PREFIX = 'vectorsync-';

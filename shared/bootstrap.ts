@@ -1,14 +1,21 @@
+// First steps on a new account, run by `npm run bootstrap`: publish the worker bundle under its
+// version, and create the first vector index through the worker's own `create-index`.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ObjectMeta, uploadWorkerBundle } from '../clients/oss';
-import type { OssObjectStore } from '../clients/oss';
-import { BootstrapError } from './errors';
+import { ObjectMeta, uploadWorkerBundle } from './clients/oss';
+import type { OssObjectStore } from './clients/oss';
+import { PermanentError } from './errors';
+import { parseWorkerSummary } from './contracts';
+import type { WorkerSummary } from './contracts';
 
-const run = promisify(execFile);
+/** A bootstrap step that cannot go on: the message says what to fix. */
+export class BootstrapError extends PermanentError {}
+
+const execFileAsync = promisify(execFile);
 
 /** Where a worker version lives in the artifacts bucket: `<prefix><version>/worker.js`. */
 export function workerBundleKey(workerPrefix: string, workerVersion: string): string {
@@ -72,11 +79,11 @@ export interface FirstIndexInput {
  * creates the vector bucket and the index when missing, registers the generation in the ledger and
  * activates it when its logical index has none. Safe to run twice. Returns the worker's JSON line.
  */
-export async function createFirstIndex(input: FirstIndexInput & { readonly settingsFile: string }): Promise<Record<string, unknown>> {
+export async function createFirstIndex(input: FirstIndexInput & { readonly settingsFile: string }): Promise<WorkerSummary> {
   const args = [input.workerBundle, 'create-index', '--index', input.indexName, '--logical', input.logicalName, '--dimension', String(input.dimension), '--metric', input.metric ?? 'cosine', '--settings', input.settingsFile];
   try {
-    const { stdout } = await run(process.execPath, args, { timeout: 120_000 });
-    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    const { stdout } = await execFileAsync(process.execPath, args, { timeout: 120_000 });
+    return parseWorkerSummary(stdout);
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: number };
     const said = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
@@ -88,7 +95,7 @@ export async function createFirstIndex(input: FirstIndexInput & { readonly setti
  * `createFirstIndex` with the worker settings given as values: they are written to a file that
  * only this user can read, in a fresh private directory removed afterwards.
  */
-export async function createFirstIndexWith(input: FirstIndexInput & { readonly settings: Readonly<Record<string, string>> }): Promise<Record<string, unknown>> {
+export async function createFirstIndexWith(input: FirstIndexInput & { readonly settings: Readonly<Record<string, string>> }): Promise<WorkerSummary> {
   const dir = await mkdtemp(join(tmpdir(), 'vector-sync-bootstrap-'));
   try {
     const settingsFile = join(dir, 'worker.env');

@@ -1,3 +1,0 @@
-export { createFirstIndex, createFirstIndexWith, publishWorkerBundle, workerBundleKey } from './bootstrap';
-export type { FirstIndexInput, PublishedWorker, PublishWorkerInput } from './bootstrap';
-export { BootstrapError } from './errors';
