@@ -86,7 +86,7 @@ export function exitCodeFor(error: unknown): number {
 /** The worker version baked in at build time (esbuild `define`), or `dev` from source. */
 declare const __WORKER_VERSION__: string | undefined;
 
-export function workerVersion(): string {
+function workerVersion(): string {
   return typeof __WORKER_VERSION__ === 'string' ? __WORKER_VERSION__ : 'dev';
 }
 

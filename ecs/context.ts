@@ -59,7 +59,7 @@ export function readSettingsFile(path: string): Record<string, string> {
 }
 
 /** Reads the root-only settings file and checks it with the worker's config schema. */
-export function loadWorkerConfig(settingsPath: string): WorkerConfig {
+function loadWorkerConfig(settingsPath: string): WorkerConfig {
   return loadConfig('worker', WorkerConfigSchema, readSettingsFile(settingsPath));
 }
 

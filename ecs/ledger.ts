@@ -27,7 +27,7 @@ const VectorTextSchema = z.string().transform((text, ctx) => {
 });
 
 /** A row of `document_embeddings` joined to its document's metadata, as the worker reads it. */
-export const EmbeddingRowSchema = z.object({
+const EmbeddingRowSchema = z.object({
   document_id: z.string(),
   content_hash: z.string(),
   embedding: VectorTextSchema,

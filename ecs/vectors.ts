@@ -28,7 +28,7 @@ function convert(value: unknown): MetadataValue | undefined {
  * values as JSON, nulls left out) plus `content_hash`, which verify compares. Size and key limits
  * are left to checkVector, so an oversized document becomes a recorded rejection.
  */
-export function toVectorMetadata(documentMetadata: Readonly<Record<string, unknown>>, contentHash: string): VectorMetadata {
+function toVectorMetadata(documentMetadata: Readonly<Record<string, unknown>>, contentHash: string): VectorMetadata {
   const out: Record<string, MetadataValue> = {};
   for (const [name, value] of Object.entries(documentMetadata)) {
     if (name === 'content_hash') continue;

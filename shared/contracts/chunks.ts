@@ -7,10 +7,10 @@ import * as z from 'zod';
 const count = z.number().int().min(0);
 
 /** Explicit ids (a sync run): the worker decides each one from its current row. */
-export const IdsSelectorSchema = z.strictObject({ ids: z.array(z.string().min(1)).min(1) });
+const IdsSelectorSchema = z.strictObject({ ids: z.array(z.string().min(1)).min(1) });
 
 /** A key range `(after, through]` over the sidecar (rebuild, verify); null is an open end. */
-export const RangeSelectorSchema = z.strictObject({ after: z.string().min(1).nullable(), through: z.string().min(1).nullable() });
+const RangeSelectorSchema = z.strictObject({ after: z.string().min(1).nullable(), through: z.string().min(1).nullable() });
 
 /** What one chunk covers. */
 export const ChunkSelectorSchema = z.union([IdsSelectorSchema, RangeSelectorSchema]);
@@ -24,15 +24,15 @@ export function selectorIds(selector: ChunkSelector): readonly string[] | undefi
 }
 
 /** The counts the ledger sums into the run (`finish_chunk` refuses anything but whole numbers). */
-export const ChunkCountsSchema = z.object({ upserted: count, deleted: count, skipped: count, rejected: count, failed: count });
+const ChunkCountsSchema = z.object({ upserted: count, deleted: count, skipped: count, rejected: count, failed: count });
 export type ChunkCounts = z.infer<typeof ChunkCountsSchema>;
 
 /** The validation query: sampled vectors that came back as their own top-1. */
-export const ValidationResultSchema = z.object({ sampled: count, matched: count, waitedMs: count.optional() });
+const ValidationResultSchema = z.object({ sampled: count, matched: count, waitedMs: count.optional() });
 export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 
 /** Drift a verify chunk found. */
-export const DriftSchema = z.object({
+const DriftSchema = z.object({
   /** Absent because the vector was refused since its embedding last changed: not drift. */
   rejected: count,
   missing: count,
@@ -63,7 +63,7 @@ export function noCounts(): ChunkCounts {
  * The one JSON line a worker command prints on stdout (`ok` says whether it did its work); the
  * rest depends on the command. On failure it carries the exit code, the kind and the error.
  */
-export const WorkerSummarySchema = z.looseObject({
+const WorkerSummarySchema = z.looseObject({
   ok: z.boolean(),
   command: z.string(),
   exitCode: z.number().int().optional(),

@@ -36,7 +36,7 @@ export interface AnnounceChunksResult {
  * last open above, so ids added meanwhile (and, for verify, keys that exist only in the index)
  * still fall in a chunk.
  */
-export async function planChunks(ledger: Ledger, run: Pick<RunRow, 'run_id' | 'op'>, sizes: ChunkSizes): Promise<ChunkSelector[]> {
+async function planChunks(ledger: Ledger, run: Pick<RunRow, 'run_id' | 'op'>, sizes: ChunkSizes): Promise<ChunkSelector[]> {
   if (run.op === 'sync') {
     const ids = await ledger.runItemIds(run.run_id);
     const chunks: ChunkSelector[] = [];

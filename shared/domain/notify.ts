@@ -11,7 +11,7 @@ import type { Logger } from '../logging';
 import { buildRunReport, renderReport } from '../report';
 
 /** How long the archived report's link in the e-mail is valid: 7 days, OSS's maximum. */
-export const REPORT_LINK_SECONDS = 7 * 24 * 3600;
+const REPORT_LINK_SECONDS = 7 * 24 * 3600;
 
 /** Content type of the archived JSON report. */
 const REPORT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -44,7 +44,7 @@ export type NotifyResult =
  * Where a run's report is archived: `<prefix><yyyy>/<mm>/<runId>.<ext>`, by the month the run
  * finished (UTC), so a redelivery writes the same key.
  */
-export function reportArchiveKey(prefix: string, finishedAt: string, runId: string, ext: 'html' | 'json'): string {
+function reportArchiveKey(prefix: string, finishedAt: string, runId: string, ext: 'html' | 'json'): string {
   const date = new Date(finishedAt);
   const yyyy = String(date.getUTCFullYear()).padStart(4, '0');
   const mm = String(date.getUTCMonth() + 1).padStart(2, '0');

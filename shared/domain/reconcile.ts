@@ -9,7 +9,7 @@ import { announceCompletion, publishAll, requeueLostAttempt, settleChunkAttempt 
 import type { LifecycleDeps, SettleResult } from './lifecycle';
 
 /** How much one reconcile tick does at most, so a backlog is worked off over several ticks. */
-export const ReconcileLimits = {
+const ReconcileLimits = {
   silentChunks: 50,
   staleReadyChunks: 100,
   unpublishedCompletions: 50,
@@ -72,7 +72,7 @@ async function lookUp(deps: ReconcileDeps, invokeId: string, instanceId: string)
  * invocation is settled like a TaskCompleted; one still running past its timeout, or one Cloud
  * Assistant does not know (instance gone), is requeued or failed.
  */
-export async function checkSilentChunk(deps: ReconcileDeps, chunk: ChunkRow): Promise<SettleResult> {
+async function checkSilentChunk(deps: ReconcileDeps, chunk: ChunkRow): Promise<SettleResult> {
   const commandId = chunk.command_id;
   if (commandId === null) return { action: 'stale', chunk };
   if (chunk.invoke_id === null || chunk.instance_id === null) return requeueLostAttempt(deps, chunk, commandId, `attempt ${commandId} has no invocation recorded`);

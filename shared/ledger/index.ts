@@ -1,8 +1,7 @@
 export { Ledger } from './Ledger';
 export type { ParkedFailureRecord } from './Ledger';
-export { LedgerBase } from './LedgerBase';
 export { createSql, ledgerFor } from './connection';
 export type { SqlOptions } from './connection';
-export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError, toLedgerError } from './errors';
+export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
 export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';
 export type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';

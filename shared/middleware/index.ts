@@ -1,10 +1,9 @@
 export { jsonLogger, levelFromEnvironment } from './jsonLogger';
 export type { JsonLoggerOptions } from './jsonLogger';
-export { decodeEvent, decodedEventOf, parseEvent, parseTimerEvent } from './parseEvent';
+export { decodeEvent, parseEvent } from './parseEvent';
 export type { EventInput } from './parseEvent';
 export { classifyErrors } from './classifyErrors';
 export type { ClassifyErrorsOptions, ParkedResponse } from './classifyErrors';
-export { fcHandler, fcPipeline, fcTimerHandler, parkInLedger } from './fcHandler';
+export { fcHandler, fcPipeline, fcTimerHandler } from './fcHandler';
 export type { FcPipelineOptions, HandlerTools } from './fcHandler';
-export { bindLogFields } from './types';
 export type { ParkedFailure, ParkFn, PipelineContext, PipelineMiddleware, PipelineRequest } from './types';
