@@ -98,7 +98,7 @@ export function fcHandler<TEvent extends EnvelopeSchema, TConfig extends ConfigS
   spec: { readonly name: string; readonly event: TEvent; readonly config: TConfig },
   work: (event: EventInput<z.output<TEvent>>, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
 ): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
-  return middy(withTools(spec.name, spec.config, work)).use(fcPipeline({ schema: spec.event, park: parkInLedger(spec.name) })) as MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+  return middy(withTools(spec.name, spec.config, work)).use(fcPipeline({ schema: spec.event, park: parkInLedger(spec.name) }));
 }
 
 /** An FC handler for a timer trigger: its event is a TimerEvent, not a CloudEvent. */
@@ -106,5 +106,5 @@ export function fcTimerHandler<TConfig extends ConfigSchema, TResult>(
   spec: { readonly name: string; readonly config: TConfig },
   work: (timer: TimerEvent, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
 ): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
-  return middy(withTools(spec.name, spec.config, work)).use([jsonLogger(), decodeEvent(), parseTimerEvent(), classifyErrors({ park: parkInLedger(spec.name) })]) as MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+  return middy(withTools(spec.name, spec.config, work)).use([jsonLogger(), decodeEvent(), parseTimerEvent(), classifyErrors({ park: parkInLedger(spec.name) })]);
 }
