@@ -1,8 +1,8 @@
 // Configuration: one zod schema per component over the environment, checked once at start; a
 // failure names every missing or bad variable (never its value, which may be a secret).
 import * as z from 'zod';
-import { BucketNameSchema, InstanceIdSchema } from './contracts';
-import { PermanentError } from './errors';
+import { BucketNameSchema, InstanceIdSchema } from './contracts/identifiers.ts';
+import { PermanentError } from './errors.ts';
 
 /** The environment lacks a variable or holds a bad value; names the variable. */
 export class ConfigError extends PermanentError {

@@ -1,6 +1,6 @@
 // Retrying with capped exponential backoff and jitter, honouring a server's Retry-After.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { TransientError, classifyError } from './errors';
+import { TransientError, classifyError } from './errors.ts';
 
 /** How delays between attempts grow. */
 export interface BackoffOptions {

@@ -57,7 +57,10 @@ export class EdgeFunctionProcess {
   private constructor(private readonly options: EdgeFunctionProcessOptions) {
     this.name = options.name;
     this.port = options.port;
-    this.child = spawn(options.denoBinary, ['run', '--no-prompt', '--no-lock', '--allow-net', '--allow-env', '--allow-read', options.entry], {
+    // The function's deno.json (import map) is found beside its entry. `--node-modules-dir=manual`
+    // resolves its `npm:` pins from the project's node_modules rather than downloading them.
+    const args = ['run', '--no-prompt', '--no-lock', '--node-modules-dir=manual', '--allow-net', '--allow-env', '--allow-read', options.entry];
+    this.child = spawn(options.denoBinary, args, {
       cwd: options.cwd,
       env: { ...options.env, DENO_SERVE_ADDRESS: `tcp:${LocalSupabaseDefaults.host}:${options.port}` },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { EventSource, EventType, Limits } from './constants';
-import { cloudEventOf } from './envelopes';
-import { DocumentIdSchema, IndexNameSchema } from './identifiers';
+import { EventSource, EventType, Limits } from './constants.ts';
+import { cloudEventOf } from './envelopes.ts';
+import { DocumentIdSchema, IndexNameSchema } from './identifiers.ts';
 
 /** One changed document: a pointer only; the operation is decided from the current row. */
 export const ChangeSchema = z.strictObject({ id: DocumentIdSchema });

@@ -1,7 +1,7 @@
 // What FC hands a handler: CloudEvents as EventBridge delivers them (the core attributes plus the
 // `aliyun*` extensions), unions of them told apart by `type`, and the timer trigger's own event.
 import * as z from 'zod';
-import { EventIdSchema } from './identifiers';
+import { EventIdSchema } from './identifiers.ts';
 
 /**
  * The attributes of a CloudEvent as Alibaba EventBridge delivers it to FC 3.0 (rule target with

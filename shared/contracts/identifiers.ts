@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Limits } from './constants';
+import { Limits } from './constants.ts';
 
 const utf8 = new TextEncoder();
 

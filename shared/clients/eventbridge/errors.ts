@@ -1,6 +1,6 @@
-import { PermanentError, TransientError, classifyError, describeError } from '../../errors';
-import type { VectorSyncErrorOptions } from '../../errors';
-import { TRANSIENT_REQUEST_CODE } from './batches';
+import { PermanentError, TransientError, classifyError, describeError } from '../../errors.ts';
+import type { VectorSyncErrorOptions } from '../../errors.ts';
+import { TRANSIENT_REQUEST_CODE } from './batches.ts';
 
 /** An event is larger than EventBridge takes (64 KB); sending it again would fail the same way. */
 export class EventTooLargeError extends PermanentError {

@@ -1,3 +1,7 @@
+// The errors the edge functions raise: each carries the HTTP status it is answered with and whether
+// the same call may succeed later. Configuration errors come from shared/config.ts (answered 500).
+import { describeError } from '../../../shared/errors.ts';
+
 /** Base of every error the edge functions raise; `status` is the HTTP answer it leads to. */
 export class EdgeFunctionError extends Error {
   override name = 'EdgeFunctionError';
@@ -9,22 +13,6 @@ export class EdgeFunctionError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status ?? 500;
     this.transient = options.transient ?? false;
-  }
-}
-
-/** A setting is missing or invalid; the message names the variable. */
-export class ConfigError extends EdgeFunctionError {
-  override name = 'ConfigError';
-  constructor(message: string) {
-    super(message, { status: 500 });
-  }
-}
-
-/** The request carries no valid function key. */
-export class UnauthorizedError extends EdgeFunctionError {
-  override name = 'UnauthorizedError';
-  constructor() {
-    super('missing or invalid Authorization bearer key', { status: 401 });
   }
 }
 
@@ -40,7 +28,7 @@ export class DimensionMismatchError extends EdgeFunctionError {
 export class QueueReadError extends EdgeFunctionError {
   override name = 'QueueReadError';
   constructor(readonly queue: string, cause: unknown) {
-    super(`reading queue ${queue} failed: ${describeError(cause)}`, { status: 503, transient: true, cause });
+    super(`reading queue ${queue} failed: ${errorText(cause)}`, { status: 503, transient: true, cause });
   }
   /** What the call had done before the failed read (answered with the error). */
   counts: Readonly<Record<string, number>> | undefined;
@@ -66,8 +54,11 @@ export class PublishCallError extends EdgeFunctionError {
   }
 }
 
-/** A short, secret-free description of anything thrown. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 1_000);
-  return String(error).slice(0, 1_000);
+/**
+ * `name: message` of anything thrown (shared/errors.ts's describeError), at most 1,000 characters:
+ * the form logs and `vector_sync.dead_letters.error` take.
+ */
+export function errorText(error: unknown): string {
+  const { name, message } = describeError(error);
+  return `${name}: ${message}`.slice(0, 1_000);
 }

@@ -1,6 +1,6 @@
-import { loadEmbedConfig } from '../_shared/embedConfig.ts';
-import { createEmbedRun } from '../_shared/embedding/createEmbedRun.ts';
-import { createJobHandler } from '../_shared/http/createJobHandler.ts';
+import { loadEmbedConfig } from '../_shared/config.ts';
+import { createEmbedRun } from '../_shared/embedDocuments.ts';
+import { createJobHandler } from '../_shared/http.ts';
 
 // Drains `embedding_jobs` into `public.document_embeddings` (see ../README.md).
 Deno.serve(

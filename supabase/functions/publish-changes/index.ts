@@ -1,6 +1,6 @@
-import { createJobHandler } from '../_shared/http/createJobHandler.ts';
-import { loadPublishConfig } from '../_shared/publishConfig.ts';
-import { createPublishRun } from '../_shared/publishing/createPublishRun.ts';
+import { loadPublishConfig } from '../_shared/config.ts';
+import { createJobHandler } from '../_shared/http.ts';
+import { createPublishRun } from '../_shared/publishChanges.ts';
 
 // Publishes the `vector_sync` outbox to EventBridge as vectorsync.changes.published (see ../README.md).
 Deno.serve(

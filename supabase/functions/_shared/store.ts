@@ -1,10 +1,48 @@
-import { RetryVerdict } from '../constants.ts';
-import type { Step } from '../constants.ts';
-import type { EmbeddingSource, EmbeddingStore, EmbeddingWrite, QueueMessage } from '../types.ts';
-import type { Sql } from './createSql.ts';
+// The database side of both functions: a small postgres.js pool over SUPABASE_DB_URL and the
+// `vector_sync` helpers of docs/supabase.md as typed methods.
+import postgres from 'postgres';
+import { RetryVerdict } from './queue.ts';
+import type { QueueMessage, QueueStore, Step } from './queue.ts';
+
+/** A postgres.js client as the functions use it. */
+export type Sql = ReturnType<typeof postgres>;
+
+/**
+ * A small pool over the direct database URL: two connections (the work is sequential per call),
+ * no prepared statements (poolers and pglite-socket do not keep them), no notice noise.
+ */
+export function createSql(url: string): Sql {
+  return postgres(url, { max: 2, prepare: false, idle_timeout: 20, connect_timeout: 10, onnotice: () => undefined });
+}
+
+/** A document's current content with the sidecar's state (`vector_sync.embedding_sources`). */
+export interface EmbeddingSource {
+  readonly documentId: string;
+  readonly content: string;
+  readonly contentHash: string;
+  readonly embeddedHash: string | null;
+  readonly embeddedModel: string | null;
+}
+
+/** One vector to store. */
+export interface EmbeddingWrite {
+  readonly documentId: string;
+  readonly contentHash: string;
+  readonly embedding: readonly number[];
+}
+
+/** The embedding side of the helpers. */
+export interface EmbeddingStore extends QueueStore {
+  embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]>;
+  /**
+   * Compare-and-set writes (`vector_sync.write_embeddings`, one statement per batch): the ids
+   * whose write was refused because the document is gone or its content hash moved on.
+   */
+  writeEmbeddings(model: string, items: readonly EmbeddingWrite[]): Promise<Set<string>>;
+}
 
 /** Delays retry_or_park applies, in seconds. */
-export interface RetryDelays {
+interface RetryDelays {
   readonly baseSeconds: number;
   readonly maxSeconds: number;
 }

@@ -1,21 +1,53 @@
+// PutEvents from the edge with the official `@alicloud/eventbridge` SDK. The endpoint parsing and
+// the judgement of a failed request (transient or not, its code) are shared/clients/eventbridge's.
 import { Buffer } from 'node:buffer';
-import { computeBackoffMs } from '../backoff.ts';
-import { describeError, PublishCallError } from '../errors.ts';
-import type { PublishConfig } from '../publishConfig.ts';
-import type { ChangeEventWire, EntryResult, EventSender } from '../publishing/types.ts';
-import { loadEventBridgeSdk } from './loadEventBridgeSdk.ts';
-import type { EventBridgeSdk } from './loadEventBridgeSdk.ts';
-import { resolveEndpoint } from './resolveEndpoint.ts';
+import os from 'node:os';
+import { resolveEndpoint } from '../../../shared/clients/eventbridge/batches.ts';
+import { classifyRequestError } from '../../../shared/clients/eventbridge/errors.ts';
+import type { ChangesPublishedEvent } from '../../../shared/contracts/change-events.ts';
+import { computeDelay } from '../../../shared/retry.ts';
+import type { PublishConfig } from './config.ts';
+import { errorText, PublishCallError } from './errors.ts';
 
-/** Request error codes worth another attempt (the SDK's error has the body's code, not the status). */
-const TRANSIENT_CODE = /Throttl|Internal|Unavailable|Busy|Timeout|TooManyRequests|Flow|ServiceError/iu;
+/**
+ * A `vectorsync.changes.published` CloudEvent as it goes on the wire: the contract's envelope
+ * without the `aliyun*` attributes the bus adds on delivery.
+ */
+export type ChangeEvent = Pick<ChangesPublishedEvent, 'id' | 'source' | 'type' | 'specversion' | 'subject' | 'time' | 'data'> & {
+  readonly datacontenttype: string;
+};
 
+/** What EventBridge answered for one event of a call. */
+export interface EntryResult {
+  readonly eventId: string;
+  /** Empty when accepted. */
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/** Publishes events to the bus; throws PublishCallError when the whole call failed. */
+export interface EventSender {
+  send(events: readonly ChangeEvent[]): Promise<EntryResult[]>;
+}
+
+/**
+ * Loads `@alicloud/eventbridge`. Its dependency kitx calls `os.hostname()` while loading, which a
+ * `deno run` without `--allow-sys` refuses (Supabase's runtime allows it); the name only seeds a
+ * nonce, so a fixed one is put in its place when the real one is not readable.
+ */
+// deno-lint-ignore explicit-function-return-type
+async function loadEventBridgeSdk() {
+  try {
+    os.hostname();
+  } catch {
+    (os as unknown as { hostname: () => string }).hostname = () => 'supabase-edge';
+  }
+  return await import('@alicloud/eventbridge');
+}
+
+type EventBridgeSdk = Awaited<ReturnType<typeof loadEventBridgeSdk>>;
 type ClientClass = EventBridgeSdk['default']['default'];
 type SdkClient = InstanceType<ClientClass>;
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 /**
  * PutEvents with the official `@alicloud/eventbridge` SDK. A whole call that fails on throttling,
@@ -47,7 +79,7 @@ export class AlicloudEventSender implements EventSender {
     return new AlicloudEventSender(sdk, client, config);
   }
 
-  async send(events: readonly ChangeEventWire[]): Promise<EntryResult[]> {
+  async send(events: readonly ChangeEvent[]): Promise<EntryResult[]> {
     const models = events.map(
       (event) =>
         new this.sdk.CloudEvent({
@@ -67,13 +99,11 @@ export class AlicloudEventSender implements EventSender {
         const response = await this.client.putEvents(models);
         return (response.entryList ?? []).map((entry) => ({ eventId: entry.eventId ?? '', errorCode: entry.errorCode ?? '', errorMessage: entry.errorMessage ?? '' }));
       } catch (error) {
-        const code = field(error, 'code');
-        const answered = field(error, 'data') !== undefined && typeof code === 'string';
-        const transient = answered ? TRANSIENT_CODE.test(String(code)) : true;
+        const { transient, code } = classifyRequestError(error, 'PutEvents');
         if (!transient || attempt >= this.config.PUBLISH_CALL_ATTEMPTS) {
-          throw new PublishCallError(`PutEvents failed after ${attempt} attempt(s): ${describeError(error)}`, typeof code === 'string' ? code : 'NetworkError', transient, error);
+          throw new PublishCallError(`PutEvents failed after ${attempt} attempt(s): ${errorText(error)}`, code, transient, error);
         }
-        await new Promise((resolve) => setTimeout(resolve, computeBackoffMs(attempt, { baseMs: 200, maxMs: 2_000 })));
+        await new Promise((resolve) => setTimeout(resolve, computeDelay(attempt, { baseDelayMs: 200, maxDelayMs: 2_000 })));
       }
     }
   }
