@@ -1,4 +1,5 @@
 import type { ChunkResult, ChunkSelector } from '../contracts';
+import { createSql } from './connection';
 import { LedgerBase } from './LedgerBase';
 import { ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
 import type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
@@ -196,4 +197,19 @@ export class Ledger extends LedgerBase {
     return this.many('parked_events', ParkedEventRowSchema, (sql) => sql`
       select function_name, code, reason, event_id from vector_sync.parked_events where run_id = ${runId} order by parked_at limit ${limit}`);
   }
+}
+
+const ledgers = new Map<string, Ledger>();
+
+/**
+ * The FC instance's ledger for SUPABASE_DB_URL, built once and kept while the instance lives. Two
+ * connections: a handler runs one call at a time and issues at most a couple of reads together.
+ */
+export function ledgerFor(url: string): Ledger {
+  let ledger = ledgers.get(url);
+  if (!ledger) {
+    ledger = new Ledger(createSql(url, { max: 2, idleTimeoutSeconds: 10, applicationName: 'oss-vector-sync-fc' }));
+    ledgers.set(url, ledger);
+  }
+  return ledger;
 }

@@ -1,10 +1,10 @@
 import type { Sql } from 'postgres';
 import type * as z from 'zod';
-import { VectorSyncError } from '../errors';
-import { LedgerShapeError, toLedgerError } from './errors';
+import { VectorSyncError } from '../errors.ts';
+import { LedgerShapeError, toLedgerError } from './errors.ts';
 
 /** One statement: postgres.js rows. */
-type Statement = (sql: Sql) => Promise<readonly Record<string, unknown>[]>;
+export type Statement = (sql: Sql) => Promise<readonly Record<string, unknown>[]>;
 
 /**
  * The query helpers every ledger class is built on: run one statement, turn a postgres.js failure

@@ -1,6 +1,6 @@
+// The postgres.js pool every component builds (functions, worker, edge functions).
 import postgres from 'postgres';
 import type { Sql } from 'postgres';
-import { Ledger } from './Ledger';
 
 /** How a component connects to the Supabase Postgres. */
 export interface SqlOptions {
@@ -27,19 +27,4 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
     onnotice: () => undefined,
     connection: { application_name: options.applicationName ?? 'oss-vector-sync' },
   });
-}
-
-const ledgers = new Map<string, Ledger>();
-
-/**
- * The FC instance's ledger for SUPABASE_DB_URL, built once and kept while the instance lives. Two
- * connections: a handler runs one call at a time and issues at most a couple of reads together.
- */
-export function ledgerFor(url: string): Ledger {
-  let ledger = ledgers.get(url);
-  if (!ledger) {
-    ledger = new Ledger(createSql(url, { max: 2, idleTimeoutSeconds: 10, applicationName: 'oss-vector-sync-fc' }));
-    ledgers.set(url, ledger);
-  }
-  return ledger;
 }

@@ -1,4 +1,4 @@
-import { PermanentError, TransientError } from '../errors';
+import { PermanentError, TransientError } from '../errors.ts';
 
 /** The ledger refused a move: unknown row (P0002), wrong state (55000), bad argument (22023) or a reused key (42710). */
 export class LedgerRefusedError extends PermanentError {}

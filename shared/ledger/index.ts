@@ -1,6 +1,6 @@
-export { Ledger } from './Ledger';
+export { Ledger, ledgerFor } from './Ledger';
 export type { ParkedFailureRecord } from './Ledger';
-export { createSql, ledgerFor } from './connection';
+export { createSql } from './connection';
 export type { SqlOptions } from './connection';
 export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
 export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';

@@ -14,8 +14,10 @@ const FUNCTIONS: readonly EdgeFunctionName[] = ['embed-documents', 'publish-chan
 
 /** The shared files each function must import rather than copy. */
 const SHARED_IMPORTS: Record<EdgeFunctionName, readonly string[]> = {
-  'embed-documents': ['shared/config.ts', 'shared/contracts/identifiers.ts', 'shared/errors.ts', 'shared/retry.ts'],
+  'embed-documents': ['shared/config.ts', 'shared/contracts/identifiers.ts', 'shared/errors.ts', 'shared/retry.ts', 'shared/ledger/QueueLedger.ts', 'shared/ledger/connection.ts'],
   'publish-changes': [
+    'shared/ledger/QueueLedger.ts',
+    'shared/ledger/connection.ts',
     'shared/config.ts',
     'shared/contracts/identifiers.ts',
     'shared/errors.ts',
@@ -30,6 +32,9 @@ const SHARED_IMPORTS: Record<EdgeFunctionName, readonly string[]> = {
 /** Node built-ins Deno provides; anything else (or an SDK) must not be reached through shared/. */
 const DENO_NODE_BUILTINS = ['node:buffer', 'node:crypto', 'node:os', 'node:timers/promises'];
 
+/** The npm packages shared/ may hand the edge: the contract's zod and the ledger's Postgres driver. */
+const SHARED_PACKAGES = ['zod', 'postgres'];
+
 /** Tell-tale text of the pieces shared/ owns; none may appear again under supabase/functions. */
 const COPIES: readonly [string, RegExp][] = [
   ['the change event type', /['"]vectorsync\.changes\.published['"]/u],
@@ -38,6 +43,7 @@ const COPIES: readonly [string, RegExp][] = [
   ['the transient request codes', /Throttl/u],
   ['the PutEvents limits', /(64|256) \* 1024/u],
   ['the ids per event', /maxIds\w*\s*[:=]\s*500\b/u],
+  ['SQL (every statement lives in shared/ledger)', /\bsql(<[^`]*>)?`/u],
   ['call packing, endpoint parsing or backoff', /function (packCalls|packBatches|resolveEndpoint|parseRetryAfter|computeBackoff\w*)\b/u],
 ];
 
@@ -97,7 +103,7 @@ describe('the edge functions and shared/', () => {
     // Act
     const shared = projectModules(await edgeModuleGraph(name)).filter((module) => pathOf(module).startsWith('shared/'));
     const outside = shared.flatMap((module) =>
-      (module.dependencies ?? []).map((dependency) => dependency.specifier).filter((specifier) => !specifier.startsWith('.') && specifier !== 'zod' && !DENO_NODE_BUILTINS.includes(specifier)),
+      (module.dependencies ?? []).map((dependency) => dependency.specifier).filter((specifier) => !specifier.startsWith('.') && !SHARED_PACKAGES.includes(specifier) && !DENO_NODE_BUILTINS.includes(specifier)),
     );
     // Assess
     expect(shared.length).toBeGreaterThan(0);

@@ -7,10 +7,10 @@ import { addEmbedCounts, EmbedPipeline, emptyEmbedCounts } from './embedPipeline
 import type { EmbedContext, EmbedCounts, EmbedShape, EmbedWork } from './embedPipeline.ts';
 import { DimensionMismatchError, QueueReadError } from './errors.ts';
 import type { JobAnswer, Logger } from './http.ts';
-import { coalesceMessages, deleteHandled, parkInvalid, Queue } from './queue.ts';
-import type { QueueMessage } from './queue.ts';
-import { createSql, PostgresStore } from './store.ts';
-import type { Sql } from './store.ts';
+import { createSql } from '../../../shared/ledger/connection.ts';
+import { Queue, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import type { QueueMessage } from '../../../shared/ledger/QueueLedger.ts';
+import { coalesceMessages, deleteHandled, parkInvalid } from './queue.ts';
 
 /** One read, settled as far as it can be without the provider. */
 interface PreparedRead {
@@ -26,18 +26,18 @@ interface PreparedRead {
  * that the lookup sees it (a document asked for again is then skipped, not embedded twice).
  */
 async function prepareEmbedRead(messages: readonly QueueMessage[], context: EmbedContext, beforeLookup?: (ids: readonly string[]) => Promise<void>): Promise<PreparedRead> {
-  const { store, embedder, log } = context;
+  const { ledger, embedder, log } = context;
   const counts = emptyEmbedCounts();
   counts.read = messages.length;
   const { byId, invalid } = coalesceMessages(messages);
   if (invalid.length > 0) {
-    const failed = await parkInvalid(store, log, Queue.EmbeddingJobs, invalid);
+    const failed = await parkInvalid(ledger, log, Queue.EmbeddingJobs, invalid);
     counts.retried += failed.retried;
     counts.parked += failed.parked;
   }
   const ids = [...byId.keys()];
   await beforeLookup?.(ids);
-  const sources = new Map((await store.embeddingSources(ids)).map((source) => [source.documentId, source]));
+  const sources = new Map((await ledger.embeddingSources(ids)).map((source) => [source.documentId, source]));
   const done: bigint[] = [];
   const work: EmbedWork[] = [];
   for (const [id, msgIds] of byId) {
@@ -52,7 +52,7 @@ async function prepareEmbedRead(messages: readonly QueueMessage[], context: Embe
       work.push({ source, msgIds });
     }
   }
-  await deleteHandled(store, log, Queue.EmbeddingJobs, done);
+  await deleteHandled(ledger, log, Queue.EmbeddingJobs, done);
   return { counts, work };
 }
 
@@ -93,7 +93,7 @@ async function drainEmbeddingJobs(context: EmbedContext, options: DrainOptions):
   const fetchRead = async (): Promise<ReadResult> => {
     let messages: QueueMessage[];
     try {
-      messages = await context.store.readQueue(Queue.EmbeddingJobs, options.vtSeconds, options.queueBatch);
+      messages = await context.ledger.readQueue(Queue.EmbeddingJobs, options.vtSeconds, options.queueBatch);
     } catch (cause) {
       return { kind: 'readFailed', cause };
     }
@@ -150,20 +150,19 @@ async function drainEmbeddingJobs(context: EmbedContext, options: DrainOptions):
  * call until it passes, so a fixed deployment recovers without a restart.
  */
 export function createEmbedRun(): (config: EmbedConfig, log: Logger) => Promise<JobAnswer> {
-  let sql: Sql | undefined;
+  let ledger: QueueLedger | undefined;
   let embedder: Embedder | undefined;
   let checked = false;
   return async function runEmbedDocuments(config, log) {
-    sql ??= createSql(config.SUPABASE_DB_URL);
+    ledger ??= new QueueLedger(createSql(config.SUPABASE_DB_URL), { baseSeconds: config.RETRY_BASE_DELAY_SECONDS, maxSeconds: config.RETRY_MAX_DELAY_SECONDS });
     embedder ??= createEmbedder(config);
-    const store = new PostgresStore(sql, { baseSeconds: config.RETRY_BASE_DELAY_SECONDS, maxSeconds: config.RETRY_MAX_DELAY_SECONDS });
     if (!checked) {
-      const column = await store.embeddingColumnDimension();
+      const column = await ledger.embeddingColumnDimension();
       if (column !== embedder.dimension) throw new DimensionMismatchError(column, embedder.dimension, embedder.model);
       checked = true;
     }
     const counts = await drainEmbeddingJobs(
-      { store, embedder, log, maxAttempts: config.MAX_ATTEMPTS },
+      { ledger, embedder, log, maxAttempts: config.MAX_ATTEMPTS },
       { queueBatch: config.QUEUE_BATCH, vtSeconds: config.QUEUE_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS, batchSize: config.EMBED_BATCH_SIZE, concurrency: config.EMBED_CONCURRENCY },
     );
     // Partial failure is not success: 207 says some messages will come back or were parked.

@@ -3,8 +3,9 @@
 import type { Embedder } from './embedders.ts';
 import { EdgeFunctionError, errorText } from './errors.ts';
 import type { Logger } from './http.ts';
-import { deleteHandled, failMessages, Queue, Step } from './queue.ts';
-import type { EmbeddingSource, EmbeddingStore } from './store.ts';
+import { Queue, Step } from '../../../shared/ledger/QueueLedger.ts';
+import type { EmbeddingSource, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import { deleteHandled, failMessages } from './queue.ts';
 
 /** What one embed-documents call did. Messages for `read`, `retried`, `parked`; documents otherwise. */
 export interface EmbedCounts {
@@ -72,7 +73,7 @@ export interface EmbedWork {
 
 /** What a batch needs. */
 export interface EmbedContext {
-  readonly store: EmbeddingStore;
+  readonly ledger: QueueLedger;
   readonly embedder: Embedder;
   readonly log: Logger;
   readonly maxAttempts: number;
@@ -109,21 +110,21 @@ async function embedBatch(work: readonly EmbedWork[], embedder: Embedder, log: L
  * messages, or sends the messages of a failed embed or write through retry_or_park. Never throws.
  */
 async function settleBatch(outcome: EmbedOutcome, context: EmbedContext): Promise<Partial<EmbedCounts>> {
-  const { store, embedder, log } = context;
+  const { ledger, embedder, log } = context;
   const msgIds = outcome.work.flatMap((item) => item.msgIds);
   if (outcome.kind === 'failed') {
-    return failMessages(store, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Embed, error: outcome.error, maxAttempts: outcome.permanent ? 1 : context.maxAttempts });
+    return failMessages(ledger, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Embed, error: outcome.error, maxAttempts: outcome.permanent ? 1 : context.maxAttempts });
   }
   let refused: Set<string>;
   try {
     const writes = outcome.work.map((item, index) => ({ documentId: item.source.documentId, contentHash: item.source.contentHash, embedding: outcome.vectors[index] ?? [] }));
-    refused = await store.writeEmbeddings(embedder.model, writes);
+    refused = await ledger.writeEmbeddings(embedder.model, writes);
   } catch (error) {
-    return failMessages(store, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Write, error: errorText(error), maxAttempts: context.maxAttempts });
+    return failMessages(ledger, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Write, error: errorText(error), maxAttempts: context.maxAttempts });
   }
   // A refused write means the content moved on after it was read: its newer job carries on.
   if (refused.size > 0) log.info('stale embeddings refused', { documents: [...refused] });
-  await deleteHandled(store, log, Queue.EmbeddingJobs, msgIds);
+  await deleteHandled(ledger, log, Queue.EmbeddingJobs, msgIds);
   return { embedded: outcome.work.length - refused.size, stale: refused.size };
 }
 

@@ -9,10 +9,10 @@ import { errorText, QueueReadError } from './errors.ts';
 import { AlicloudEventSender } from './eventSender.ts';
 import type { ChangeEvent, EventSender } from './eventSender.ts';
 import type { JobAnswer, Logger } from './http.ts';
-import { coalesceMessages, deleteHandled, failMessages, parkInvalid, Queue, Step } from './queue.ts';
-import type { QueueMessage, QueueStore } from './queue.ts';
-import { createSql, PostgresStore } from './store.ts';
-import type { Sql } from './store.ts';
+import { createSql } from '../../../shared/ledger/connection.ts';
+import { Queue, QueueLedger, Step } from '../../../shared/ledger/QueueLedger.ts';
+import type { QueueMessage } from '../../../shared/ledger/QueueLedger.ts';
+import { coalesceMessages, deleteHandled, failMessages, parkInvalid } from './queue.ts';
 
 /** What one publish-changes call did. Messages for read/retried/parked, ids for published. */
 interface PublishCounts {
@@ -33,7 +33,7 @@ interface PackedChange {
 
 /** What a call needs. */
 interface PublishContext {
-  readonly store: QueueStore;
+  readonly ledger: QueueLedger;
   readonly sender: EventSender;
   readonly log: Logger;
   readonly maxAttempts: number;
@@ -96,14 +96,14 @@ function packChanges(byId: ReadonlyMap<string, readonly bigint[]>, options: Pack
  * of the whole call when it failed) go through retry_or_park. Never throws.
  */
 async function publishCall(call: readonly PackedChange[], context: PublishContext): Promise<Partial<PublishCounts>> {
-  const { store, sender, log } = context;
+  const { ledger, sender, log } = context;
   let results;
   try {
     results = await sender.send(call.map((item) => item.event));
   } catch (error) {
     const msgIds = call.flatMap((item) => item.msgIds);
     log.warn('PutEvents call failed', { events: call.length, error: errorText(error) });
-    return failMessages(store, log, msgIds, { queue: Queue.VectorSync, step: Step.Publish, error: errorText(error), maxAttempts: context.maxAttempts });
+    return failMessages(ledger, log, msgIds, { queue: Queue.VectorSync, step: Step.Publish, error: errorText(error), maxAttempts: context.maxAttempts });
   }
   const accepted: bigint[] = [];
   const counts: Partial<PublishCounts> & { retried: number; parked: number } = { published: 0, events: 0, retried: 0, parked: 0 };
@@ -117,11 +117,11 @@ async function publishCall(call: readonly PackedChange[], context: PublishContex
       continue;
     }
     const error = entry ? `${entry.errorCode}: ${entry.errorMessage}` : 'no entry in the PutEvents answer';
-    const failed = await failMessages(store, log, item.msgIds, { queue: Queue.VectorSync, step: Step.Publish, error, maxAttempts: context.maxAttempts });
+    const failed = await failMessages(ledger, log, item.msgIds, { queue: Queue.VectorSync, step: Step.Publish, error, maxAttempts: context.maxAttempts });
     counts.retried += failed.retried;
     counts.parked += failed.parked;
   }
-  await deleteHandled(store, log, Queue.VectorSync, accepted);
+  await deleteHandled(ledger, log, Queue.VectorSync, accepted);
   return counts;
 }
 
@@ -136,7 +136,7 @@ async function drainChanges(context: PublishContext, options: DrainChangesOption
   while (now() - started < options.budgetMs) {
     let messages: QueueMessage[];
     try {
-      messages = await context.store.readQueue(Queue.VectorSync, options.vtSeconds, options.batch);
+      messages = await context.ledger.readQueue(Queue.VectorSync, options.vtSeconds, options.batch);
     } catch (cause) {
       const error = new QueueReadError(Queue.VectorSync, cause);
       error.counts = { ...counts, durationMs: now() - started };
@@ -145,7 +145,7 @@ async function drainChanges(context: PublishContext, options: DrainChangesOption
     if (messages.length === 0) break;
     counts.read += messages.length;
     const { byId, invalid } = coalesceMessages(messages);
-    if (invalid.length > 0) add(counts, await parkInvalid(context.store, context.log, Queue.VectorSync, invalid));
+    if (invalid.length > 0) add(counts, await parkInvalid(context.ledger, context.log, Queue.VectorSync, invalid));
     // Calls go one after another: the bus's rate limit is per account, and order helps tracing.
     for (const call of packBatches(packChanges(byId, { index: options.index }))) add(counts, await publishCall(call, context));
   }
@@ -154,14 +154,13 @@ async function drainChanges(context: PublishContext, options: DrainChangesOption
 
 /** The publish-changes run; the pool and the SDK client live as long as the instance. */
 export function createPublishRun(): (config: PublishConfig, log: Logger) => Promise<JobAnswer> {
-  let sql: Sql | undefined;
+  let ledger: QueueLedger | undefined;
   let sender: AlicloudEventSender | undefined;
   return async function runPublishChanges(config, log) {
-    sql ??= createSql(config.SUPABASE_DB_URL);
+    ledger ??= new QueueLedger(createSql(config.SUPABASE_DB_URL), { baseSeconds: config.RETRY_BASE_DELAY_SECONDS, maxSeconds: config.RETRY_MAX_DELAY_SECONDS });
     sender ??= await AlicloudEventSender.create(config);
-    const store = new PostgresStore(sql, { baseSeconds: config.RETRY_BASE_DELAY_SECONDS, maxSeconds: config.RETRY_MAX_DELAY_SECONDS });
     const counts = await drainChanges(
-      { store, sender, log, maxAttempts: config.MAX_ATTEMPTS },
+      { ledger, sender, log, maxAttempts: config.MAX_ATTEMPTS },
       { index: config.VECTOR_INDEX, batch: config.PUBLISH_BATCH, vtSeconds: config.PUBLISH_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS },
     );
     const status = counts.retried + counts.parked > 0 ? 207 : 200;

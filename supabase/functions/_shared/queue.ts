@@ -3,32 +3,8 @@
 import { isUuid } from '../../../shared/contracts/identifiers.ts';
 import { errorText } from './errors.ts';
 import type { Logger } from './http.ts';
-
-/** The pgmq queues the functions drain (names as in the migrations). */
-export const Queue = { EmbeddingJobs: 'embedding_jobs', VectorSync: 'vector_sync' } as const;
-export type Queue = (typeof Queue)[keyof typeof Queue];
-
-/** The step a dead letter records (`vector_sync.dead_letters.step`). */
-export const Step = { Read: 'read', Embed: 'embed', Write: 'write', Publish: 'publish' } as const;
-export type Step = (typeof Step)[keyof typeof Step];
-
-/** What `vector_sync.retry_or_park` answers. */
-export const RetryVerdict = { Retry: 'retry', Parked: 'parked' } as const;
-export type RetryVerdict = (typeof RetryVerdict)[keyof typeof RetryVerdict];
-
-/** One message as `vector_sync.read_queue` returns it. */
-export interface QueueMessage {
-  readonly msgId: bigint;
-  readonly readCt: number;
-  readonly documentId: string | null;
-}
-
-/** The queue helpers of docs/supabase.md, as the domain code needs them. */
-export interface QueueStore {
-  readQueue(queue: string, vtSeconds: number, qty: number): Promise<QueueMessage[]>;
-  deleteMessages(queue: string, msgIds: readonly bigint[]): Promise<number>;
-  retryOrPark(queue: string, msgId: bigint, error: string, step: Step, maxAttempts: number): Promise<RetryVerdict>;
-}
+import { RetryVerdict, Step } from '../../../shared/ledger/QueueLedger.ts';
+import type { QueueLedger, QueueMessage } from '../../../shared/ledger/QueueLedger.ts';
 
 /** The messages of one read grouped per document: one unit of work, every msg_id kept for the delete. */
 export interface CoalescedMessages {
@@ -59,10 +35,10 @@ export function coalesceMessages(messages: readonly QueueMessage[]): CoalescedMe
  * Deletes handled messages. A failed delete is logged, not thrown: the messages come back after
  * their visibility timeout and are then recognised as done (skipped), so nothing is lost.
  */
-export async function deleteHandled(store: QueueStore, log: Logger, queue: string, msgIds: readonly bigint[]): Promise<void> {
+export async function deleteHandled(ledger: QueueLedger, log: Logger, queue: string, msgIds: readonly bigint[]): Promise<void> {
   if (msgIds.length === 0) return;
   try {
-    await store.deleteMessages(queue, msgIds);
+    await ledger.deleteMessages(queue, msgIds);
   } catch (error) {
     log.error('delete_messages failed', { queue, count: msgIds.length, error: errorText(error) });
   }
@@ -81,12 +57,12 @@ export interface FailOptions {
  * Sends each message through `vector_sync.retry_or_park`. When that call itself fails, the message
  * stays invisible until its visibility timeout and is read again: counted as retried.
  */
-export async function failMessages(store: QueueStore, log: Logger, msgIds: readonly bigint[], options: FailOptions): Promise<{ retried: number; parked: number }> {
+export async function failMessages(ledger: QueueLedger, log: Logger, msgIds: readonly bigint[], options: FailOptions): Promise<{ retried: number; parked: number }> {
   let retried = 0;
   let parked = 0;
   for (const msgId of msgIds) {
     try {
-      const verdict = await store.retryOrPark(options.queue, msgId, options.error, options.step, options.maxAttempts);
+      const verdict = await ledger.retryOrPark(options.queue, msgId, options.error, options.step, options.maxAttempts);
       if (verdict === RetryVerdict.Parked) parked += 1;
       else retried += 1;
     } catch (error) {
@@ -99,7 +75,7 @@ export async function failMessages(store: QueueStore, log: Logger, msgIds: reado
 }
 
 /** Parks messages without a document uuid at once (step `read`): no retry can fix them. */
-export function parkInvalid(store: QueueStore, log: Logger, queue: string, invalid: readonly QueueMessage[]): Promise<{ retried: number; parked: number }> {
+export function parkInvalid(ledger: QueueLedger, log: Logger, queue: string, invalid: readonly QueueMessage[]): Promise<{ retried: number; parked: number }> {
   const msgIds = invalid.map((message) => message.msgId);
-  return failMessages(store, log, msgIds, { queue, step: Step.Read, error: 'message carries no document uuid in "id"', maxAttempts: 1 });
+  return failMessages(ledger, log, msgIds, { queue, step: Step.Read, error: 'message carries no document uuid in "id"', maxAttempts: 1 });
 }

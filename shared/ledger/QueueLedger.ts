@@ -1,0 +1,129 @@
+// The queue side of the database, as the Supabase edge functions use it: the pgmq helpers of
+// docs/supabase.md (read, delete, retry-or-park), the embedding sources and the compare-and-set
+// writes of the sidecar. Deno imports this file as it is, so its imports carry `.ts`.
+import type { Sql } from 'postgres';
+import { LedgerBase } from './LedgerBase.ts';
+import type { Statement } from './LedgerBase.ts';
+
+/** The pgmq queues the edge functions drain (names as in the migrations). */
+export const Queue = { EmbeddingJobs: 'embedding_jobs', VectorSync: 'vector_sync' } as const;
+export type Queue = (typeof Queue)[keyof typeof Queue];
+
+/** The step a dead letter records (`vector_sync.dead_letters.step`). */
+export const Step = { Read: 'read', Embed: 'embed', Write: 'write', Publish: 'publish' } as const;
+export type Step = (typeof Step)[keyof typeof Step];
+
+/** What `vector_sync.retry_or_park` answers. */
+export const RetryVerdict = { Retry: 'retry', Parked: 'parked' } as const;
+export type RetryVerdict = (typeof RetryVerdict)[keyof typeof RetryVerdict];
+
+/** One message as `vector_sync.read_queue` returns it. */
+export interface QueueMessage {
+  readonly msgId: bigint;
+  readonly readCt: number;
+  readonly documentId: string | null;
+}
+
+/** A document's current content with the sidecar's state (`vector_sync.embedding_sources`). */
+export interface EmbeddingSource {
+  readonly documentId: string;
+  readonly content: string;
+  readonly contentHash: string;
+  readonly embeddedHash: string | null;
+  readonly embeddedModel: string | null;
+}
+
+/** One vector to store. */
+export interface EmbeddingWrite {
+  readonly documentId: string;
+  readonly contentHash: string;
+  readonly embedding: readonly number[];
+}
+
+/** Delays retry_or_park applies, in seconds: base * 2^(read_ct-1), capped. */
+export interface RetryDelays {
+  readonly baseSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/**
+ * The queue helpers over postgres.js. Every call is one statement in autocommit: no transaction
+ * is held while the embedding provider or EventBridge is called.
+ */
+export class QueueLedger extends LedgerBase {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(sql: Sql, private readonly delays: RetryDelays = { baseSeconds: 10, maxSeconds: 900 }) {
+    super(sql);
+  }
+
+  /**
+   * Statements go one at a time: they are short next to provider calls, and a multiplexing proxy
+   * (pglite-socket, see reference 7.3) interleaves the extended-protocol messages of concurrent
+   * connections ("bind message supplies 4 parameters, but prepared statement requires 2").
+   */
+  protected override query(operation: string, statement: Statement): Promise<readonly Record<string, unknown>[]> {
+    const next = this.tail.then(() => super.query(operation, statement));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async readQueue(queue: string, vtSeconds: number, qty: number): Promise<QueueMessage[]> {
+    const rows = await this.query('read_queue', (sql) => sql`
+      select msg_id::text as msg_id, read_ct, document_id from vector_sync.read_queue(${queue}, ${vtSeconds}::int, ${qty}::int)`);
+    return rows.map((row) => ({ msgId: BigInt(String(row.msg_id)), readCt: Number(row.read_ct), documentId: row.document_id === null ? null : String(row.document_id) }));
+  }
+
+  /** Deletes the messages; answers how many were there. */
+  deleteMessages(queue: string, msgIds: readonly bigint[]): Promise<number> {
+    if (msgIds.length === 0) return Promise.resolve(0);
+    return this.count('delete_messages', (sql) => sql`select vector_sync.delete_messages(${queue}, ${msgIds.map(String)}::bigint[]) as n`);
+  }
+
+  /** Makes a failed message visible again after a backoff, or parks it in the dead letters at its last attempt. */
+  async retryOrPark(queue: string, msgId: bigint, error: string, step: Step, maxAttempts: number): Promise<RetryVerdict> {
+    const [row] = await this.query('retry_or_park', (sql) => sql`
+      select vector_sync.retry_or_park(${queue}, ${String(msgId)}::bigint, ${error.slice(0, 2_000)}, ${step}, ${maxAttempts}::int,
+        ${this.delays.baseSeconds}::int, ${this.delays.maxSeconds}::int) as verdict`);
+    return row?.verdict === RetryVerdict.Parked ? RetryVerdict.Parked : RetryVerdict.Retry;
+  }
+
+  async embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.query('embedding_sources', (sql) => sql`
+      select document_id::text as document_id, content, content_hash, embedded_hash, embedded_model
+      from vector_sync.embedding_sources(${[...ids]}::uuid[])`);
+    return rows.map((row) => ({
+      documentId: String(row.document_id),
+      content: String(row.content),
+      contentHash: String(row.content_hash),
+      embeddedHash: row.embedded_hash === null ? null : String(row.embedded_hash),
+      embeddedModel: row.embedded_model === null ? null : String(row.embedded_model),
+    }));
+  }
+
+  /**
+   * Compare-and-set writes (`vector_sync.write_embeddings`, one statement per batch): answers the
+   * ids whose write was refused because the document is gone or its content hash moved on.
+   */
+  async writeEmbeddings(model: string, items: readonly EmbeddingWrite[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const ids = items.map((item) => item.documentId);
+    const hashes = items.map((item) => item.contentHash);
+    const vectors = items.map((item) => `[${item.embedding.join(',')}]`);
+    // One statement per batch: the sidecar's statement-level trigger (the vector_sync send) fires once.
+    const rows = await this.query('write_embeddings', (sql) => sql`
+      select w::text as document_id
+      from vector_sync.write_embeddings(${ids}::uuid[], ${hashes}::text[], ${model}, ${vectors}::text[]::extensions.vector[]) as w`);
+    const written = new Set(rows.map((row) => String(row.document_id)));
+    return new Set(ids.filter((id) => !written.has(id)));
+  }
+
+  /** The dimension of `public.document_embeddings.embedding` (pgvector keeps it in atttypmod). */
+  async embeddingColumnDimension(): Promise<number> {
+    const [row] = await this.query('embedding_column_dimension', (sql) => sql`
+      select atttypmod from pg_catalog.pg_attribute
+      where attrelid = 'public.document_embeddings'::regclass and attname = 'embedding' and not attisdropped`);
+    return Number(row?.atttypmod ?? -1);
+  }
+}
