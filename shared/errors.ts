@@ -1,5 +1,7 @@
 // The error base of the project: every error says whether it is worth retrying (transient) or not
 // (permanent), and foreign errors (SDKs, the network) are judged by status, code and name.
+import { readField } from './values.ts';
+
 /** Whether an error is worth retrying: transient errors are retried, permanent ones are parked. */
 export type ErrorKind = 'transient' | 'permanent';
 
@@ -56,9 +58,6 @@ const TRANSIENT_NETWORK_CODES = new Set([
 
 const TRANSIENT_NAMES = new Set(['TimeoutError', 'AbortError', 'ThrottlingError', 'ServerError', 'FetchError']);
 
-function readField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 function statusOf(error: unknown): number | undefined {
   for (const key of ['statusCode', 'status', 'httpStatusCode']) {

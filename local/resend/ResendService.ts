@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { canonicalJson } from '../../shared/routing/canonicalJson';
+import { canonicalJson } from '../../shared/values';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../http';
 import { rateHeaders } from './admission';
 import type { IdempotencyCache, RateWindow, StoredAnswer } from './admission';

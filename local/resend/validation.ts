@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatorRequest } from '../http';
 import { ResendEmulatorLimits } from './constants';
 import { ResendApiError } from './errors';
+import { readField } from '../../shared/values';
 
 // A request checked as Resend checks it, each refusal named as Resend names it.
 
@@ -54,9 +55,6 @@ export interface AcceptedEmail {
   readonly attachments: readonly { readonly filename: string | null; readonly contentType: string | null; readonly bytes: number | null }[];
 }
 
-function readField(item: unknown, key: string): unknown {
-  return typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[key] : undefined;
-}
 
 const ADDRESS_FORMAT = 'The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
 

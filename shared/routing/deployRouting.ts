@@ -1,7 +1,7 @@
 import type { ControlPlane, RemoteTarget, TargetSpec } from '../clients/eventbridge';
 import { PermanentError } from '../errors';
 import type { VectorSyncErrorOptions } from '../errors';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson } from '../values';
 import { BusName, DeadLetterKind, ERRORS_TOLERANCE_ALL, FC_TARGET_TYPE, RULE_STATUS_ENABLED, ROUTES } from './routes';
 import type { DeadLetterTarget, Route } from './routes';
 

@@ -2,4 +2,4 @@ export { BusName, COMMAND_NAME_PREFIX, DEAD_LETTER_QUEUE, FunctionName, PushRetr
 export type { DeadLetterTarget, EventPattern, PatternCondition, Route } from './routes';
 export { deployRouting, desiredTarget } from './deployRouting';
 export type { DeployAccount, DeployRoutingOptions, RoutingChange } from './deployRouting';
-export { canonicalJson } from './canonicalJson';
+

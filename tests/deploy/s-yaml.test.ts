@@ -6,7 +6,8 @@ import { renderPolicy, policyValues, WORKER_TAG } from '../../deploy/ram/renderP
 import { FunctionSizing } from '../../local/stack';
 import { ComponentConfigSchemas } from '../../shared/config';
 import { TimerEventSchema } from '../../shared/contracts';
-import { BusName, canonicalJson, COMMAND_NAME_PREFIX, DEAD_LETTER_QUEUE, ROUTES } from '../../shared/routing';
+import { BusName, COMMAND_NAME_PREFIX, DEAD_LETTER_QUEUE, ROUTES } from '../../shared/routing';
+import { canonicalJson } from '../../shared/values';
 import { functionFolders, projectRoot, readDeployEnvExample, readSYaml } from './deployFiles';
 
 const s = readSYaml();

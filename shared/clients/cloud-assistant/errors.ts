@@ -1,5 +1,6 @@
 import { PermanentError, TransientError, classifyError, describeError } from '../../errors';
 import type { VectorSyncErrorOptions } from '../../errors';
+import { readField } from '../../values';
 
 /** What a dispatcher should do when one instance could not run a command. */
 export const InstanceErrorAction = {
@@ -132,9 +133,6 @@ export function classifyInstanceError(code: string): InstanceErrorAction {
   return INSTANCE_UNAVAILABLE_CODES.has(code) ? InstanceErrorAction.TryAnotherInstance : InstanceErrorAction.Fail;
 }
 
-function readField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 function readString(value: unknown, key: string): string | undefined {
   const field = readField(value, key);

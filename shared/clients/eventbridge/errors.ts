@@ -1,6 +1,7 @@
 import { PermanentError, TransientError, classifyError, describeError } from '../../errors.ts';
 import type { VectorSyncErrorOptions } from '../../errors.ts';
 import { TRANSIENT_REQUEST_CODE } from './batches.ts';
+import { readField } from '../../values.ts';
 
 /** An event is larger than EventBridge takes (64 KB); sending it again would fail the same way. */
 export class EventTooLargeError extends PermanentError {
@@ -57,9 +58,6 @@ export class EventBridgeResponseError extends PermanentError {}
 /** An event cannot be turned into JSON (e.g. it holds a BigInt or a cycle). */
 export class InvalidEventError extends PermanentError {}
 
-function readField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 /**
  * Wraps an error the SDK threw for a whole request. The SDK's error for a 4xx/5xx answer has the

@@ -1,5 +1,6 @@
 import { PermanentError, TransientError, VectorSyncError, describeError } from '../../errors';
 import type { VectorSyncErrorOptions } from '../../errors';
+import { readField } from '../../values';
 
 /** The OSS client settings are unusable (empty key, an IP endpoint, a bad expiry). */
 export class OssConfigError extends PermanentError {}
@@ -26,9 +27,6 @@ export class OssRequestError extends PermanentError {}
 /** OSS or the network failed in a way that may pass (5xx, 429, timeout, dropped connection). */
 export class OssUnavailableError extends TransientError {}
 
-function readField(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 /**
  * Turns what ali-oss threw into a typed error. ali-oss puts the HTTP status in `status` (-1 for a
