@@ -1,7 +1,7 @@
 import { TransientError, classifyError, describeError } from '../errors';
 import type { ErrorKind } from '../errors';
 import { decodedEventOf } from './parseEvent';
-import type { ParkFn, PipelineMiddleware, PipelineRequest } from './types';
+import type { ParkFn, PipelineMiddleware, PipelineRequest } from './pipeline';
 
 export interface ClassifyErrorsOptions {
   /** Stores a permanent failure with its reason. */

@@ -14,7 +14,7 @@ import { classifyErrors } from './classifyErrors';
 import { jsonLogger } from './jsonLogger';
 import { decodeEvent, parseEvent, parseTimerEvent } from './parseEvent';
 import type { EventInput } from './parseEvent';
-import type { ParkFn, PipelineContext, PipelineMiddleware } from './types';
+import type { ParkFn, PipelineContext, PipelineMiddleware } from './pipeline';
 
 type EnvelopeSchema = z.ZodType<CloudEventMeta & { data: unknown }>;
 type ConfigSchema = z.ZodType<{ SUPABASE_DB_URL: string }>;

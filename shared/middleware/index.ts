@@ -6,4 +6,4 @@ export { classifyErrors } from './classifyErrors';
 export type { ClassifyErrorsOptions, ParkedResponse } from './classifyErrors';
 export { fcHandler, fcPipeline, fcTimerHandler } from './fcHandler';
 export type { FcPipelineOptions, HandlerTools } from './fcHandler';
-export type { ParkedFailure, ParkFn, PipelineContext, PipelineMiddleware, PipelineRequest } from './types';
+export type { ParkedFailure, ParkFn, PipelineContext, PipelineMiddleware, PipelineRequest } from './pipeline';

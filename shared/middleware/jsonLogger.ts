@@ -1,8 +1,8 @@
 import { classifyError, describeError } from '../errors';
 import { Logger, LogLevels } from '../logging';
 import type { LogLevel, LogSink } from '../logging';
-import type { PipelineMiddleware, PipelineRequest } from './types';
-import { getState, setState } from './types';
+import type { PipelineMiddleware, PipelineRequest } from './pipeline';
+import { getState, setState } from './pipeline';
 
 export interface JsonLoggerOptions {
   readonly level?: LogLevel;

@@ -5,8 +5,8 @@
 import type * as z from 'zod';
 import { EventDecodeError, EventShapeError, EventValidationError, TimerEventSchema, formatIssues, parseWith } from '../contracts';
 import type { CloudEventMeta } from '../contracts';
-import { bindLogFields, setState } from './types';
-import type { PipelineMiddleware, PipelineRequest } from './types';
+import { bindLogFields, setState } from './pipeline';
+import type { PipelineMiddleware, PipelineRequest } from './pipeline';
 
 const KEY = 'decodeEvent';
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,3 +1,5 @@
+// The pipeline every FC handler runs: the request and context types its middlewares share, and
+// the per-middleware state each keeps under its own key.
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { CloudEventMeta } from '../contracts';
 import type { FcContext } from '../fc';
