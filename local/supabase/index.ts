@@ -1,5 +1,7 @@
-export { createDatabase, applyMigrations, startPostgres } from './startPostgres';
-export type { LocalPostgres } from './startPostgres';
+export { createDatabase, applyMigrations, pgliteMigrationTarget, sqlMigrationTarget, startPostgres } from './startPostgres';
+export type { DatabaseClient, LocalPostgres, MigrationTarget } from './startPostgres';
+export { PostgresServerDefaults, PostgresServerUnavailableError, createDatabaseFromTemplate, postgresServerMissing, startPostgresServer, stopPostgresServer } from './startPostgresServer';
+export type { PostgresServer } from './startPostgresServer';
 export { EdgeFunctionProcess } from './EdgeFunctionProcess';
 export type { EdgeLogLine } from './EdgeFunctionProcess';
 export { startEdgeRuntime, findFreePort } from './startEdgeRuntime';

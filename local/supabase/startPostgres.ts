@@ -7,6 +7,8 @@ import { pgmq } from '@electric-sql/pglite-pgmq';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { pgtap } from '@electric-sql/pglite-pgtap';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import postgres from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { LocalSupabaseDefaults } from './constants';
 import { LocalSupabaseError, MigrationError } from './errors';
 
@@ -51,22 +53,58 @@ function listMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     });
 }
 
+/** Where migrations are applied: PGlite in process, or any Postgres through postgres.js. */
+export interface MigrationTarget {
+  /** Runs a script of several statements (the simple protocol). */
+  exec(text: string): Promise<void>;
+  query<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  transaction(work: (tx: MigrationTarget) => Promise<void>): Promise<void>;
+}
+
+/** A MigrationTarget over PGlite. */
+export function pgliteMigrationTarget(db: Pick<PGlite, 'exec' | 'query'> & { transaction?: PGlite['transaction'] }): MigrationTarget {
+  return {
+    exec: async (text) => {
+      await db.exec(text);
+    },
+    query: async <T extends Record<string, unknown>>(text: string, params?: unknown[]) => (await db.query<T>(text, params)).rows,
+    transaction: async (work) => {
+      if (!db.transaction) throw new MigrationError('this PGlite handle cannot open a transaction');
+      await db.transaction((tx) => work(pgliteMigrationTarget(tx)));
+    },
+  };
+}
+
+/** A MigrationTarget over a postgres.js client (a real server, or PGlite over its socket). */
+export function sqlMigrationTarget(sql: Sql | TransactionSql): MigrationTarget {
+  return {
+    exec: async (text) => {
+      await sql.unsafe(text).simple();
+    },
+    query: async <T extends Record<string, unknown>>(text: string, params?: unknown[]) => [...(await sql.unsafe<T[]>(text, params as never[]))],
+    transaction: async (work) => {
+      if (!('begin' in sql)) throw new MigrationError('nested transactions are not used by migrations');
+      await sql.begin((tx) => work(sqlMigrationTarget(tx)));
+    },
+  };
+}
+
 /**
  * Applies the migrations not yet recorded, each in its own transaction, and records them in
  * `supabase_migrations.schema_migrations` as the Supabase CLI does. Returns the versions applied.
  */
-export async function applyMigrations(db: PGlite, dir: string = MIGRATIONS_DIR): Promise<string[]> {
-  await db.exec(`
+export async function applyMigrations(target: MigrationTarget, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  await target.exec(`
     create schema if not exists supabase_migrations;
     create table if not exists supabase_migrations.schema_migrations (version text primary key, name text, statements text[]);
   `);
-  const done = new Set((await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map((row) => row.version));
+  const done = new Set((await target.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).map((row) => row.version));
   const applied: string[] = [];
   for (const migration of listMigrations(dir)) {
     if (done.has(migration.version)) continue;
     const sql = readFileSync(migration.path, 'utf8');
     try {
-      await db.transaction(async (tx) => {
+      await target.transaction(async (tx) => {
         await tx.exec(sql);
         await tx.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [migration.version, migration.name, [sql]]);
       });
@@ -120,24 +158,38 @@ function holdExtendedProtocol(db: PGlite): PGlite {
 
 /** Settings of a local Postgres. */
 export interface PostgresOptions {
-  /** A directory that keeps the data across restarts; default: in memory. */
+  /**
+   * An existing database to use instead of PGlite (a real server, a Supabase project's direct
+   * connection): the migrations not yet recorded there are applied; close() leaves it as it is.
+   */
+  readonly databaseUrl?: string;
+  /** PGlite: a directory that keeps the data across restarts; default: in memory. */
   readonly dataDir?: string;
-  /** Connections the socket accepts at once (they share one backend); default 20. */
+  /** PGlite: connections the socket accepts at once (they share one backend); default 20. */
   readonly maxConnections?: number;
   /** Migrations folder; default the project's `supabase/migrations`. */
   readonly migrationsDir?: string;
 }
 
-/** A running local Postgres: PGlite with the migrations applied, reachable over TCP. */
+/** Ad-hoc SQL on the local database (tests, benchmarks), the same for PGlite and a real server. */
+export interface DatabaseClient {
+  query<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ readonly rows: T[] }>;
+  /** Runs a script of several statements. */
+  exec(text: string): Promise<unknown>;
+}
+
+/** A running local Postgres: PGlite with the migrations applied and reachable over TCP, or a given database. */
 export interface LocalPostgres {
-  /** The in-process database (queries here bypass the socket's per-connection transaction queue). */
-  readonly db: PGlite;
-  /** `postgres://postgres:postgres@127.0.0.1:<port>/postgres?sslmode=disable`. */
+  /** PGlite: 'pglite'; a database given by URL: 'server'. */
+  readonly kind: 'pglite' | 'server';
+  /** PGlite in process (queries here bypass the socket's per-connection transaction queue), or a small pool. */
+  readonly db: DatabaseClient;
+  /** `postgres://postgres:postgres@127.0.0.1:<port>/postgres?sslmode=disable`, or the URL given. */
   readonly url: string;
   readonly port: number;
-  /** Versions the start applied (empty when a kept data directory was up to date). */
+  /** Versions the start applied (empty when the database was up to date). */
   readonly appliedMigrations: readonly string[];
-  /** Stops the socket server, then closes PGlite (which flushes a data directory). */
+  /** PGlite: stops the socket server, then closes PGlite (which flushes a data directory). A server: closes the pool. */
   close(): Promise<void>;
 }
 
@@ -147,12 +199,44 @@ function listeningPort(server: PGLiteSocketServer): number {
   return port;
 }
 
-/** Starts PGlite, applies the migrations and serves it on 127.0.0.1 on a free port. */
+/** A DatabaseClient over a postgres.js pool. */
+function sqlClient(sql: Sql): DatabaseClient {
+  return {
+    query: async <T extends Record<string, unknown>>(text: string, params?: unknown[]) => ({ rows: [...(await sql.unsafe<T[]>(text, params as never[]))] }),
+    exec: (text) => sql.unsafe(text).simple(),
+  };
+}
+
+/** Uses an existing database: applies the migrations it lacks and keeps a small pool for ad-hoc SQL. */
+async function useDatabase(databaseUrl: string, migrationsDir: string | undefined): Promise<LocalPostgres> {
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => undefined, connection: { application_name: 'local-supabase' } });
+  try {
+    const appliedMigrations = await applyMigrations(sqlMigrationTarget(sql), ...(migrationsDir === undefined ? [] : [migrationsDir]));
+    let closed: Promise<void> | undefined;
+    return {
+      kind: 'server',
+      db: sqlClient(sql),
+      url: databaseUrl,
+      port: Number(new URL(databaseUrl).port || 5432),
+      appliedMigrations,
+      close() {
+        closed ??= sql.end({ timeout: 1 });
+        return closed;
+      },
+    };
+  } catch (error) {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Starts PGlite, applies the migrations and serves it on 127.0.0.1 on a free port (or uses `databaseUrl`). */
 export async function startPostgres(options: PostgresOptions = {}): Promise<LocalPostgres> {
+  if (options.databaseUrl !== undefined) return useDatabase(options.databaseUrl, options.migrationsDir);
   const db = await createDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   let server: PGLiteSocketServer | undefined;
   try {
-    const appliedMigrations = await applyMigrations(db, ...(options.migrationsDir === undefined ? [] : [options.migrationsDir]));
+    const appliedMigrations = await applyMigrations(pgliteMigrationTarget(db), ...(options.migrationsDir === undefined ? [] : [options.migrationsDir]));
     // maxConnections must be >= 2: postgres.js opens several, and the default of 1 drops the rest.
     server = new PGLiteSocketServer({ db: holdExtendedProtocol(db), host: LocalSupabaseDefaults.host, port: 0, maxConnections: options.maxConnections ?? LocalSupabaseDefaults.maxConnections });
     await server.start();
@@ -161,6 +245,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Loca
     const running = server;
     let closed: Promise<void> | undefined;
     return {
+      kind: 'pglite',
       db,
       url: `postgres://${dbUser}:${dbPassword}@${host}:${port}/${dbName}?sslmode=disable`,
       port,

@@ -1,10 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { Sql } from 'postgres';
 import * as z from 'zod';
 import { Logger } from '../../shared/logging';
 import { LocalSupabaseDefaults } from './constants';
 import { SchedulerError } from './errors';
 import { nextCronTime, parseSchedule } from './parseSchedule';
+import type { DatabaseClient } from './startPostgres';
 import type { Schedule } from './parseSchedule';
 
 /** How the scheduler talks to the database: rows of a query, or a command (may hold several statements). */
@@ -33,8 +33,8 @@ export interface JobRun {
   readonly error?: string;
 }
 
-/** Where the scheduler runs its SQL: PGlite in process, or a postgres.js client (e.g. over the socket). */
-export type SchedulerDatabase = { readonly db: PGlite } | { readonly sql: Sql };
+/** Where the scheduler runs its SQL: the local database's client, or a postgres.js client (e.g. over the socket). */
+export type SchedulerDatabase = { readonly db: DatabaseClient } | { readonly sql: Sql };
 
 /** A SqlRunner over either client. */
 function toSqlRunner(database: SchedulerDatabase): SqlRunner {
