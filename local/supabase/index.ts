@@ -13,3 +13,7 @@ export type { SchedulerOptions } from './startScheduler';
 export { startSupabase } from './startSupabase';
 export type { LocalSupabase } from './startSupabase';
 export { EdgeFunctionBootError, ScheduleParseError, SchedulerError } from './errors';
+export { PgNetCallerDefaults, PgNetCallerError, startPgNetCaller } from './pgNetCaller';
+export type { PgNetCaller, PgNetCallerOptions } from './pgNetCaller';
+export { StandInError, StandIns, installStandIn, removeStandIn } from './standIns';
+export type { StandInName } from './standIns';
