@@ -31,6 +31,14 @@ export class Ledger extends LedgerBase {
     return this.maybe('run', RunRowSchema, (sql) => sql`select * from vector_sync.runs where run_id = ${runId}`);
   }
 
+  /**
+   * The run, locked until the surrounding transaction ends (use inside `transaction`): copies of
+   * one delivery that would each plan the run take turns, and the later ones find it planned.
+   */
+  lockRun(runId: string): Promise<RunRow | undefined> {
+    return this.maybe('lock_run', RunRowSchema, (sql) => sql`select * from vector_sync.runs where run_id = ${runId} for update`);
+  }
+
   failRun(runId: string, error: string): Promise<RunRow> {
     return this.one('fail_run', RunRowSchema, (sql) => sql`select * from vector_sync.fail_run(${runId}, ${error})`);
   }
