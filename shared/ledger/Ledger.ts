@@ -91,6 +91,17 @@ export class Ledger extends LedgerBase {
     return this.many('chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunks where run_id = ${runId} order by chunk_no`);
   }
 
+  /**
+   * The instance attempt `attempt` of a ready chunk goes to: `instanceId`, unless another delivery
+   * planned one first (that one is answered) or the planned one is `insteadOf`; undefined once the
+   * chunk is no longer ready for that attempt.
+   */
+  async planChunkInstance(input: { runId: string; chunkNo: number; attempt: number; instanceId: string; insteadOf?: string }): Promise<string | undefined> {
+    const rows = await this.query('plan_chunk_instance', (sql) => sql`select vector_sync.plan_chunk_instance(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.instanceId}, ${input.insteadOf ?? null}) as instance_id`);
+    const planned = rows[0]?.instance_id;
+    return typeof planned === 'string' ? planned : undefined;
+  }
+
   markChunkDispatched(input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }): Promise<ChunkRow> {
     return this.one('mark_chunk_dispatched', ChunkRowSchema, (sql) => sql`select * from vector_sync.mark_chunk_dispatched(${input.runId}, ${input.chunkNo}, ${input.commandId}, ${input.invokeId}, ${input.instanceId})`);
   }
