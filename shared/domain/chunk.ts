@@ -59,7 +59,8 @@ async function planChunks(ledger: Ledger, run: Pick<RunRow, 'run_id' | 'op'>, si
  */
 export async function chunkRun(ledger: Ledger, runId: string, sizes: ChunkSizes): Promise<ChunkRow[]> {
   return ledger.transaction(async (tx) => {
-    const run = await tx.run(runId);
+    // Locked: copies of one run.accepted delivered at once wait here, then find the plan made.
+    const run = await tx.lockRun(runId);
     if (run === undefined) throw new LedgerRefusedError(`run ${runId} does not exist`, { code: 'P0002', details: { runId } });
     if (run.state === 'accepted') {
       const selectors = await planChunks(tx, run, sizes);

@@ -162,6 +162,8 @@ function codeOf(error: unknown): string | undefined {
 /**
  * Sends one ready chunk to a worker instance with RunCommand, then records CommandId/InvokeId in
  * the ledger. An instance that cannot take the command hands over to the next one of the pool.
+ * Copies of one chunk.ready delivered at once send one RunCommand: the first copy plans the
+ * attempt's instance in the ledger and the others follow that plan, so they share a ClientToken.
  */
 export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: string; chunkNo: number }): Promise<DispatchChunkResult> {
   const { runId, chunkNo } = input;
@@ -171,8 +173,20 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
   const attempt = chunk.attempts + 1;
   const bundle = await workerBundle({ ...deps.bundle, urlSeconds: deps.timeoutSeconds + 600 });
   const parameters = chunkCommandParameters({ runId, chunkNo, workerVersion: deps.bundle.version, bundleSha256: bundle.sha256, bundleUrl: bundle.url });
+  const order = await instanceOrder(deps.ledger, deps.instanceIds, runId, chunkNo, attempt);
+  const plan = (instanceId: string, insteadOf?: string): Promise<string | undefined> => deps.ledger.planChunkInstance({ runId, chunkNo, attempt, instanceId, ...(insteadOf === undefined ? {} : { insteadOf }) });
   const unavailable: string[] = [];
-  for (const instanceId of await instanceOrder(deps.ledger, deps.instanceIds, runId, chunkNo, attempt)) {
+  const tried = new Set<string>();
+  let instanceId = order[0] === undefined ? undefined : await plan(order[0]);
+  while (instanceId !== undefined) {
+    if (tried.has(instanceId) || !deps.instanceIds.includes(instanceId)) {
+      // The planned instance could not take the command (or left the pool): plan the next one.
+      const next = order.find((id) => !tried.has(id));
+      if (next === undefined) break;
+      instanceId = await plan(next, instanceId);
+      continue;
+    }
+    tried.add(instanceId);
     let ids: { commandId: string; invokeId: string } | undefined;
     let recovered = false;
     try {
@@ -199,6 +213,11 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
     }
     await deps.ledger.markChunkDispatched({ runId, chunkNo, commandId: ids.commandId, invokeId: ids.invokeId, instanceId });
     return { status: 'dispatched', runId, chunkNo, attempt, instanceId, commandId: ids.commandId, invokeId: ids.invokeId, recovered };
+  }
+  if (instanceId === undefined && order.length > 0) {
+    // No plan: the chunk is no longer ready for this attempt (another copy of the event sent it).
+    const now = await deps.ledger.chunk(runId, chunkNo);
+    return { status: 'skipped', runId, chunkNo, reason: `chunk is ${now?.state ?? 'gone'} (attempt ${now?.attempts ?? chunk.attempts})` };
   }
   throw new NoInstanceAvailableError(`no worker instance can take chunk ${chunkNo} of run ${runId}: ${unavailable.join('; ')}`, { details: { runId, chunkNo } });
 }

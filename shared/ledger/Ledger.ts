@@ -31,6 +31,14 @@ export class Ledger extends LedgerBase {
     return this.maybe('run', RunRowSchema, (sql) => sql`select * from vector_sync.runs where run_id = ${runId}`);
   }
 
+  /**
+   * The run, locked until the surrounding transaction ends (use inside `transaction`): copies of
+   * one delivery that would each plan the run take turns, and the later ones find it planned.
+   */
+  lockRun(runId: string): Promise<RunRow | undefined> {
+    return this.maybe('lock_run', RunRowSchema, (sql) => sql`select * from vector_sync.runs where run_id = ${runId} for update`);
+  }
+
   failRun(runId: string, error: string): Promise<RunRow> {
     return this.one('fail_run', RunRowSchema, (sql) => sql`select * from vector_sync.fail_run(${runId}, ${error})`);
   }
@@ -81,6 +89,17 @@ export class Ledger extends LedgerBase {
   /** Every chunk of a run, in order. */
   chunks(runId: string): Promise<ChunkRow[]> {
     return this.many('chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunks where run_id = ${runId} order by chunk_no`);
+  }
+
+  /**
+   * The instance attempt `attempt` of a ready chunk goes to: `instanceId`, unless another delivery
+   * planned one first (that one is answered) or the planned one is `insteadOf`; undefined once the
+   * chunk is no longer ready for that attempt.
+   */
+  async planChunkInstance(input: { runId: string; chunkNo: number; attempt: number; instanceId: string; insteadOf?: string }): Promise<string | undefined> {
+    const rows = await this.query('plan_chunk_instance', (sql) => sql`select vector_sync.plan_chunk_instance(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.instanceId}, ${input.insteadOf ?? null}) as instance_id`);
+    const planned = rows[0]?.instance_id;
+    return typeof planned === 'string' ? planned : undefined;
   }
 
   markChunkDispatched(input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }): Promise<ChunkRow> {
