@@ -99,6 +99,8 @@ async function writeWorkerSettings(home: string, settings: Readonly<Record<strin
 export interface LocalCloudOptions {
   /** Holds the instances' homes, the OSS and vector data, the outbox and the logs. */
   readonly workDir: string;
+  /** An existing Postgres database instead of PGlite (a real server, a Supabase project's direct connection). */
+  readonly databaseUrl?: string;
   /** Where `npm run build` put the bundles; default `dist`. */
   readonly distDir?: string;
   /** Receives every line a function prints. */
@@ -198,6 +200,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const resend = await startResend({ apiKeys: [{ key: keys.resendApiKey, permission: ApiKeyPermissions.fullAccess }], outboxDirectory: join(workDir, 'outbox') });
     closers.push(() => resend.close());
     const supabase = await startSupabase({
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
       maxConnections: StackDefaults.maxConnections,
       schedule: options.schedule ?? true,
       ...(options.scheduleIntervalMs ? { intervalOverrideMs: options.scheduleIntervalMs } : {}),

@@ -12,7 +12,9 @@ import type { Scheduler } from './startScheduler';
 
 /** Settings of the whole local Supabase. */
 export interface SupabaseOptions {
-  /** Keeps the database across restarts; default in memory. */
+  /** An existing Postgres database to use instead of PGlite (migrations it lacks are applied). */
+  readonly databaseUrl?: string;
+  /** PGlite: keeps the database across restarts; default in memory. */
   readonly dataDir?: string;
   /** Variables for the edge functions besides Supabase's own (e.g. VECTOR_SYNC_FUNCTION_KEY). */
   readonly functionsEnv?: Readonly<Record<string, string>>;
@@ -46,7 +48,11 @@ export interface LocalSupabase {
 
 /** Starts Postgres (migrated), the edge runtime pointed at it and, with `schedule`, the scheduler. */
 export async function startSupabase(options: SupabaseOptions = {}): Promise<LocalSupabase> {
-  const pg = await startPostgres({ ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }) });
+  const pg = await startPostgres({
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+  });
   let edge: EdgeRuntime | undefined;
   let sql: Sql | undefined;
   let scheduler: Scheduler | undefined;
@@ -65,7 +71,7 @@ export async function startSupabase(options: SupabaseOptions = {}): Promise<Loca
       ...(options.edgeLog === undefined ? {} : { log: options.edgeLog }),
     });
     if (options.schedule) {
-      // Over the socket, not in process: the socket's queue keeps other clients' transactions whole.
+      // Over the socket, not in process: PGlite's socket queue keeps other clients' transactions whole.
       sql = postgres(pg.url, { max: 1, prepare: false, onnotice: () => undefined });
       scheduler = await startScheduler({
         sql,

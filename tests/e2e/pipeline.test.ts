@@ -12,10 +12,12 @@ import { bundle, discoverFunctions, discoverWorker } from '../../scripts/bundle'
 import { StackDefaults, compareIndex, isQuiet, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../../local/stack';
 import type { LocalCloud } from '../../local/stack';
 import type { RunRequestedData } from '../../shared/contracts';
+import { testDatabaseUrl } from '../helpers/database';
 
 const exec = promisify(execFile);
 let cloud: LocalCloud;
 let workDir: string;
+let database: Awaited<ReturnType<typeof testDatabaseUrl>> | undefined;
 
 async function drain(timeoutMs = 180_000): Promise<void> {
   await waitFor(() => pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex), isQuiet, { timeoutMs, intervalMs: 500, what: 'the pipeline to drain' });
@@ -53,7 +55,9 @@ beforeAll(async () => {
   const distDir = join(workDir, 'dist');
   const root = process.cwd();
   await Promise.all([...discoverFunctions(root, distDir), ...discoverWorker(root, distDir)].map((spec) => bundle(spec)));
+  database = await testDatabaseUrl();
   cloud = await startLocalCloud({
+    ...(database.databaseUrl === undefined ? {} : { databaseUrl: database.databaseUrl }),
     workDir,
     distDir,
     scheduleIntervalMs: 500,
@@ -68,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cloud?.close();
+  await database?.drop();
   await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { EdgeFunctionProcess, findFreePort, startPostgres } from '../../local/supabase';
+import { EdgeFunctionProcess, findFreePort } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
+import { startTestPostgres } from './database';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,7 +22,7 @@ export type EdgeDatabase = LocalPostgres;
 
 /** Starts the local Postgres with every migration applied. */
 export function startEdgeDatabase(): Promise<EdgeDatabase> {
-  return startPostgres();
+  return startTestPostgres();
 }
 
 /** One edge function in its own `deno run`, with a clean environment. */

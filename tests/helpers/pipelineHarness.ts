@@ -11,13 +11,13 @@ import { startOss } from '../../local/oss';
 import type { OssEmulator } from '../../local/oss';
 import { ApiKeyPermissions, startResend } from '../../local/resend';
 import type { ResendEmulator } from '../../local/resend';
-import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { EventPublisher, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { createSql } from '../../shared/ledger';
 import { Ledger } from '../../shared/ledger';
 import { Logger } from '../../shared/logging';
 import { ROUTES } from '../../shared/routing';
+import { startTestPostgres } from './database';
 
 /** The FC function role's STS keys, accepted by every emulator. */
 export const fcRole = { accessKeyId: 'STS.localharness01', accessKeySecret: 'harness-secret', securityToken: 'harness-token' };
@@ -55,7 +55,7 @@ export interface Harness {
 
 /** Starts the harness; `with` picks the extra emulators. */
 export async function startHarness(options: { ecs?: boolean; oss?: boolean; resend?: boolean; ecsTimeScale?: number } = {}): Promise<Harness> {
-  const pg = await startPostgres();
+  const pg = await startTestPostgres();
   const sql = createSql(pg.url, { max: 4 });
   const recorders = new Map<string, RecordingFunction>();
   const functions = new Map<string, InvokableFunction>();

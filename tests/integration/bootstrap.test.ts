@@ -11,12 +11,12 @@ import { startOss } from '../../local/oss';
 import type { OssEmulator } from '../../local/oss';
 import { startOssVectorsEmulator } from '../../local/oss-vectors';
 import type { OssVectorsEmulator } from '../../local/oss-vectors';
-import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { OssObjectStore } from '../../shared/clients/oss';
 import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import { createSql } from '../../shared/ledger';
 import { Ledger } from '../../shared/ledger';
+import { startTestPostgres } from '../helpers/database';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -51,7 +51,7 @@ beforeAll(async () => {
   [oss, vectors, pg] = await Promise.all([
     startOss({ credentials: [key], buckets: ['vector-sync-artifacts'] }),
     startOssVectorsEmulator({ credentials: [key] }),
-    startPostgres(),
+    startTestPostgres(),
   ]);
 }, 120_000);
 

@@ -14,8 +14,8 @@ import { DashboardOptionsError, startDashboard } from '../../local/dashboard';
 import type { ApiState, Dashboard } from '../../local/dashboard';
 import { Outbox } from '../../local/resend';
 import type { OutboxMessage } from '../../local/resend';
-import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
+import { startTestPostgres } from '../helpers/database';
 
 const EMAIL_ID = '5d0c6a8e-3b1f-4c2a-9e7d-2f4b6a8c0e12';
 const CHROMIUM_TIMEOUT_MS = 60_000;
@@ -75,7 +75,7 @@ async function dumpDom(binary: string, url: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await startTestPostgres();
   sql = createSql(pg.url, { max: 2 });
   const ledger = new Ledger(sql);
   await ledger.registerIndex({ indexName: 'documentsg1', logicalName: 'documents', bucket: 'vectors', dimension: 384, metric: 'cosine' });

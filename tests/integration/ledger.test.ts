@@ -1,7 +1,6 @@
 // The Ledger client against the real migrations on the local Postgres, over postgres.js.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
-import { startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/ledger';
 import { chunkRun } from '../../shared/domain/chunk';
@@ -9,6 +8,7 @@ import { buildRunReport, renderReport } from '../../shared/report';
 import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
 import type { RunSource } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
+import { startTestPostgres } from '../helpers/database';
 
 let pg: LocalPostgres;
 let sql: Sql;
@@ -16,7 +16,7 @@ let ledger: Ledger;
 const result = { upserted: 2, deleted: 1, skipped: 0, rejected: 0, failed: 0 };
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await startTestPostgres();
   sql = createSql(pg.url, { max: 2 });
   ledger = new Ledger(sql);
   await ledger.registerIndex({ indexName: 'documentsg1', logicalName: 'documents', bucket: 'vectors', dimension: 384, metric: 'cosine' });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../shared/logging';
 import { EdgeFunctionBootError, SchedulerError, startEdgeRuntime, startPostgres, startScheduler, startSupabase } from '../../local/supabase';
 import type { EdgeLogLine, EdgeRuntime, LocalPostgres, SchedulerOptions } from '../../local/supabase';
+import { startTestPostgres, testDatabaseUrl } from '../helpers/database';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/edge-functions/', import.meta.url));
 const FUNCTION_KEY = 'test-function-key';
@@ -34,7 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   // Set before start: the functions must not see it.
   process.env.SECRET_TEST_VAR = 'parent-only';
-  pg = await startPostgres();
+  pg = await startTestPostgres();
   sql = connect(pg.url);
   edge = await startEdgeRuntime({
     functionsDir: FIXTURES,
@@ -64,7 +65,8 @@ describe('startPostgres', () => {
     expect(results.map(([row]) => row?.n)).toEqual(Array.from({ length: 40 }, (_, index) => index));
     expect(results[0]?.[0]?.schemas).toEqual(['extensions', 'pgmq', 'vector_sync']);
     expect(extname).toBe('vector');
-    expect(pg.url).toBe(`postgres://postgres:postgres@127.0.0.1:${pg.port}/postgres?sslmode=disable`);
+    // PGlite serves `postgres`; with DATABASE=postgres each test has its own copy on the server.
+    expect(pg.url).toMatch(new RegExp(`^postgres://postgres:postgres@127\\.0\\.0\\.1:${pg.port}/${pg.kind === 'pglite' ? 'postgres' : 'vector_sync_\\w+'}\\?sslmode=disable$`, 'u'));
   });
 
   it('keeps data across a restart with a data directory', async () => {
@@ -282,7 +284,8 @@ describe('startScheduler', () => {
 describe('startSupabase', () => {
   it('starts Postgres and the functions wired to it, and closes both', async () => {
     // Prepare
-    const supabase = await startSupabase({ functionsDir: FIXTURES, functions: ['echo'], functionsEnv: { ECHO_EXTRA: 'composed' }, schedule: false, edgeLog: () => undefined });
+    const database = await testDatabaseUrl();
+    const supabase = await startSupabase({ ...(database.databaseUrl === undefined ? {} : { databaseUrl: database.databaseUrl }), functionsDir: FIXTURES, functions: ['echo'], functionsEnv: { ECHO_EXTRA: 'composed' }, schedule: false, edgeLog: () => undefined });
     try {
       // Act
       const body = (await (await fetch(`${supabase.functionsUrl}/echo`)).json()) as { env: Record<string, string | null> };
@@ -291,6 +294,7 @@ describe('startSupabase', () => {
       expect(supabase.scheduler).toBeUndefined();
     } finally {
       await supabase.close();
+      await database.drop();
     }
     await expect(fetch(`${supabase.functionsUrl}/echo`)).rejects.toThrow();
   });
