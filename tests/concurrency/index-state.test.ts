@@ -33,12 +33,12 @@ describe.skipIf(postgresServerUrl() === undefined)(`worker ledger writes on Post
     const next = random(3);
     for (let round = 0; round < ROUNDS; round += 1) {
       // Prepare: what the index holds, stored in a random order (the heap order is not the id order).
-      const ids = Array.from({ length: 24 }, () => randomUUID());
+      const ids = Array.from({ length: 64 }, () => randomUUID());
       await db.sql`delete from vector_sync.index_state where index_name = ${INDEX}`;
       await db.sql`
         insert into vector_sync.index_state (index_name, document_id, content_hash)
         select ${INDEX}, u, ${contentHash('seed')} from unnest(${shuffled(ids, next)}::text[]) as u`;
-      const batches = clients.map(() => shuffled(ids, next).slice(0, 16));
+      const batches = clients.map(() => shuffled(ids, next).slice(0, 48));
       // Act: chunks (or two attempts of one chunk) record what they put and what they deleted.
       const results = await atOnce(db.sql, clients, async (sql, racer) => {
         const batch = batches[racer] ?? [];
@@ -61,9 +61,9 @@ describe.skipIf(postgresServerUrl() === undefined)(`worker ledger writes on Post
     const next = random(op === 'sync' ? 5 : 6);
     for (let round = 0; round < ROUNDS; round += 1) {
       // Prepare: a sync run knows its ids up front (rows exist); a rebuild discovers them (rows are new).
-      const ids = Array.from({ length: 24 }, () => randomUUID());
+      const ids = Array.from({ length: 64 }, () => randomUUID());
       const runId = await openRun(db.sql, op, op === 'sync' ? shuffled(ids, next) : null);
-      const batches = clients.map(() => shuffled(ids, next).slice(0, 16));
+      const batches = clients.map(() => shuffled(ids, next).slice(0, 48));
       // Act
       const results = await atOnce(db.sql, clients, (sql, racer) => sql`
         select vector_sync.record_items(${runId}::uuid, ${batches[racer] ?? []}::text[], 'upsert', ${racer % 2 === 0 ? 'upserted' : 'failed'})`);
