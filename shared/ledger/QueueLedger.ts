@@ -116,7 +116,20 @@ export class QueueLedger extends LedgerBase {
       select w::text as document_id
       from vector_sync.write_embeddings(${ids}::uuid[], ${hashes}::text[], ${model}, ${vectors}::text[]::extensions.vector[]) as w`);
     const written = new Set(rows.map((row) => String(row.document_id)));
+    // The batch skips a document an edit holds at that instant (waiting there, while holding the
+    // rest of the batch, can deadlock with the edit): each one not written goes again on its own,
+    // which waits for the edit and then compares the hash. The last entry of a repeated id wins.
+    const retries = new Map(items.filter((item) => !written.has(item.documentId)).map((item) => [item.documentId, item]));
+    for (const item of retries.values()) {
+      if (await this.writeEmbedding(model, item)) written.add(item.documentId);
+    }
     return new Set(ids.filter((id) => !written.has(id)));
+  }
+
+  /** One compare-and-set write (`vector_sync.write_embedding`); false when the document is gone or its content moved on. */
+  writeEmbedding(model: string, item: EmbeddingWrite): Promise<boolean> {
+    return this.flag('write_embedding', (sql) => sql`
+      select vector_sync.write_embedding(${item.documentId}::uuid, ${item.contentHash}, ${model}, ${`[${item.embedding.join(',')}]`}::extensions.vector) as flag`);
   }
 
   /** The dimension of `public.document_embeddings.embedding` (pgvector keeps it in atttypmod). */

@@ -111,8 +111,11 @@ describe('embed-documents and publish-changes', () => {
     const embed = await embedFunction();
     await database.db.query("insert into public.source_documents (content) values ('already embedded')");
     await callFunction(embed);
+    // Two jobs for one document: one read before (its timeout ran out) and one unread (the queue
+    // holds at most one unread message per id).
     await database.db.exec(`
       select pgmq.send('embedding_jobs', jsonb_build_object('id', (select id from public.source_documents)));
+      select pgmq.read('embedding_jobs', 0, 1);
       select pgmq.send('embedding_jobs', jsonb_build_object('id', (select id from public.source_documents)));
       select pgmq.send('embedding_jobs', jsonb_build_object('id', gen_random_uuid()));
     `);
