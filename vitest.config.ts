@@ -2,12 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export const config = defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     // One throwaway PostgreSQL 15 for the run (skipped where it is not installed, required in CI).
     globalSetup: ['tests/setup/postgresServer.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'default', include: ['tests/**/*.test.ts'] } },
+      // The end-to-end suite once more on the real PostgreSQL 15 (tests/helpers/database.ts).
+      { extends: true, test: { name: 'e2e-postgres', include: ['tests/e2e/**/*.test.ts'], env: { DATABASE: 'postgres' } } },
+    ],
   },
 });
 

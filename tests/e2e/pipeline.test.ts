@@ -12,7 +12,7 @@ import { bundle, discoverFunctions, discoverWorker } from '../../scripts/bundle'
 import { StackDefaults, compareIndex, isQuiet, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../../local/stack';
 import type { LocalCloud } from '../../local/stack';
 import type { RunRequestedData } from '../../shared/contracts';
-import { testDatabaseUrl } from '../helpers/database';
+import { databaseTarget, postgresServerSkipReason, postgresServerUrl, testDatabaseUrl } from '../helpers/database';
 
 const exec = promisify(execFile);
 let cloud: LocalCloud;
@@ -49,7 +49,11 @@ async function emails() {
   return cloud.resend.outbox.list();
 }
 
+// The `e2e-postgres` project (vitest.config.ts) runs this file again with DATABASE=postgres.
+const skipped = databaseTarget === 'postgres' && postgresServerUrl() === undefined;
+
 beforeAll(async () => {
+  if (skipped) return;
   workDir = await mkdtemp(join(tmpdir(), 'e2e-'));
   // Bundles of the code under test, not whatever an earlier `npm run build` left in dist/.
   const distDir = join(workDir, 'dist');
@@ -73,10 +77,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await cloud?.close();
   await database?.drop();
-  await rm(workDir, { recursive: true, force: true });
+  if (workDir) await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 
-describe('the pipeline end to end on the local cloud', () => {
+describe.skipIf(skipped)(`the pipeline end to end on the local cloud (${databaseTarget === 'postgres' ? 'PostgreSQL 15' : 'PGlite'})${skipped ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
   it('brings inserted documents into the index and mails one report per run', async () => {
     // Act
     await loadCorpus(cloud.sql, sampleDocuments(400, 11));
