@@ -47,10 +47,13 @@ function describe(s: PipelineSnapshot, emails: number, events: number): string {
   ].join(' · ');
 }
 
-async function progressProbe(cloud: LocalCloud): Promise<{ snapshot: PipelineSnapshot; line: string }> {
+async function progressProbe(cloud: LocalCloud): Promise<{ snapshot: PipelineSnapshot; busInFlight: number; line: string }> {
+  // Counted before and after: an event delivered while the snapshot is read still counts.
+  const before = cloud.eventBridge.inFlight();
   const snapshot = await pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex);
+  const busInFlight = Math.max(before, cloud.eventBridge.inFlight());
   const emails = (await cloud.resend.outbox.list()).length;
-  return { snapshot, line: describe(snapshot, emails, cloud.eventBridge.deliveries.length) };
+  return { snapshot, busInFlight, line: describe(snapshot, emails, cloud.eventBridge.deliveries.length) };
 }
 
 /** Credentials out of a database URL, for printing. */
@@ -107,7 +110,7 @@ async function main(): Promise<number> {
       onProgress: (count: number) => say(`loaded ${count}/${docCount} documents`),
     });
     say(`sample corpus loaded: ${loaded} documents; waiting for embed → publish → validate → chunk → dispatch → worker → collect-stats → notify`);
-    await waitFor(() => progressProbe(cloud), (p) => p.snapshot.documents > 0 && isQuiet(p.snapshot), {
+    await waitFor(() => progressProbe(cloud), (p) => p.snapshot.documents > 0 && isQuiet(p.snapshot, p.busInFlight), {
       timeoutMs,
       intervalMs: 1000,
       what: 'the pipeline to drain',

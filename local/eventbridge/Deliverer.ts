@@ -55,6 +55,11 @@ export class Deliverer {
     void run.finally(() => this.running.delete(run));
   }
 
+  /** Deliveries in flight or waiting for a retry. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
   /** Resolves once no delivery is in flight or waiting for a retry. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);

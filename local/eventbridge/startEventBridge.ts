@@ -55,6 +55,8 @@ export interface EventBridgeEmulator {
   publishServiceEvent(event: ServiceEvent): void;
   /** Resolves when no delivery is in flight or waiting for a retry. */
   idle(): Promise<void>;
+  /** How many deliveries are in flight or waiting for a retry now. */
+  inFlight(): number;
   /** Stops the server and pending retries (functions are the caller's to close). */
   close(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startEventBridge(options: EventBridgeEmulatorOptions = {})
     deadLetters: deliverer.deadLetters,
     publishServiceEvent: (event) => publishServiceEvent(event as unknown as DeliveredEvent, { store, deliverer, clientAddress: SERVICE_EVENT_ADDRESS }),
     idle: () => deliverer.idle(),
+    inFlight: () => deliverer.inFlight,
     async close() {
       deliverer.close();
       await server.stop();

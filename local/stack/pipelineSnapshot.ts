@@ -51,9 +51,14 @@ export async function pipelineSnapshot(sql: Sql, logicalIndex: string): Promise<
   };
 }
 
-/** True when nothing is waiting anywhere: queues empty, runs final, reports sent. */
-export function isQuiet(snapshot: PipelineSnapshot): boolean {
+/**
+ * True when nothing is waiting anywhere: queues empty, runs final, reports sent, and no event on
+ * its way through the bus. The last matters: once publish-changes has deleted its messages and
+ * before validate opens the run, the change exists only as an event in flight.
+ */
+export function isQuiet(snapshot: PipelineSnapshot, busDeliveriesInFlight: number): boolean {
   return (
+    busDeliveriesInFlight === 0 &&
     snapshot.embedded + snapshot.deadLetters >= snapshot.documents &&
     snapshot.embeddingQueue === 0 &&
     snapshot.syncQueue === 0 &&

@@ -19,10 +19,17 @@ let cloud: LocalCloud;
 let workDir: string;
 let database: Awaited<ReturnType<typeof testDatabaseUrl>> | undefined;
 
+/** The pipeline's rows and the bus's deliveries in flight (counted before and after the read). */
+async function probe() {
+  const before = cloud.eventBridge.inFlight();
+  const snapshot = await pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex);
+  return { snapshot, busInFlight: Math.max(before, cloud.eventBridge.inFlight()) };
+}
+
 async function drain(timeoutMs = 180_000): Promise<void> {
-  await waitFor(() => pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex), isQuiet, { timeoutMs, intervalMs: 500, what: 'the pipeline to drain' });
+  await waitFor(probe, (p) => isQuiet(p.snapshot, p.busInFlight), { timeoutMs, intervalMs: 500, what: 'the pipeline to drain' });
   await cloud.eventBridge.idle();
-  await waitFor(() => pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex), isQuiet, { timeoutMs, intervalMs: 500, what: 'the pipeline to drain' });
+  await waitFor(probe, (p) => isQuiet(p.snapshot, p.busInFlight), { timeoutMs, intervalMs: 500, what: 'the pipeline to drain' });
 }
 
 async function comparison() {
