@@ -1,9 +1,9 @@
 // The barrier itself: racers released together really overlap on the server.
-import { describe, expect, it } from 'vitest';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { expect, it } from 'vitest';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 
-describe.skipIf(postgresServerUrl() === undefined)(`concurrency barrier on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('concurrency barrier', () => {
   const db = useConcurrencyDatabase();
 
   it('releases every racer at once: each one starts before any one ends', async () => {

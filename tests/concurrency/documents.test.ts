@@ -4,9 +4,9 @@
 // final rows: every change ends with an embedding of the final content or a job for it (nothing
 // lost), at most one unread message per document and queue (nothing doubled), no deadlock.
 import type { Sql } from 'postgres';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, expect, it, onTestFinished } from 'vitest';
 import { Queue, QueueLedger } from '../../shared/ledger/QueueLedger.ts';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { doubledUnread, failures, queuedById, random, resetDocumentsAndQueues, shuffled, vectorOf, vectorText } from './queueFixtures';
 
@@ -61,7 +61,7 @@ async function lostDocuments(sql: Sql): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-describe.skipIf(postgresServerUrl() === undefined)(`document writes on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('document writes', () => {
   const db = useConcurrencyDatabase();
   let clients: Sql[];
   let ledgers: QueueLedger[];

@@ -3,8 +3,8 @@
 // different orders. Each round releases the racers at once; the assertions read the final rows.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { beforeAll, expect, it } from 'vitest';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { contentHash, failures, random, shuffled } from './queueFixtures';
 
@@ -20,7 +20,7 @@ async function openRun(sql: Sql, op: 'sync' | 'rebuild', ids: readonly string[] 
   return row.run_id;
 }
 
-describe.skipIf(postgresServerUrl() === undefined)(`worker ledger writes on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('worker ledger writes', () => {
   const db = useConcurrencyDatabase();
   let clients: Sql[];
 

@@ -3,9 +3,9 @@
 // Each round releases the racers at once; the assertions read the final rows.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { Queue, QueueLedger, RetryVerdict, Step } from '../../shared/ledger/QueueLedger.ts';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { doubledUnread, failures, queuedById, random, resetDocumentsAndQueues, shuffled } from './queueFixtures';
 
@@ -40,7 +40,7 @@ async function whereabouts(sql: Sql): Promise<Map<string, { queued: number; arch
   return new Map(rows.map((row) => [row.msg_id, { queued: row.queued, archived: row.archived, parked: row.parked, readCt: row.read_ct, vtSeconds: row.vt_seconds }]));
 }
 
-describe.skipIf(postgresServerUrl() === undefined)(`queue drains on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('queue drains', () => {
   const db = useConcurrencyDatabase();
   let clients: Sql[];
   let ledgers: QueueLedger[];

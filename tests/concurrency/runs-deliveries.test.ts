@@ -2,7 +2,7 @@
 // one event can reach several FC instances together. Each racer is one such instance (its own
 // connection, the real domain function); every round asserts one run, one plan, one dispatch.
 import type { Sql } from 'postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { InstanceUnavailableError } from '../../shared/clients/cloud-assistant';
 import type { CloudAssistantClient } from '../../shared/clients/cloud-assistant';
 import type { InvocationSummary, Page, RunCommandInput, RunCommandResult } from '../../shared/clients/cloud-assistant/types';
@@ -13,7 +13,7 @@ import { announceChunks } from '../../shared/domain/chunk';
 import { dispatchChunk } from '../../shared/domain/dispatch';
 import { acceptRun, generationName } from '../../shared/domain/validate';
 import { Ledger } from '../../shared/ledger';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { activeIndex, GENERATION, idsFor, ledgersOf, LOGICAL, quietLog, RecordingPublisher, rejections, syncRun } from './runsFixtures';
 
@@ -58,7 +58,7 @@ const bundleStore = {
   },
 };
 
-describe.skipIf(postgresServerUrl() === undefined)(`duplicate run and chunk deliveries at once on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('duplicate run and chunk deliveries at once', () => {
   const db = useConcurrencyDatabase();
   let racers: Sql[] = [];
   let ledgers: Ledger[] = [];

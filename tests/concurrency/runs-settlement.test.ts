@@ -4,7 +4,7 @@
 // active generation at once. Each racer is one FC instance or worker (its own connection, the real
 // domain code); each round asserts nothing is lost, doubled or left stuck.
 import type { Sql } from 'postgres';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { CloudAssistantRequestError } from '../../shared/clients/cloud-assistant';
 import type { PublishableEvent, PublishResult } from '../../shared/clients/eventbridge/EventPublisher';
 import { EventType, RunCompletedDataSchema } from '../../shared/contracts';
@@ -19,7 +19,7 @@ import type { ChunkRow, IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../../ecs/context';
 import { finalizeRebuild } from '../../ecs/jobs/write';
 import { WorkerLedger } from '../../ecs/ledger';
-import { postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { activeIndex, commandOf, LOGICAL, ledgersOf, quietLog, RecordingPublisher, rejections, syncRun } from './runsFixtures';
 
@@ -41,7 +41,7 @@ function publisherOf(shared: RecordingPublisher, refuse: boolean): Pick<Recordin
   return { publish: (events: readonly PublishableEvent[]): Promise<PublishResult> => (refuse ? refusing.publish(events) : shared.publish(events)) };
 }
 
-describe.skipIf(postgresServerUrl() === undefined)(`chunk settlement and run closing at once on PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('chunk settlement and run closing at once', () => {
   const db = useConcurrencyDatabase();
   let racers: Sql[] = [];
   let ledgers: Ledger[] = [];

@@ -1,7 +1,7 @@
 // Which database a test runs on. PGlite by default; `DATABASE=postgres` runs the integration and
 // end-to-end suites on the real PostgreSQL 15 the global setup started (tests/setup/postgresServer.ts),
 // each caller on its own copy of the migrated template.
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 import { createDatabaseFromTemplate, startPostgres } from '../../local/supabase';
 import type { LocalPostgres } from '../../local/supabase';
 
@@ -44,4 +44,10 @@ export async function startTestPostgres(): Promise<LocalPostgres> {
       await copy.drop();
     },
   };
+}
+
+/** A describe block that needs the real server: skipped, with the reason in its name, where there is none. */
+export function describeOnServer(name: string, suite: () => void): void {
+  const missing = postgresServerUrl() === undefined;
+  describe.skipIf(missing)(`${name} on PostgreSQL 15${missing ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, suite);
 }

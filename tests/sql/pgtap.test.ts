@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, createDatabase, pgliteMigrationTarget } from '../../local/supabase';
-import { postgresServerSkipReason, postgresServerUrl, serverDatabase } from '../helpers/database';
+import { describeOnServer, serverDatabase } from '../helpers/database';
 import { parseTap } from './parseTap';
 
 const dir = fileURLToPath(new URL('../../supabase/tests/', import.meta.url));
@@ -93,6 +93,6 @@ function pgtapSuite(name: string, open: () => Promise<TapTarget>): void {
 
 pgtapSuite('PGlite', pgliteTarget);
 
-describe.skipIf(postgresServerUrl() === undefined)(`real PostgreSQL 15${postgresServerUrl() === undefined ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
+describeOnServer('the SQL suite', () => {
   pgtapSuite('PostgreSQL 15', serverTarget);
 });
