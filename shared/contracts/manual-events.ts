@@ -4,7 +4,14 @@ import { EventSource, EventType, Limits, RunOp } from './constants';
 import { cloudEventOf } from './envelopes';
 import { DocumentIdSchema, IndexNameSchema } from './identifiers';
 
-const RequestedBySchema = z.string().min(1).max(128).optional();
+/** Who asked (an e-mail or a name): printable text, since it reaches the ledger, logs and the report. */
+const RequestedBySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  .refine((value) => !/[\u0000-\u001f\u007f]/u.test(value), { message: 'requestedBy must not contain control characters (NUL, newline, …)' })
+  .optional();
 
 /** `data` of a manual `vectorsync.run.requested`: one of the three operations. */
 export const RunRequestedDataSchema = z.discriminatedUnion(

@@ -1,8 +1,37 @@
+import { createHash } from 'node:crypto';
 import type { ChunkResult, ChunkSelector } from '../contracts';
 import { createSql } from './connection';
 import { LedgerBase } from './LedgerBase';
 import { ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
 import type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
+
+/** How much of a parked event's text is kept (the column allows 2,000 characters). */
+const PARKED_EXCERPT_CHARS = 2000;
+
+/** The event as text: its JSON, or the text it came as; null when there is none. */
+function eventText(event: unknown): string | null {
+  if (event === null || event === undefined) return null;
+  if (typeof event === 'string') return event;
+  try {
+    return JSON.stringify(event) ?? null;
+  } catch {
+    return String(event);
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+
+/**
+ * Text Postgres can store: NUL (which text and jsonb refuse) becomes U+FFFD, and a surrogate half
+ * left by a cut becomes U+FFFD too. Data must never make parking itself fail.
+ */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function nullableStorable(text: string | null): string | null {
+  return text === null ? null : storable(text);
+}
 
 /** A permanent failure a handler parks once, with its reason (`vector_sync.parked_events`). */
 export interface ParkedFailureRecord {
@@ -205,10 +234,19 @@ export class Ledger extends LedgerBase {
       from vector_sync.rejections where run_id = ${runId} group by reason order by count(*) desc, reason`);
   }
 
-  /** Parks a permanent failure (once per function and event), where the dashboard and the report show it. */
+  /**
+   * Parks a permanent failure (once per function and event id, or per digest of an event without
+   * one; repeats are counted), where the dashboard and the report show it. Only a bounded excerpt,
+   * the size and the sha256 of the event are stored, and every text is made storable first.
+   */
   async parkEvent(failure: ParkedFailureRecord): Promise<void> {
-    await this.query('park_event', (sql) => sql`select vector_sync.park_event(${failure.functionName}, ${failure.eventId}, ${failure.eventType},
-      ${failure.runId}::uuid, ${failure.code}, ${failure.reason}, ${sql.json(failure.event as never)})`);
+    const text = eventText(failure.event);
+    const excerpt = text === null ? null : storable(text.slice(0, PARKED_EXCERPT_CHARS));
+    const bytes = text === null ? null : Buffer.byteLength(text, 'utf8');
+    const digest = text === null ? null : createHash('sha256').update(text, 'utf8').digest('hex');
+    await this.query('park_event', (sql) => sql`select vector_sync.park_event(${storable(failure.functionName)}::text, ${nullableStorable(failure.eventId)}::text,
+      ${nullableStorable(failure.eventType)}::text, ${failure.runId}::uuid, ${storable(failure.code)}::text, ${storable(failure.reason) || 'no reason given'}::text,
+      ${excerpt}::text, ${bytes}::integer, ${digest}::text)`);
   }
 
   /** The first `limit` events parked for a run, oldest first. */

@@ -68,7 +68,6 @@ function runIdOf(event: unknown): string | null {
 export function parkInLedger(name: string): ParkFn {
   const settings = configGetter(name, LedgerConfigSchema);
   return async function park(failure) {
-    const event = typeof failure.event === 'string' ? { text: failure.event.slice(0, 10_000) } : failure.event ?? null;
     await ledgerFor(settings().SUPABASE_DB_URL).parkEvent({
       functionName: failure.functionName,
       eventId: failure.eventId ?? null,
@@ -76,7 +75,7 @@ export function parkInLedger(name: string): ParkFn {
       runId: runIdOf(failure.event),
       code: failure.code,
       reason: failure.reason,
-      event,
+      event: failure.event ?? null,
     });
   };
 }

@@ -84,6 +84,70 @@ describe('validate (acceptRun)', () => {
   }, 60_000);
 });
 
+describe('validate parks what it refuses, once, whatever the event holds', () => {
+  it('parks a refused request once, counts the redelivery, and keeps only an excerpt, its size and digest', async () => {
+    // Prepare: a request of 500 ids (about 20 KB) for an index with no generation.
+    h = await startHarness();
+    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
+    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
+    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
+    vi.resetModules();
+    const { handler } = await import('../../functions/validate/index');
+    const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as { data: Record<string, unknown> };
+    const event = { ...fixture, id: 'manual-sync-big', data: { ...fixture.data, op: 'sync', index: 'nothing', ids: uuids(500), requestedBy: 'ops@example.com' } };
+    const bytes = Buffer.from(JSON.stringify(event));
+    // Act
+    const first = await handler(bytes, h.fcContext('validate'));
+    const again = await handler(bytes, h.fcContext('validate'));
+    // Assess
+    expect(first).toMatchObject({ status: 'parked' });
+    expect(again).toMatchObject({ status: 'parked' });
+    const parked = await h.sql<{ event_id: string; repeats: number; excerpt_chars: number; event_bytes: number; event: unknown }[]>`
+      select event_id, repeats, char_length(event_excerpt) as excerpt_chars, event_bytes, event from vector_sync.parked_events`;
+    expect(parked).toEqual([{ event_id: 'manual-sync-big', repeats: 2, excerpt_chars: 2000, event_bytes: expect.any(Number), event: null }]);
+    expect(parked[0]?.event_bytes).toBe(bytes.length);
+  }, 60_000);
+
+  it('refuses a request whose requestedBy holds a NUL character, once, instead of retrying it', async () => {
+    // Prepare: jsonb and text refuse NUL, which once made parking itself fail, so EventBridge kept retrying.
+    h = await startHarness();
+    await activeIndex(h);
+    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
+    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
+    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
+    vi.resetModules();
+    const { handler } = await import('../../functions/validate/index');
+    const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as { data: Record<string, unknown> };
+    const event = { ...fixture, id: 'manual-sync-nul-live', data: { ...fixture.data, op: 'sync', index: 'docs', ids: uuids(2), requestedBy: 'ops\u0000@example.com' } };
+    // Act
+    const answer = await handler(Buffer.from(JSON.stringify(event)), h.fcContext('validate'));
+    // Assess: refused by the event's contract with a reason that names the field, never thrown for a retry.
+    expect(answer).toMatchObject({ status: 'parked', code: 'EventInvalid', reason: expect.stringContaining('requestedBy must not contain control characters') });
+    const parked = await h.sql<{ n: number }[]>`select count(*)::int as n from vector_sync.parked_events where event_id is null or event_id = 'manual-sync-nul-live'`;
+    const runs = await h.sql<{ n: number }[]>`select count(*)::int as n from vector_sync.runs`;
+    expect(parked[0]?.n).toBe(1);
+    expect(runs[0]?.n).toBe(0);
+  }, 60_000);
+
+  it('parks junk without an id once per distinct body and counts the repeats', async () => {
+    // Prepare
+    h = await startHarness();
+    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
+    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
+    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
+    vi.resetModules();
+    const { handler } = await import('../../functions/validate/index');
+    const junk = [Buffer.from('{"oops": \u0000'), Buffer.from('not json at all \u0000 ' + 'y'.repeat(100_000)), Buffer.from('{"oops": \u0000')];
+    // Act
+    for (const body of junk) await handler(body, h.fcContext('validate'));
+    // Assess
+    const parked = await h.sql<{ repeats: number; excerpt_chars: number; sha: boolean }[]>`
+      select repeats, char_length(event_excerpt) as excerpt_chars, event_sha256 is not null as sha from vector_sync.parked_events where event_id is null order by repeats desc`;
+    expect(parked.map((row) => row.repeats)).toEqual([2, 1]);
+    expect(parked.every((row) => row.sha && row.excerpt_chars <= 2000)).toBe(true);
+  }, 60_000);
+});
+
 describe('chunk (announceChunks)', () => {
   it('cuts 1,200 ids into 3 chunks and announces only the ones still ready', async () => {
     // Prepare
