@@ -69,8 +69,12 @@ export async function openRunForEvent(ledger: Ledger, source: RunSource, default
   if (source.type === EventType.RunRequested && source.data.op === RunOp.Rebuild) {
     const active = await ledger.activeIndex(logical);
     const shape = active ?? defaults;
-    const generation = await ledger.registerIndex({ indexName: generationName(logical, source.id), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
-    return ledger.openRun({ sourceEventId: source.id, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(source.data) });
+    // One transaction: a run the ledger refuses (e.g. the event id already names another run)
+    // must not leave its new generation behind as 'building', where syncs would keep writing.
+    return ledger.transaction(async (tx) => {
+      const generation = await tx.registerIndex({ indexName: generationName(logical, source.id), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
+      return tx.openRun({ sourceEventId: source.id, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(source.data) });
+    });
   }
   const active = await ledger.activeIndex(logical);
   if (active === undefined) throw new NoActiveIndexError(`index ${logical} has no active generation; run a rebuild first`, { details: { index: logical, eventId: source.id } });

@@ -65,6 +65,20 @@ describe('validate (acceptRun)', () => {
     expect(generation).toEqual({ logical_name: 'docs', bucket: 'local-vectors', dimension: 384, metric: 'cosine', state: 'building' });
   }, 60_000);
 
+  it('leaves no generation behind when the ledger refuses a rebuild (its event id already names a sync run)', async () => {
+    // Prepare
+    h = await startHarness();
+    await activeIndex(h);
+    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
+    await acceptRun(deps, { id: 'reused-id', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'sync', index: 'docs', ids: uuids(2) } });
+    // Act
+    const refused = acceptRun(deps, { id: 'reused-id', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    // Assess
+    await expect(refused).rejects.toMatchObject({ code: '42710' });
+    const generations = await h.sql<{ index_name: string; state: string }[]>`select index_name, state from vector_sync.indexes order by index_name`;
+    expect(generations).toEqual([{ index_name: 'docsv1', state: 'active' }]);
+  }, 60_000);
+
   it('parks a sync for an index without a generation, through the bundled pipeline', async () => {
     // Prepare
     h = await startHarness();
