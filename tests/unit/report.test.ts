@@ -102,3 +102,33 @@ describe('report formats', () => {
     expect(formatBytes(bytes)).toBe(expected);
   });
 });
+
+describe('renderReport with hostile values', () => {
+  const payloads = ['<img src=x onerror=alert(1)>', '"><script>alert(2)</script>', "' onmouseover='alert(3)"];
+
+  /** The report with every string replaced by `payload` (numbers and the outcome stay valid). */
+  function hostile(value: unknown, payload: string): unknown {
+    if (typeof value === 'string') return payload;
+    if (Array.isArray(value)) return value.map((item) => hostile(item, payload));
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === 'outcome' || key === 'trigger' ? item : hostile(item, payload)]));
+    return value;
+  }
+
+  it.each(payloads)('escapes %s in every field that reaches the HTML', (payload) => {
+    // Prepare: a manual run requested by the attacker, with a parked event and an error quoting it.
+    const base: RunReport = {
+      ...report,
+      trigger: 'manual',
+      requestedBy: 'x',
+      error: 'x',
+      parked: [{ functionName: 'validate', code: 'EventInvalid', reason: 'x', eventId: 'x' }],
+    };
+    const attacked = hostile(base, payload) as RunReport;
+    // Act
+    const { html } = renderReport(attacked);
+    // Assert: the payload shows only escaped (its quotes and angle brackets as entities): no tag of it survives.
+    expect(html).not.toContain(payload);
+    expect(html).not.toMatch(/<img|<script/iu);
+    expect(html).toContain(payload.replace(/[&<>"']/gu, (char) => `&#${char.charCodeAt(0)};`));
+  });
+});
