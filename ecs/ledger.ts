@@ -27,11 +27,17 @@ const VectorTextSchema = z.string().transform((text, ctx) => {
 });
 
 /** A row of `document_embeddings` joined to its document's metadata, as the worker reads it. */
-const EmbeddingRowSchema = z.object({
+/** One row of the sidecar as the worker reads it (the vector from its text, the metadata as parsed). */
+export const EmbeddingRowSchema = z.object({
   document_id: z.string(),
   content_hash: z.string(),
   embedding: VectorTextSchema,
-  metadata: z.record(z.string(), z.unknown()).nullable().transform((value) => value ?? {}),
+  // Kept as parsed, not rebuilt by z.record: rebuilding assigns keys one by one, and a key named
+  // `__proto__` would then be dropped (or become the prototype) instead of staying data.
+  metadata: z
+    .custom<Readonly<Record<string, unknown>>>((value) => typeof value === 'object' && !Array.isArray(value), { message: 'metadata must be a JSON object or null' })
+    .nullable()
+    .transform((value): Readonly<Record<string, unknown>> => value ?? {}),
 });
 export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
 

@@ -29,7 +29,8 @@ function convert(value: unknown): MetadataValue | undefined {
  * are left to checkVector, so an oversized document becomes a recorded rejection.
  */
 function toVectorMetadata(documentMetadata: Readonly<Record<string, unknown>>, contentHash: string): VectorMetadata {
-  const out: Record<string, MetadataValue> = {};
+  // No prototype: a document key such as `__proto__` stays an ordinary key (JSON.stringify sends it).
+  const out = Object.create(null) as Record<string, MetadataValue>;
   for (const [name, value] of Object.entries(documentMetadata)) {
     if (name === 'content_hash') continue;
     const converted = convert(value);
