@@ -40,8 +40,9 @@ function packVectors(body: PutVectorsBody, settings: IndexSettings, limits: Emul
     let zero = true;
     for (let i = 0; i < dim; i += 1) {
       const value = values[i];
-      if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`vector ${vector.key} has a value that is not a finite number at ${i}`);
-      if (value !== 0) zero = false;
+      // The index stores float32: a value is checked as it would be stored (1e39 -> Infinity, 1e-46 -> 0).
+      if (typeof value !== 'number' || !Number.isFinite(Math.fround(value))) refuse(`vector ${vector.key} has a value that is not a finite number at ${i}`);
+      if (Math.fround(value) !== 0) zero = false;
       data[row * dim + i] = value;
     }
     if (zero && settings.distanceMetric === 'cosine') refuse(`vector ${vector.key} is all zeros, which a cosine index cannot take`);
@@ -147,7 +148,7 @@ export const vectorOperations = {
     if (!Number.isInteger(body.topK) || body.topK < 1 || body.topK > context.limits.maxTopK) throw new OssVectorsApiError('InvalidArgument', `topK must be 1..${context.limits.maxTopK}`);
     const values = body.queryVector.float32;
     if (values.length !== dimension) throw new OssVectorsApiError('InvalidArgument', `queryVector has ${values.length} values; the index dimension is ${dimension}`);
-    if (!values.every((value) => typeof value === 'number' && Number.isFinite(value))) throw new OssVectorsApiError('InvalidArgument', 'queryVector holds a value that is not a finite number');
+    if (!values.every((value) => typeof value === 'number' && Number.isFinite(Math.fround(value)))) throw new OssVectorsApiError('InvalidArgument', 'queryVector holds a value that is not a finite number');
     let predicate;
     if (body.filter !== undefined) {
       const nonFilterable = new Set(nonFilterableMetadataKeys);

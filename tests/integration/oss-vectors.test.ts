@@ -127,6 +127,10 @@ describe('OSS Vectors client against the emulator', () => {
       [put([{ key: 'a', data: [1, 1, 1] }]), 'DimensionMismatch'],
       [put([{ key: 'a', data: [1, Number.NaN] }]), 'NonFiniteValue'],
       [put([{ key: 'a', data: [0, 0] }]), 'ZeroVectorOnCosine'],
+      // Checked as float32: 1e39 overflows to Infinity, 1e-46 underflows to 0.
+      [put([{ key: 'a', data: [1, 1e39] }]), 'NonFiniteValue'],
+      [put([{ key: 'a', data: [1e-46, -1e-46] }]), 'ZeroVectorOnCosine'],
+      [client.queryVectors({ bucket: BUCKET, indexName: 'limits', queryVector: [1, 1e39], topK: 1 }), 'NonFiniteValue'],
       [put([{ key: 'a', data: [1, 1], metadata: { big: 'x'.repeat(41 * 1024) } }]), 'MetadataTooLarge'],
       [put([{ key: 'a', data: [1, 1], metadata }]), 'TooManyMetadataKeys'],
       [client.queryVectors({ bucket: BUCKET, indexName: 'limits', queryVector: [1, 1], topK: 31 }), 'InvalidTopK'],
@@ -165,6 +169,10 @@ describe('OSS Vectors client against the emulator', () => {
       raw(emulator, 'putVectorIndex', JSON.stringify({ indexName: 'big', dataType: 'float32', dimension: 4097, distanceMetric: 'cosine' })),
       raw(emulator, 'putVectors', JSON.stringify({ vectors: [] })),
       raw(emulator, 'queryVectors', JSON.stringify({ indexName: 'nope', queryVector: { float32: [1, 1] }, topK: 1 })),
+      // float32 as the index stores it: 1e39 is Infinity, 1e-46 is 0.
+      put([vector('a', [1, 1e39])]),
+      put([vector('a', [1e-46, 1e-46])]),
+      raw(emulator, 'queryVectors', JSON.stringify({ indexName: 'limits', queryVector: { float32: [1, 1e39] }, topK: 1 })),
     ]);
 
     expect(answers.slice(0, 17).map((answer) => [answer.status, answer.code])).toEqual([
@@ -172,6 +180,11 @@ describe('OSS Vectors client against the emulator', () => {
       [400, 'MissingArgument'],
     ]);
     expect(answers[17]).toMatchObject({ status: 404, code: 'NoSuchVectorIndex' });
+    expect(answers.slice(18).map((answer) => [answer.status, answer.code])).toEqual([
+      [400, 'InvalidArgument'],
+      [400, 'InvalidArgument'],
+      [400, 'InvalidArgument'],
+    ]);
   });
 
   it('ranks by cosine and by euclidean distance differently', async () => {

@@ -43,10 +43,12 @@ export function checkVector(vector: VectorInput, shape: IndexShape, limits: OssV
   let zero = true;
   for (let i = 0; i < vector.data.length; i += 1) {
     const value = vector.data[i] as number;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      return new OssVectorsValidationError(ValidationReasons.NonFiniteValue, `vector ${vector.key} has a non-finite value at ${i}`, vector.key);
+    // Checked as the index stores it (float32): 1e39 becomes Infinity, 1e-46 becomes 0.
+    const stored = typeof value === 'number' ? Math.fround(value) : Number.NaN;
+    if (!Number.isFinite(stored)) {
+      return new OssVectorsValidationError(ValidationReasons.NonFiniteValue, `vector ${vector.key} has a value at ${i} that is not a finite float32 (${String(value)})`, vector.key);
     }
-    if (value !== 0) zero = false;
+    if (stored !== 0) zero = false;
   }
   if (zero && shape.distanceMetric === 'cosine') {
     return new OssVectorsValidationError(ValidationReasons.ZeroVectorOnCosine, `vector ${vector.key} is all zeros, which a cosine index refuses`, vector.key);
@@ -84,7 +86,7 @@ export function checkQuery(input: QueryCheckInput, shape: IndexShape, limits: Os
   if (input.queryVector.length !== shape.dimension) {
     throw new OssVectorsValidationError(ValidationReasons.DimensionMismatch, `query vector has ${input.queryVector.length} values; the index takes ${shape.dimension}`);
   }
-  if (!Array.from(input.queryVector).every((value) => Number.isFinite(value))) {
+  if (!Array.from(input.queryVector).every((value) => Number.isFinite(Math.fround(value)))) {
     throw new OssVectorsValidationError(ValidationReasons.NonFiniteValue, 'query vector has a non-finite value');
   }
   if (input.filter !== undefined) {
