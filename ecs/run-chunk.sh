@@ -2,49 +2,47 @@
 # The Cloud Assistant script dispatch sends with RunCommand (EnableParameter=true). It runs as root
 # with Cloud Assistant's bare environment (no profile, HOME=/root, PATH=/usr/local/sbin:...).
 #
-# Cloud Assistant replaces each double-brace placeholder with the raw parameter text before bash sees the script,
-# so a value is never placed where bash would parse it: each one lands inside a quoted heredoc
-# (taken literally: no expansion, no command substitution) and must then match a strict pattern.
-# Anything else - `$(reboot)`, `; rm -rf /`, quotes, spaces, a second line - stops the script with
-# exit code 64 before it does anything. The dispatcher checks the same patterns before sending,
-# which also keeps out the one value a heredoc cannot hold: a line equal to its end marker.
+# Cloud Assistant replaces each double-brace placeholder with the raw parameter text before bash
+# sees the script. The placeholders sit in a block at the very end, after the last command (exec),
+# so bash never reads them as code: a value can hold quotes, `$(...)`, a newline or any end marker
+# and still never run. The script reads that block from its own file ($0, which Cloud Assistant
+# writes to its work dir before running it): exactly one line per parameter, each matching a strict
+# pattern. Anything else - `$(reboot)`, `; rm -rf /`, quotes, spaces, a line break - stops the
+# script with exit code 64 before it does anything. The dispatcher checks the same patterns first.
 #
 # Exit codes: 0 chunk done, 1 chunk failed (the worker said so), 64 bad parameter, 65 bad bundle,
 # 66 settings file missing or readable by others, 69 download failed, other codes from the worker.
 set -euo pipefail
 umask 077
 
-read_param() {
-  # $1 name, $2 pattern; the value arrives on stdin from a quoted heredoc.
-  local value
-  IFS= read -r value || true
-  if [ -n "$(cat)" ] || ! [[ "$value" =~ $2 ]]; then
-    printf '{"level":"error","message":"invalid parameter","parameter":"%s"}\n' "$1" >&2
-    exit 64
-  fi
-  printf '%s' "$value"
+PARAMETER_NAMES=(runId chunkNo workerVersion bundleSha256 bundleUrl)
+PARAMETER_PATTERNS=(
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+  '^(0|[1-9][0-9]{0,5})$'
+  '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$'
+  '^[0-9a-f]{64}$'
+  '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/%?&=+-]*$'
+)
+
+refuse_parameters() {
+  printf '{"level":"error","message":"invalid parameter","parameter":"%s","detail":"%s"}\n' "$1" "$2" >&2
+  exit 64
 }
 
-RUN_ID=$(read_param runId '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' <<'VECTOR_SYNC_PARAMETER_END'
-{{runId}}
-VECTOR_SYNC_PARAMETER_END
-)
-CHUNK_NO=$(read_param chunkNo '^(0|[1-9][0-9]{0,5})$' <<'VECTOR_SYNC_PARAMETER_END'
-{{chunkNo}}
-VECTOR_SYNC_PARAMETER_END
-)
-WORKER_VERSION=$(read_param workerVersion '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$' <<'VECTOR_SYNC_PARAMETER_END'
-{{workerVersion}}
-VECTOR_SYNC_PARAMETER_END
-)
-BUNDLE_SHA256=$(read_param bundleSha256 '^[0-9a-f]{64}$' <<'VECTOR_SYNC_PARAMETER_END'
-{{bundleSha256}}
-VECTOR_SYNC_PARAMETER_END
-)
-BUNDLE_URL=$(read_param bundleUrl '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/%?&=+-]*$' <<'VECTOR_SYNC_PARAMETER_END'
-{{bundleUrl}}
-VECTOR_SYNC_PARAMETER_END
-)
+# The lines after the first marker line of this file: the filled-in parameter block.
+if [ ! -r "$0" ]; then refuse_parameters '(all)' 'the script cannot read its own file'; fi
+mapfile -t PARAMETERS < <(sed -n '/^#@vector-sync-parameters$/,$p' "$0" | tail -n +2)
+if [ "${#PARAMETERS[@]}" -ne "${#PARAMETER_NAMES[@]}" ]; then
+  refuse_parameters '(all)' "expected ${#PARAMETER_NAMES[@]} lines, got ${#PARAMETERS[@]}: a value holds a line break"
+fi
+for i in "${!PARAMETER_NAMES[@]}"; do
+  if ! [[ "${PARAMETERS[$i]}" =~ ${PARAMETER_PATTERNS[$i]} ]]; then refuse_parameters "${PARAMETER_NAMES[$i]}" 'does not match its pattern'; fi
+done
+RUN_ID="${PARAMETERS[0]}"
+CHUNK_NO="${PARAMETERS[1]}"
+WORKER_VERSION="${PARAMETERS[2]}"
+BUNDLE_SHA256="${PARAMETERS[3]}"
+BUNDLE_URL="${PARAMETERS[4]}"
 
 STATE_DIR="${HOME:-/root}/.vector-sync"
 SETTINGS_FILE="$STATE_DIR/worker.env"
@@ -86,3 +84,12 @@ if [ -z "$NODE" ]; then
 fi
 
 exec "$NODE" "$BUNDLE" chunk --run-id "$RUN_ID" --chunk-no "$CHUNK_NO" --settings "$SETTINGS_FILE"
+# Never reached: exec above replaces this shell, and bash stops reading here. Cloud Assistant fills
+# in the lines below (one per parameter, in PARAMETER_NAMES order); the script reads them from $0.
+exit 64
+#@vector-sync-parameters
+{{runId}}
+{{chunkNo}}
+{{workerVersion}}
+{{bundleSha256}}
+{{bundleUrl}}

@@ -134,4 +134,18 @@ describe('ecs/run-chunk.sh', () => {
     expect(result.output).toContain(`"parameter":"${name}"`);
     expect(existsSync(join(home, 'PWNED'))).toBe(false);
   });
+
+  it.each([
+    ['runId', `${RUN_ID}\nVECTOR_SYNC_PARAMETER_END\n)\ntouch PWNED\n`],
+    ['chunkNo', '7\n#@vector-sync-parameters\ntouch PWNED'],
+    ['bundleUrl', 'http://x/a\ntouch PWNED\nexit 0'],
+    ['workerVersion', "1.0\n' ; touch PWNED ; echo '"],
+  ])('fails closed on a line break in %s that tries to end the block (%j), before touching anything', async (name, value) => {
+    // Act
+    const result = await run(good({ [name]: value }));
+    // Assert
+    expect(result.exitCode).toBe(64);
+    expect(result.output).toContain('a value holds a line break');
+    expect(existsSync(join(home, 'PWNED'))).toBe(false);
+  });
 });
