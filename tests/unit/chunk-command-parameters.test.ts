@@ -8,7 +8,12 @@ const good = { runId: '3f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f', chunkNo: 3, worker
 describe('chunkCommandParameters', () => {
   it('checks every value with the same pattern as ecs/run-chunk.sh', () => {
     // Prepare
-    const inScript = Object.fromEntries([...script.matchAll(/read_param (\w+) '([^']+)'/gu)].map((match) => [match[1], match[2]]));
+    const names = /PARAMETER_NAMES=\(([^)]*)\)/u.exec(script)?.[1]?.trim().split(/\s+/u) ?? [];
+    const patterns = [.../PARAMETER_PATTERNS=\(\n([\s\S]*?)\n\)/u.exec(script)?.[1]?.matchAll(/'([^']+)'/gu) ?? []].map((match) => match[1]);
+    const inScript = Object.fromEntries(names.map((name, i) => [name, patterns[i]]));
+    // The block Cloud Assistant fills in lists the placeholders in the same order as the names.
+    const block = script.split('\n#@vector-sync-parameters\n')[1]?.trim().split('\n') ?? [];
+    expect(block).toEqual(names.map((name) => `{{${name}}}`));
     // Assert
     expect(inScript).toEqual(Object.fromEntries(Object.entries(ChunkCommandParameters).map(([name, pattern]) => [name, pattern.source.replaceAll('\\/', '/')])));
   });
