@@ -1,15 +1,15 @@
 // `npm start`: the main job on the local cloud. Boots everything, loads the sample corpus, lets the
 // scheduler, edge functions, bus, handlers and worker run, runs a final verify, prints a summary
 // and exits 0 only when the index equals Postgres. `--keep` then serves the dashboard until Ctrl-C.
-// `--database-url <url>` runs it on that Postgres (with pgvector and pgmq) instead of PGlite.
+// `--database-url <url>` runs it on that Postgres (with pgvector and pgmq) instead of PGlite; a
+// database that holds an earlier run's rows is refused (local/stack/checkDatabase.ts).
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCorpus, sampleDocuments } from '../local/corpus';
 import { startDashboard } from '../local/dashboard';
-import postgres from 'postgres';
-import { StackDefaults, isQuiet, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../local/stack';
+import { StackDefaults, isQuiet, mainJobDatabaseProblem, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun, withoutCredentials } from '../local/stack';
 import type { LocalCloud, PipelineSnapshot } from '../local/stack';
 
 const { values: args } = parseArgs({
@@ -56,39 +56,13 @@ async function progressProbe(cloud: LocalCloud): Promise<{ snapshot: PipelineSna
   return { snapshot, busInFlight, line: describe(snapshot, emails, cloud.eventBridge.deliveries.length) };
 }
 
-/** Credentials out of a database URL, for printing. */
-function withoutCredentials(url: string): string {
-  return url.replace(/\/\/[^@]*@/u, '//');
-}
-
-/**
- * What an earlier run left in a given database, or undefined when it holds none. The main job
- * starts from an empty index and empty emulators, so rows of an earlier run (documents, runs,
- * index generations) would point at vectors that no longer exist: such a database is refused.
- */
-async function leftovers(databaseUrl: string): Promise<string | undefined> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined, connect_timeout: 10 });
-  try {
-    const found: string[] = [];
-    for (const [what, table] of [['documents', 'public.source_documents'], ['runs', 'vector_sync.runs'], ['index generations', 'vector_sync.indexes']] as const) {
-      const [exists] = await sql<{ name: string | null }[]>`select to_regclass(${table})::text as name`;
-      if (exists?.name == null) continue;
-      // The table name comes from the list above, never from input.
-      const [row] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`);
-      if ((row?.n ?? 0) > 0) found.push(`${String(row?.n)} ${what}`);
-    }
-    return found.length === 0 ? undefined : found.join(', ');
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
-}
-
 async function main(): Promise<number> {
   const databaseUrl = args['database-url'];
   if (databaseUrl !== undefined) {
-    const left = await leftovers(databaseUrl);
-    if (left !== undefined) {
-      process.stderr.write(`npm start: ${withoutCredentials(databaseUrl)} already holds ${left} from an earlier run; the main job needs a database without them (for the throwaway server: npm run pg:down && npm run pg:up, then use the new URL)\n`);
+    // Checked before anything starts, so a refusal leaves the work dir and the database as they were.
+    const problem = await mainJobDatabaseProblem(databaseUrl);
+    if (problem !== undefined) {
+      process.stderr.write(`npm start: ${problem}\n`);
       return 2;
     }
   }

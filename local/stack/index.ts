@@ -6,3 +6,4 @@ export { pipelineSnapshot, isQuiet, mainJobSummary } from './pipelineSnapshot';
 export type { PipelineSnapshot } from './pipelineSnapshot';
 export { waitFor, requestRun, waitForRun } from './requestRun';
 export { compareIndex } from './compareIndex';
+export { mainJobDatabaseProblem, withoutCredentials } from './checkDatabase';
