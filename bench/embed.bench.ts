@@ -6,7 +6,8 @@
 // the queue is empty; `providerBusyPercent` is the provider's own view: the time its capacity
 // slots were held by requests over capacity x that wall time. One JSON line on stdout; progress on
 // stderr.
-import { callFunction, startEdgeDatabase, startEdgeFunction } from '../tests/helpers/edgeHarness';
+import { startPostgres } from '../local/supabase';
+import { callFunction, startEdgeFunction } from '../tests/helpers/edgeHarness';
 import { Worker } from 'node:worker_threads';
 
 const PROVIDER = { latencyMs: 200, maxInputs: 32, capacity: 4 } as const;
@@ -53,7 +54,8 @@ async function startProvider(): Promise<ProviderThread> {
 }
 
 async function measure(run: (typeof RUNS)[number]): Promise<Record<string, number | string>> {
-  const database = await startEdgeDatabase();
+  // PGlite always, as the figures in docs assume; not the tests' DATABASE switch (that needs Vitest).
+  const database = await startPostgres();
   const provider = await startProvider();
   const fn = await startEdgeFunction('embed-documents', {
     SUPABASE_DB_URL: database.url,

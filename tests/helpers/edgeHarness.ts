@@ -17,10 +17,10 @@ const DENO_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.
 /** The key both functions are started with in tests. */
 export const FUNCTION_KEY = 'test-function-key-0123456789';
 
-/** PGlite with the migrations, served over TCP for the Deno processes (the local Supabase's Postgres). */
+/** The suite's migrated database, reachable over TCP by the Deno processes (the local Supabase's Postgres). */
 export type EdgeDatabase = LocalPostgres;
 
-/** Starts the local Postgres with every migration applied. */
+/** Starts the suite's database (tests/helpers/database.ts): PGlite, or with DATABASE=postgres a fresh copy on the real server. */
 export function startEdgeDatabase(): Promise<EdgeDatabase> {
   return startTestPostgres();
 }

@@ -1,6 +1,7 @@
-// The two Supabase Edge Functions in real `deno run` processes against PGlite (over pglite-socket)
-// and the local EventBridge: embeddings written, the outbox published, failures retried and
-// parked, stale vectors refused, and only the messages of accepted events deleted.
+// The two Supabase Edge Functions in real `deno run` processes against the suite's database (PGlite
+// over pglite-socket, or a copy on the real server with DATABASE=postgres) and the local
+// EventBridge: embeddings written, the outbox published, failures retried and parked, stale
+// vectors refused, and only the messages of accepted events deleted.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEventBridge } from '../../local/eventbridge';
 import type { EventBridgeEmulator, InvokableFunction } from '../../local/eventbridge';

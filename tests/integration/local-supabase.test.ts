@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../shared/logging';
 import { EdgeFunctionBootError, SchedulerError, startEdgeRuntime, startPostgres, startScheduler, startSupabase } from '../../local/supabase';
 import type { EdgeLogLine, EdgeRuntime, LocalPostgres, SchedulerOptions } from '../../local/supabase';
-import { startTestPostgres, testDatabaseUrl } from '../helpers/database';
+import { describeOnServer, postgresServerUrl, startTestPostgres, testDatabaseUrl } from '../helpers/database';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/edge-functions/', import.meta.url));
 const FUNCTION_KEY = 'test-function-key';
@@ -53,20 +53,50 @@ afterAll(async () => {
   await pg?.close();
 });
 
+/** Runs `use` on PGlite: the suite's own database, or a new PGlite when the suite runs on the real server. */
+async function onPglite(use: (pglite: LocalPostgres, client: Sql) => Promise<void>): Promise<void> {
+  if (pg.kind === 'pglite') return use(pg, sql);
+  const pglite = await startPostgres();
+  const client = connect(pglite.url);
+  try {
+    await use(pglite, client);
+  } finally {
+    await client.end({ timeout: 1 });
+    await pglite.close();
+  }
+}
+
+/** Backends connected to the database `name` of the real server (seen from the `postgres` database). */
+async function backendsOn(admin: Sql, name: string): Promise<number> {
+  const [row] = await admin<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = ${name}`;
+  return row?.n ?? -1;
+}
+
+/** Backends left on `name` once closed connections had time to end (a backend exits just after its client's Terminate). */
+async function backendsAfterClose(admin: Sql, name: string): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if ((await backendsOn(admin, name)) === 0) return 0;
+    await sleep(50);
+  }
+  return backendsOn(admin, name);
+}
+
 describe('startPostgres', () => {
-  it('serves the migrated schema to concurrent postgres.js connections', async () => {
-    // Prepare
-    const queries = Array.from({ length: 40 }, (_, index) => sql`select ${index}::int as n, array(select nspname::text from pg_namespace where nspname in ('pgmq', 'vector_sync', 'extensions') order by 1) as schemas`);
-    // Act
-    const results = await Promise.all(queries);
-    const [{ extname } = { extname: null }] = await sql`select extname from pg_extension where extname = 'vector'`;
-    // Assess
-    // Without holdExtendedProtocol, concurrent extended-protocol queries mixed up their statements.
-    expect(results.map(([row]) => row?.n)).toEqual(Array.from({ length: 40 }, (_, index) => index));
-    expect(results[0]?.[0]?.schemas).toEqual(['extensions', 'pgmq', 'vector_sync']);
-    expect(extname).toBe('vector');
-    // PGlite serves `postgres`; with DATABASE=postgres each test has its own copy on the server.
-    expect(pg.url).toMatch(new RegExp(`^postgres://postgres:postgres@127\\.0\\.0\\.1:${pg.port}/${pg.kind === 'pglite' ? 'postgres' : 'vector_sync_\\w+'}\\?sslmode=disable$`, 'u'));
+  // PGlite's own: its one backend behind a socket, so this stays on PGlite with DATABASE=postgres.
+  it('serves the migrated schema from PGlite to concurrent postgres.js connections', async () => {
+    await onPglite(async (pglite, client) => {
+      // Prepare
+      const queries = Array.from({ length: 40 }, (_, index) => client`select ${index}::int as n, array(select nspname::text from pg_namespace where nspname in ('pgmq', 'vector_sync', 'extensions') order by 1) as schemas`);
+      // Act
+      const results = await Promise.all(queries);
+      const [{ extname } = { extname: null }] = await client`select extname from pg_extension where extname = 'vector'`;
+      // Assess
+      // Without holdExtendedProtocol, concurrent extended-protocol queries mixed up their statements.
+      expect(results.map(([row]) => row?.n)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+      expect(results[0]?.[0]?.schemas).toEqual(['extensions', 'pgmq', 'vector_sync']);
+      expect(extname).toBe('vector');
+      expect(pglite.url).toBe(`postgres://postgres:postgres@127.0.0.1:${pglite.port}/postgres?sslmode=disable`);
+    });
   });
 
   it('keeps data across a restart with a data directory', async () => {
@@ -297,5 +327,43 @@ describe('startSupabase', () => {
       await database.drop();
     }
     await expect(fetch(`${supabase.functionsUrl}/echo`)).rejects.toThrow();
+  });
+});
+
+describeOnServer('startSupabase with a database URL', () => {
+  it('migrates an empty database, points the functions and the scheduler at it, and leaves no connection to it after close', async () => {
+    // Prepare
+    const adminUrl = postgresServerUrl() ?? '';
+    const admin = connect(adminUrl, 1);
+    const name = `start_supabase_${process.pid}_${Date.now().toString(36)}`;
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const databaseUrl = url.toString();
+    const migrations = readdirSync(fileURLToPath(new URL('../../supabase/migrations/', import.meta.url))).filter((file) => file.endsWith('.sql'));
+    try {
+      // Act
+      const supabase = await startSupabase({ databaseUrl, functionsDir: FIXTURES, functions: ['echo'], schedule: true, logger: capture().logger, edgeLog: () => undefined });
+      const body = (await (await fetch(`${supabase.functionsUrl}/echo`)).json()) as { env: Record<string, string | null> };
+      const drift = await supabase.scheduler?.runNow('drift-scan');
+      const connected = await backendsOn(admin, name);
+      await supabase.close();
+      const left = await backendsAfterClose(admin, name);
+      const again = await startPostgres({ databaseUrl });
+      await again.close();
+      // Assess
+      expect(supabase.postgres.kind).toBe('server');
+      expect(supabase.dbUrl).toBe(databaseUrl);
+      expect(supabase.postgres.appliedMigrations).toHaveLength(migrations.length);
+      expect(body.env.SUPABASE_DB_URL).toBe(databaseUrl);
+      expect(supabase.scheduler?.jobs.map((job) => job.name).sort()).toEqual(['drift-scan', 'embed-documents', 'publish-changes']);
+      expect(drift).toMatchObject({ status: 'succeeded' });
+      expect(connected).toBeGreaterThan(0);
+      expect(left).toBe(0);
+      expect(again.appliedMigrations).toEqual([]);
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 1 });
+    }
   });
 });
