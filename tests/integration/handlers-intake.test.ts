@@ -35,6 +35,16 @@ async function activeIndex(harness: Harness): Promise<void> {
   await harness.ledger.activateIndex('docsv1');
 }
 
+/** The validate handler as its bundle runs it, with the harness's database and bus in its settings. */
+async function bundledValidate(harness: Harness): Promise<(event: Buffer, context: unknown) => Promise<unknown>> {
+  vi.stubEnv('SUPABASE_DB_URL', harness.pg.url);
+  vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${harness.bus.endpoint}`);
+  vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
+  vi.resetModules();
+  const { handler } = await import('../../functions/validate/index');
+  return (event, context) => handler(event, context as never) as Promise<unknown>;
+}
+
 describe('validate (acceptRun)', () => {
   it('opens one run per event and announces it once even when the event comes twice', async () => {
     // Prepare
@@ -82,11 +92,7 @@ describe('validate (acceptRun)', () => {
   it('parks a sync for an index without a generation, through the bundled pipeline', async () => {
     // Prepare
     h = await startHarness();
-    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
-    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
-    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
-    vi.resetModules();
-    const { handler } = await import('../../functions/validate/index');
+    const handler = await bundledValidate(h);
     const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as Record<string, unknown>;
     const event = { ...fixture, id: 'manual-sync-1', data: { op: 'sync', index: 'nothing', ids: uuids(2) } };
     // Act
@@ -102,11 +108,7 @@ describe('validate parks what it refuses, once, whatever the event holds', () =>
   it('parks a refused request once, counts the redelivery, and keeps only an excerpt, its size and digest', async () => {
     // Prepare: a request of 500 ids (about 20 KB) for an index with no generation.
     h = await startHarness();
-    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
-    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
-    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
-    vi.resetModules();
-    const { handler } = await import('../../functions/validate/index');
+    const handler = await bundledValidate(h);
     const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as { data: Record<string, unknown> };
     const event = { ...fixture, id: 'manual-sync-big', data: { ...fixture.data, op: 'sync', index: 'nothing', ids: uuids(500), requestedBy: 'ops@example.com' } };
     const bytes = Buffer.from(JSON.stringify(event));
@@ -126,11 +128,7 @@ describe('validate parks what it refuses, once, whatever the event holds', () =>
     // Prepare: jsonb and text refuse NUL, which once made parking itself fail, so EventBridge kept retrying.
     h = await startHarness();
     await activeIndex(h);
-    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
-    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
-    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
-    vi.resetModules();
-    const { handler } = await import('../../functions/validate/index');
+    const handler = await bundledValidate(h);
     const fixture = JSON.parse(readFileSync('events/sync.json', 'utf8')) as { data: Record<string, unknown> };
     const event = { ...fixture, id: 'manual-sync-nul-live', data: { ...fixture.data, op: 'sync', index: 'docs', ids: uuids(2), requestedBy: 'ops\u0000@example.com' } };
     // Act
@@ -146,11 +144,7 @@ describe('validate parks what it refuses, once, whatever the event holds', () =>
   it('parks junk without an id once per distinct body and counts the repeats', async () => {
     // Prepare
     h = await startHarness();
-    vi.stubEnv('SUPABASE_DB_URL', h.pg.url);
-    vi.stubEnv('EVENTBRIDGE_ENDPOINT', `http://${h.bus.endpoint}`);
-    vi.stubEnv('VECTOR_BUCKET', 'local-vectors');
-    vi.resetModules();
-    const { handler } = await import('../../functions/validate/index');
+    const handler = await bundledValidate(h);
     const junk = [Buffer.from('{"oops": \u0000'), Buffer.from('not json at all \u0000 ' + 'y'.repeat(100_000)), Buffer.from('{"oops": \u0000')];
     // Act
     for (const body of junk) await handler(body, h.fcContext('validate'));
