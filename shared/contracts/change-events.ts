@@ -1,19 +1,26 @@
 import * as z from 'zod';
-import { EventSource, EventType, Limits } from './constants.ts';
+import { EventSource, EventType } from './constants.ts';
 import { cloudEventOf } from './envelopes.ts';
-import { DocumentIdSchema, IndexNameSchema } from './identifiers.ts';
+import { IndexNameSchema } from './identifiers.ts';
 
-/** One changed document: a pointer only; the operation is decided from the current row. */
-export const ChangeSchema = z.strictObject({ id: DocumentIdSchema });
+const UuidSchema = z.uuid({ message: 'batchId must be a UUID' });
 
-/** `data` of `vectorsync.changes.published`: a batch of changed ids from the outbox queue. */
+/** Most ids one change batch may hold (PUBLISH_MAX_IDS is at most this). */
+export const MAX_IDS_PER_BATCH = 100_000;
+
+/**
+ * `data` of `vectorsync.changes.published`: a claim check. The ids are in the ledger's change batch
+ * (`vector_sync.change_batches`); the event names it and says how many ids it holds, so the event
+ * stays small whatever the batch size (validate refuses a count that differs from the batch).
+ */
 export const ChangesPublishedDataSchema = z.strictObject({
-  batchId: z.string().min(1, 'batchId is empty').max(128, 'batchId is longer than 128 characters'),
+  batchId: UuidSchema,
   index: IndexNameSchema,
-  changes: z
-    .array(ChangeSchema)
-    .min(1, 'changes is empty')
-    .max(Limits.maxIdsPerEvent, `changes holds more than ${Limits.maxIdsPerEvent} ids`),
+  count: z
+    .number()
+    .int('count must be a whole number')
+    .min(1, 'count must be at least 1')
+    .max(MAX_IDS_PER_BATCH, `count must be at most ${MAX_IDS_PER_BATCH}`),
 });
 export type ChangesPublishedData = z.infer<typeof ChangesPublishedDataSchema>;
 

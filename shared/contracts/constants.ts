@@ -25,7 +25,7 @@ export type RunOp = (typeof RunOp)[keyof typeof RunOp];
 
 /** Limits the contracts enforce. */
 export const Limits = {
-  /** Ids per `vectorsync.changes.published` or manual `sync` event. */
+  /** Ids per manual `sync` event (change events carry a batch id, not ids: see change-events.ts). */
   maxIdsPerEvent: 500,
   /** OSS Vectors key length, in UTF-8 bytes. */
   maxKeyBytes: 1024,

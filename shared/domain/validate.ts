@@ -61,7 +61,8 @@ function requestedBy(data: RunRequestedData): { requestedBy?: string } {
 
 /**
  * Opens the run an event asks for, keyed by the event id (a redelivery returns the same run).
- * Changes and manual syncs and verifies target the active generation; a rebuild registers a new
+ * A change batch opens its sync run from the ledger (one run per batch); changes, manual syncs
+ * and verifies target the active generation; a rebuild registers a new
  * generation (same shape as the active one, or the defaults) that becomes active only once loaded.
  */
 export async function openRunForEvent(ledger: Ledger, source: RunSource, defaults: IndexDefaults): Promise<RunRow> {
@@ -79,8 +80,8 @@ export async function openRunForEvent(ledger: Ledger, source: RunSource, default
   const active = await ledger.activeIndex(logical);
   if (active === undefined) throw new NoActiveIndexError(`index ${logical} has no active generation; run a rebuild first`, { details: { index: logical, eventId: source.id } });
   if (source.type === EventType.ChangesPublished) {
-    const ids = [...new Set(source.data.changes.map((change) => change.id))];
-    return ledger.openRun({ sourceEventId: source.id, op: RunOp.Sync, indexName: active.index_name, ids, requestedBy: 'supabase.edge' });
+    // A claim check: the ids are in the ledger's batch, which becomes the run's items.
+    return ledger.openBatchRun({ sourceEventId: source.id, batchId: source.data.batchId, indexName: active.index_name, idCount: source.data.count, requestedBy: 'supabase.edge' });
   }
   const data = source.data;
   if (data.op === RunOp.Sync) return ledger.openRun({ sourceEventId: source.id, op: RunOp.Sync, indexName: active.index_name, ids: [...new Set(data.ids)], ...requestedBy(data) });

@@ -56,6 +56,15 @@ export class Ledger extends LedgerBase {
     return this.one('open_run', RunRowSchema, (sql) => sql`select * from vector_sync.open_run(${input.sourceEventId}, ${input.op}, ${input.indexName}, ${input.ids === undefined ? null : [...input.ids]}::text[], ${input.requestedBy ?? null})`);
   }
 
+  /**
+   * Opens the sync run of a claim-check change batch (`vector_sync.open_batch_run`): keyed by the
+   * event id, one run per batch, its items copied from the batch in SQL. Refused (P0002/22023)
+   * when the batch is unknown, its id count differs, or it belongs to another logical index.
+   */
+  openBatchRun(input: { sourceEventId: string; batchId: string; indexName: string; idCount: number; requestedBy?: string }): Promise<RunRow> {
+    return this.one('open_batch_run', RunRowSchema, (sql) => sql`select * from vector_sync.open_batch_run(${input.sourceEventId}, ${input.batchId}::uuid, ${input.indexName}, ${input.idCount}::int, ${input.requestedBy ?? null})`);
+  }
+
   run(runId: string): Promise<RunRow | undefined> {
     return this.maybe('run', RunRowSchema, (sql) => sql`select * from vector_sync.runs where run_id = ${runId}`);
   }

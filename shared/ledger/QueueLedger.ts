@@ -24,6 +24,18 @@ export interface QueueMessage {
   readonly documentId: string | null;
 }
 
+/** A claim-check batch of changed ids as publish-changes sees it (`vector_sync.claimed_batch`). */
+export interface ChangeBatch {
+  readonly batchId: string;
+  readonly logicalName: string;
+  readonly idCount: number;
+  readonly publishAttempts: number;
+}
+
+/** Where a batch stands after a failed publish. */
+export const BatchState = { Claimed: 'claimed', Published: 'published', Parked: 'parked' } as const;
+export type BatchState = (typeof BatchState)[keyof typeof BatchState];
+
 /** A document's current content with the sidecar's state (`vector_sync.embedding_sources`). */
 export interface EmbeddingSource {
   readonly documentId: string;
@@ -88,6 +100,40 @@ export class QueueLedger extends LedgerBase {
     return row?.verdict === RetryVerdict.Parked ? RetryVerdict.Parked : RetryVerdict.Retry;
   }
 
+  /**
+   * Moves up to `maxIds` messages of the `vector_sync` queue into one change batch, in one
+   * transaction with their delete; the batch is leased to this caller for `leaseSeconds`. Undefined
+   * when the queue is empty. Messages without a document uuid are parked on the way.
+   */
+  async claimChangeBatch(logicalName: string, maxIds: number, leaseSeconds: number): Promise<ChangeBatch | undefined> {
+    const rows = await this.query('claim_change_batch', (sql) => sql`
+      select batch_id::text as batch_id, logical_name, id_count, publish_attempts
+      from vector_sync.claim_change_batch(${logicalName}, ${maxIds}::int, ${leaseSeconds}::int)`);
+    return rows.map(toChangeBatch)[0];
+  }
+
+  /** Claimed batches whose publish is due (an earlier publish failed or its cycle died), leased to this caller. */
+  async batchesToPublish(logicalName: string, leaseSeconds: number, limit: number): Promise<ChangeBatch[]> {
+    const rows = await this.query('batches_to_publish', (sql) => sql`
+      select batch_id::text as batch_id, logical_name, id_count, publish_attempts
+      from vector_sync.batches_to_publish(${logicalName}, ${leaseSeconds}::int, ${limit}::int)`);
+    return rows.map(toChangeBatch);
+  }
+
+  /** Records that the bus accepted the batch's event. */
+  async markBatchPublished(batchId: string): Promise<void> {
+    await this.query('mark_batch_published', (sql) => sql`select 1 from vector_sync.mark_batch_published(${batchId}::uuid)`);
+  }
+
+  /** A failed publish: the batch is retried after a backoff, or parked with the error at its last attempt. */
+  async failBatchPublish(batchId: string, error: string, maxAttempts: number): Promise<BatchState> {
+    const [row] = await this.query('fail_batch_publish', (sql) => sql`
+      select state from vector_sync.fail_batch_publish(${batchId}::uuid, ${error.slice(0, 2_000)}, ${maxAttempts}::int,
+        ${this.delays.baseSeconds}::int, ${this.delays.maxSeconds}::int)`);
+    const state = String(row?.state);
+    return state === BatchState.Parked || state === BatchState.Published ? state : BatchState.Claimed;
+  }
+
   async embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]> {
     if (ids.length === 0) return [];
     const rows = await this.query('embedding_sources', (sql) => sql`
@@ -139,4 +185,8 @@ export class QueueLedger extends LedgerBase {
       where attrelid = 'public.document_embeddings'::regclass and attname = 'embedding' and not attisdropped`);
     return Number(row?.atttypmod ?? -1);
   }
+}
+
+function toChangeBatch(row: Readonly<Record<string, unknown>>): ChangeBatch {
+  return { batchId: String(row.batch_id), logicalName: String(row.logical_name), idCount: Number(row.id_count), publishAttempts: Number(row.publish_attempts) };
 }

@@ -119,8 +119,9 @@ begin
     return;
   end if;
 
-  insert into vector_sync.change_batches (logical_name, id_count)
-  values (p_logical_name, v_count)
+  -- Leased to this cycle for p_vt_seconds: only if it dies before publishing does another take it.
+  insert into vector_sync.change_batches (logical_name, id_count, next_publish_at)
+  values (p_logical_name, v_count, pg_catalog.now() + pg_catalog.make_interval(secs => p_vt_seconds))
   returning batch_id, logical_name, id_count, publish_attempts, claimed_at into v_batch;
 
   insert into vector_sync.change_batch_items (batch_id, document_id, changed_at)
@@ -134,7 +135,7 @@ begin
 end
 $$;
 comment on function vector_sync.claim_change_batch(text, integer, integer) is
-  'Moves up to p_max_ids messages of the vector_sync queue into one change batch (ids coalesced, messages deleted) in one transaction; returns the batch, or no row when the queue is empty.';
+  'Moves up to p_max_ids messages of the vector_sync queue into one change batch (ids coalesced, messages deleted) in one transaction, leased to the caller for p_vt_seconds; returns the batch, or no row when the queue is empty.';
 
 create function vector_sync.batches_to_publish(p_logical_name text, p_lease_seconds integer default 60, p_limit integer default 10)
 returns setof vector_sync.claimed_batch

@@ -1,5 +1,6 @@
 // Two or more drains of one pgmq queue at the same instant, through the QueueLedger calls the edge
-// functions make (read_queue, delete_messages, retry_or_park), and drift scans started together.
+// functions make (read_queue, delete_messages, retry_or_park, claim_change_batch), and drift scans
+// started together.
 // Each round releases the racers at once; the assertions read the final rows.
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
@@ -79,6 +80,35 @@ describeOnServer('queue drains', () => {
     }
     // The drains really shared the queue (else the test proves nothing about concurrent reads).
     expect(roundsShared).toBeGreaterThan(0);
+  });
+
+  it('claims each queued id into exactly one change batch when publish cycles overlap', async () => {
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Prepare
+      await resetDocumentsAndQueues(db.sql);
+      await db.sql`delete from vector_sync.change_batches`;
+      const ids: string[] = Array.from({ length: MESSAGES }, () => randomUUID());
+      await db.sql`select pgmq.send_batch('vector_sync', array(select jsonb_build_object('id', u) from unnest(${ids}::text[]) as u))`;
+      // Act: every cycle claims small batches until the queue answers nothing.
+      const results = await atOnce(db.sql, clients, async (_, i) => {
+        const ledger = ledgers[i] as QueueLedger;
+        const claimed: string[] = [];
+        for (;;) {
+          const batch = await ledger.claimChangeBatch('docs', 1 + (i % 4), VT_SECONDS);
+          if (!batch) return claimed;
+          claimed.push(batch.batchId);
+        }
+      });
+      // Assert: no cycle failed; every id is in exactly one batch and the queue is empty
+      expect(failures(results), `round ${round}`).toEqual([]);
+      const rows = await db.sql<{ document_id: string; batches: number }[]>`
+        select document_id, count(*)::int as batches from vector_sync.change_batch_items group by document_id`;
+      expect(rows.length, `round ${round}`).toBe(MESSAGES);
+      expect(rows.filter((row) => row.batches !== 1), `round ${round}`).toEqual([]);
+      expect(new Set(rows.map((row) => row.document_id))).toEqual(new Set(ids));
+      expect(fulfilled(results).flat().length).toBe((await db.sql`select batch_id from vector_sync.change_batches`).length);
+      expect((await db.sql<{ n: number }[]>`select count(*)::int as n from pgmq.q_vector_sync`)[0]?.n).toBe(0);
+    }
   });
 
   it('settles every message once as deleted, retried or parked when the drains fail some of them', async () => {

@@ -13,6 +13,7 @@ import { announceChunks } from '../../shared/domain/chunk';
 import { dispatchChunk } from '../../shared/domain/dispatch';
 import { acceptRun, generationName } from '../../shared/domain/validate';
 import { Ledger } from '../../shared/ledger';
+import { recordChangeBatch } from '../helpers/changeBatches';
 import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { activeIndex, GENERATION, idsFor, ledgersOf, LOGICAL, quietLog, RecordingPublisher, rejections, syncRun } from './runsFixtures';
@@ -75,8 +76,8 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
     // Prepare
     const publisher = new RecordingPublisher();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const id = `changes-${round}`;
-      const data = { batchId: `b-${round}`, index: LOGICAL, changes: idsFor(`chg${round}`, 3).map((doc) => ({ id: doc })) };
+      const data = await recordChangeBatch(db.sql, LOGICAL, idsFor(`chg${round}`, 3));
+      const id = data.batchId;
       // Act
       const results = await atOnce(db.sql, racers, (_, i) =>
         acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id, bus: 'vector-sync', type: EventType.ChangesPublished, data }),
@@ -89,6 +90,26 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
         from vector_sync.runs as r left join vector_sync.run_items as i on i.run_id = r.run_id
         where r.source_event_id = ${id}`;
       expect(row, `round ${round}`).toEqual({ runs: 1, items: 3 });
+    }
+  });
+
+  it('opens one run per change batch when events with different ids name it at once', async () => {
+    // Prepare
+    const publisher = new RecordingPublisher();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const data = await recordChangeBatch(db.sql, LOGICAL, idsFor(`twin${round}`, 4));
+      // Act: each racer delivers its own event for the one batch (a forged or re-sent copy)
+      const results = await atOnce(db.sql, racers, (_, i) =>
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id: `${data.batchId}-copy-${i}`, bus: 'vector-sync', type: EventType.ChangesPublished, data }),
+      );
+      // Assert: all answer the one run of the batch, which holds the batch's ids once
+      expect(rejections(results), `round ${round}`).toEqual([]);
+      expect(new Set(fulfilled(results).map((result) => result.runId)).size).toBe(1);
+      const [row] = await db.sql<{ runs: number; items: number }[]>`
+        select count(distinct r.run_id)::int as runs, count(i.document_id)::int as items
+        from vector_sync.runs as r left join vector_sync.run_items as i on i.run_id = r.run_id
+        where r.batch_id = ${data.batchId}`;
+      expect(row, `round ${round}`).toEqual({ runs: 1, items: 4 });
     }
   });
 

@@ -1,7 +1,7 @@
 // The two Supabase Edge Functions in real `deno run` processes against the suite's database (PGlite
 // over pglite-socket, or a copy on the real server with DATABASE=postgres) and the local
 // EventBridge: embeddings written, the outbox published, failures retried and parked, stale
-// vectors refused, and only the messages of accepted events deleted.
+// vectors refused; the claim-check batches are tests/integration/claim-check.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEventBridge } from '../../local/eventbridge';
 import type { EventBridgeEmulator, InvokableFunction } from '../../local/eventbridge';
@@ -65,6 +65,7 @@ afterEach(async () => {
     delete from public.source_documents;
     select pgmq.purge_queue('embedding_jobs');
     select pgmq.purge_queue('vector_sync');
+    delete from vector_sync.change_batches;
   `);
 });
 
@@ -100,11 +101,15 @@ describe('embed-documents and publish-changes', () => {
     expect(await count("select count(*) from public.document_embeddings where model = 'hash:v1-384'")).toBe(3);
     expect(await count('select count(*) from pgmq.q_embedding_jobs')).toBe(0);
     expect(published.status).toBe(200);
-    expect(published.body).toMatchObject({ read: 3, published: 3, events: 1, retried: 0, parked: 0 });
+    expect(published.body).toMatchObject({ claimed: 1, claimedIds: 3, events: 1, published: 3, retried: 0, parked: 0 });
     expect(await count('select count(*) from pgmq.q_vector_sync')).toBe(0);
+    // A claim check: the event names the batch, whose items are the documents.
     const event = ChangesPublishedEventSchema.parse(validate.events.at(-1));
+    expect(event.id).toBe(event.data.batchId);
+    expect(event.data.count).toBe(3);
     const ids = (await database.db.query<{ id: string }>('select id::text as id from public.source_documents')).rows.map((row) => row.id);
-    expect(event.data.changes.map((change) => change.id).sort()).toEqual(ids.sort());
+    const items = (await database.db.query<{ id: string }>('select document_id as id from vector_sync.change_batch_items where batch_id = $1', [event.data.batchId])).rows.map((row) => row.id);
+    expect(items.sort()).toEqual(ids.sort());
   }, 60_000);
 
   it('skips unchanged content, drops jobs of deleted documents and coalesces duplicate jobs', async () => {
@@ -171,18 +176,5 @@ describe('embed-documents and publish-changes', () => {
     expect(after.rows[0]?.n).toBe(0);
     expect(await count('select count(*) from public.document_embeddings')).toBe(1);
     expect(await count("select count(*) from public.document_embeddings where content_hash = encode(extensions.digest(convert_to('edited while embedding', 'UTF8'), 'sha256'), 'hex')")).toBe(1);
-  }, 60_000);
-
-  it('deletes only the messages of events EventBridge accepted', async () => {
-    // Prepare: 600 ids make two events (500 + 100); the first entry of the call fails.
-    await database.db.exec("select pgmq.send_batch('vector_sync', array(select jsonb_build_object('id', gen_random_uuid()) from generate_series(1, 600)))");
-    bus.faults.add({ operation: 'PutEventsEntry', kind: 'status', status: 500, count: 1 });
-    const publish = await publishFunction();
-    // Act
-    const answer = await callFunction(publish);
-    // Assess
-    expect(answer.status).toBe(207);
-    expect(answer.body).toMatchObject({ read: 600, events: 1, published: 100, retried: 500, parked: 0 });
-    expect(await count('select count(*) from pgmq.q_vector_sync')).toBe(500);
   }, 60_000);
 });

@@ -11,6 +11,7 @@ import { announceChunks } from '../../shared/domain/chunk';
 import { WorkerBundleMissingError, dispatchChunk } from '../../shared/domain/dispatch';
 import { WrongBusError, acceptRun } from '../../shared/domain/validate';
 import { selectorIds } from '../../shared/contracts';
+import { recordChangeBatch } from '../helpers/changeBatches';
 import { fcRole, startHarness } from '../helpers/pipelineHarness';
 import type { Harness } from '../helpers/pipelineHarness';
 
@@ -50,7 +51,8 @@ describe('validate (acceptRun)', () => {
     // Prepare
     h = await startHarness();
     await activeIndex(h);
-    const source = { id: 'batch-1', bus: 'vector-sync', type: 'vectorsync.changes.published' as const, data: { batchId: 'b1', index: 'docs', changes: uuids(500).map((id) => ({ id })) } };
+    const data = await recordChangeBatch(h.sql, 'docs', uuids(500));
+    const source = { id: data.batchId, bus: 'vector-sync', type: 'vectorsync.changes.published' as const, data };
     const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
     // Act
     const first = await acceptRun(deps, source);

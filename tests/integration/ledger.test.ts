@@ -8,6 +8,7 @@ import { buildRunReport, renderReport } from '../../shared/report';
 import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
 import type { RunSource } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
+import { recordChangeBatch } from '../helpers/changeBatches';
 import { startTestPostgres } from '../helpers/database';
 
 let pg: LocalPostgres;
@@ -111,9 +112,10 @@ describe('openRunForEvent', () => {
   const defaults = { bucket: 'vectors', dimension: 384, metric: 'cosine' } as const;
   const id = (n: number) => `00000000-0000-4000-8000-00000000020${n}`;
 
-  it('opens one sync run per changes event, on the active generation, with ids deduplicated', async () => {
+  it('opens one sync run per change batch, on the active generation, with its ids', async () => {
     // Prepare
-    const event: RunSource = { id: 'evt-changes-1', type: 'vectorsync.changes.published', data: { batchId: 'b1', index: 'documents', changes: [{ id: id(1) }, { id: id(2) }, { id: id(1) }] } };
+    const data = await recordChangeBatch(sql, 'documents', [id(1), id(2), id(1)]);
+    const event: RunSource = { id: data.batchId, type: 'vectorsync.changes.published', data };
     // Act
     const run = await openRunForEvent(ledger, event, defaults);
     const again = await openRunForEvent(ledger, event, defaults);

@@ -84,12 +84,22 @@ describe('OSS Vectors names', () => {
 });
 
 describe('parseWith', () => {
-  it('accepts exactly 500 ids and rejects 501', () => {
-    const event = fixture('changes-published.json');
-    event.data.changes = manyIds(500).map((id) => ({ id }));
+  it('accepts exactly 500 ids in a manual sync and rejects 501', () => {
+    const event = fixture('sync.json');
+    event.data.ids = manyIds(500);
     expect(() => parseWith(VectorSyncEventSchema, event)).not.toThrow();
-    event.data.changes.push({ id: 'one-more' });
-    expect(() => parseWith(VectorSyncEventSchema, event)).toThrow(/changes holds more than 500 ids/);
+    event.data.ids.push('one-more');
+    expect(() => parseWith(VectorSyncEventSchema, event)).toThrow(/ids holds more than 500 ids/);
+  });
+
+  it('accepts a change batch of up to 100,000 ids, which the event only counts', () => {
+    const event = fixture('changes-published.json');
+    event.data.count = 100_000;
+    expect(() => parseWith(VectorSyncEventSchema, event)).not.toThrow();
+    event.data.count = 0;
+    expect(() => parseWith(VectorSyncEventSchema, event)).toThrow(/count must be at least 1/);
+    event.data = { ...event.data, count: 3, changes: [{ id: 'x' }] };
+    expect(() => parseWith(VectorSyncEventSchema, event)).toThrow(/unknown field\(s\) changes/);
   });
 
   it('throws a permanent EventValidationError that lists every problem', () => {

@@ -3,6 +3,7 @@
 // which names every bad variable and never its value.
 import * as z from 'zod';
 import { integer, LedgerConfigSchema, loadConfig, optional, required } from '../../../shared/config.ts';
+import { MAX_IDS_PER_BATCH } from '../../../shared/contracts/change-events.ts';
 import { IndexNameSchema } from '../../../shared/contracts/identifiers.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -59,7 +60,9 @@ export type EmbedConfig = z.output<typeof EmbedConfigSchema>;
 const PublishConfigSchema = z
   .object({
     ...common,
-    PUBLISH_BATCH: integer(5_000, 1, 20_000),
+    /** Most ids one cycle claims into one change batch (one run); at most MAX_IDS_PER_BATCH. */
+    PUBLISH_MAX_IDS: integer(20_000, 1, MAX_IDS_PER_BATCH),
+    /** How long a cycle holds the batch it claimed (or took over) before another cycle may publish it. */
     PUBLISH_VT_SECONDS: integer(300, 10, 86_400),
     /** `data.index` of the events: a logical index name as the change event's contract takes it. */
     VECTOR_INDEX: optional('documents').pipe(IndexNameSchema),

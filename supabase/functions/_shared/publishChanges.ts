@@ -1,34 +1,34 @@
-// publish-changes: drains the `vector_sync` outbox into `vectorsync.changes.published` events on the
-// bus, packed and settled per PutEvents call (see ../README.md). The event is the contract's
-// (shared/contracts); the call limits and packing are shared/clients/eventbridge/batches.ts's.
+// publish-changes: drains the `vector_sync` outbox as claim-check batches (see ../README.md). A cycle
+// moves up to PUBLISH_MAX_IDS changed ids into one change batch in the ledger (the claim and the
+// delete of their messages are one transaction) and publishes one small
+// `vectorsync.changes.published` that names the batch; validate opens the batch's run from the
+// ledger. A publish that fails leaves the batch claimed: it goes again on a later cycle (bounded,
+// with backoff) and is parked with its reason after MAX_ATTEMPTS. The event id is the batch id, so
+// a second publish of one batch (or a redelivery) opens no second run.
 import { packBatches } from '../../../shared/clients/eventbridge/batches.ts';
 import type { ChangesPublishedData } from '../../../shared/contracts/change-events.ts';
-import { EventSource, EventType, Limits } from '../../../shared/contracts/constants.ts';
+import { EventSource, EventType } from '../../../shared/contracts/constants.ts';
 import type { PublishConfig } from './config.ts';
 import { errorText, QueueReadError } from './errors.ts';
 import { AlicloudEventSender } from './eventSender.ts';
 import type { ChangeEvent, EventSender } from './eventSender.ts';
 import type { JobAnswer, Logger } from './http.ts';
 import { createSql } from '../../../shared/ledger/connection.ts';
-import { Queue, QueueLedger, Step } from '../../../shared/ledger/QueueLedger.ts';
-import type { QueueMessage } from '../../../shared/ledger/QueueLedger.ts';
-import { coalesceMessages, deleteHandled, failMessages, parkInvalid } from './queue.ts';
+import { BatchState, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import type { ChangeBatch } from '../../../shared/ledger/QueueLedger.ts';
 
-/** What one publish-changes call did. Messages for read/retried/parked, ids for published. */
+/** What one publish-changes call did: batches and the ids they hold. */
 interface PublishCounts {
-  read: number;
-  published: number;
+  /** New batches claimed from the queue, and the ids in them. */
+  claimed: number;
+  claimedIds: number;
+  /** Batches whose event the bus accepted (new or earlier ones), and the ids in them. */
   events: number;
+  published: number;
+  /** Batches whose publish failed and goes again on a later cycle. */
   retried: number;
+  /** Batches parked after their last publish attempt. */
   parked: number;
-}
-
-/** An event with the queue messages it settles. */
-interface PackedChange {
-  readonly event: ChangeEvent;
-  readonly msgIds: readonly bigint[];
-  /** Size of the event as JSON, for the per-request byte limit. */
-  readonly bytes: number;
 }
 
 /** What a call needs. */
@@ -39,115 +39,109 @@ interface PublishContext {
   readonly maxAttempts: number;
 }
 
-/** Settings of the packing. */
-interface PackOptions {
-  readonly index: string;
-  readonly maxIds?: number;
-  readonly newId?: () => string;
-  readonly now?: () => Date;
-}
-
-/** How long and how much one call drains. */
+/** How much one call drains and how long it may take. */
 interface DrainChangesOptions {
   readonly index: string;
-  readonly batch: number;
-  readonly vtSeconds: number;
+  readonly maxIds: number;
+  /** How long a cycle holds a batch it claimed or took before another cycle may publish it. */
+  readonly leaseSeconds: number;
   readonly budgetMs: number;
   readonly now?: () => number;
 }
 
+/** Batches an earlier cycle left unpublished, taken per loop. */
+const DUE_BATCHES_PER_LOOP = 10;
+
 const encoder = new TextEncoder();
 
-function add(into: PublishCounts, more: Partial<PublishCounts>): void {
-  for (const key of Object.keys(more) as (keyof PublishCounts)[]) into[key] += more[key] ?? 0;
+/** The claim-check event of a batch: id = batch id, data = where the ids are and how many. */
+export function changeEventOf(batch: ChangeBatch, now: Date = new Date()): ChangeEvent {
+  const data: ChangesPublishedData = { batchId: batch.batchId, index: batch.logicalName, count: batch.idCount };
+  return {
+    id: batch.batchId,
+    source: EventSource.SupabaseEdge,
+    type: EventType.ChangesPublished,
+    specversion: '1.0',
+    datacontenttype: 'application/json',
+    subject: `batches/${batch.batchId}`,
+    time: now.toISOString(),
+    data,
+  };
 }
 
 /**
- * Packs coalesced document ids into `vectorsync.changes.published` events of at most
- * Limits.maxIdsPerEvent ids; each event keeps the msg_ids of its ids, so only the messages of
- * accepted events are deleted.
+ * Publishes batches in as few PutEvents calls as the limits allow and settles each in the ledger:
+ * accepted -> published; refused, or the whole call failed -> retried later or parked. Never throws
+ * for a publish failure (a ledger failure does throw: the batch stays claimed and is due again
+ * when its lease ends).
  */
-function packChanges(byId: ReadonlyMap<string, readonly bigint[]>, options: PackOptions): PackedChange[] {
-  const maxIds = options.maxIds ?? Limits.maxIdsPerEvent;
-  const newId = options.newId ?? (() => crypto.randomUUID());
-  const now = options.now ?? (() => new Date());
-  const entries = [...byId.entries()];
-  const packed: PackedChange[] = [];
-  for (let start = 0; start < entries.length; start += maxIds) {
-    const slice = entries.slice(start, start + maxIds);
-    const id = newId();
-    const data: ChangesPublishedData = { batchId: id, index: options.index, changes: slice.map(([documentId]) => ({ id: documentId })) };
-    const event: ChangeEvent = {
-      id,
-      source: EventSource.SupabaseEdge,
-      type: EventType.ChangesPublished,
-      specversion: '1.0',
-      datacontenttype: 'application/json',
-      time: now().toISOString(),
-      data,
-    };
-    packed.push({ event, msgIds: slice.flatMap(([, msgIds]) => msgIds), bytes: encoder.encode(JSON.stringify(event)).length });
-  }
-  return packed;
-}
-
-/**
- * One PutEvents call: the messages of accepted events are deleted, those of refused entries (or
- * of the whole call when it failed) go through retry_or_park. Never throws.
- */
-async function publishCall(call: readonly PackedChange[], context: PublishContext): Promise<Partial<PublishCounts>> {
+async function publishBatches(batches: readonly ChangeBatch[], context: PublishContext, counts: PublishCounts): Promise<number> {
   const { ledger, sender, log } = context;
-  let results;
-  try {
-    results = await sender.send(call.map((item) => item.event));
-  } catch (error) {
-    const msgIds = call.flatMap((item) => item.msgIds);
-    log.warn('PutEvents call failed', { events: call.length, error: errorText(error) });
-    return failMessages(ledger, log, msgIds, { queue: Queue.VectorSync, step: Step.Publish, error: errorText(error), maxAttempts: context.maxAttempts });
-  }
-  const accepted: bigint[] = [];
-  const counts: Partial<PublishCounts> & { retried: number; parked: number } = { published: 0, events: 0, retried: 0, parked: 0 };
-  for (const [position, item] of call.entries()) {
-    // Entries come back in request order; the event id is checked too.
-    const entry = results.find((candidate) => candidate.eventId === item.event.id) ?? results[position];
-    if (entry && entry.errorCode === '') {
-      accepted.push(...item.msgIds);
-      counts.published = (counts.published ?? 0) + item.event.data.changes.length;
-      counts.events = (counts.events ?? 0) + 1;
-      continue;
+  const items = batches.map((batch) => {
+    const event = changeEventOf(batch);
+    return { batch, event, bytes: encoder.encode(JSON.stringify(event)).length };
+  });
+  let accepted = 0;
+  for (const call of packBatches(items)) {
+    let results: { eventId: string; errorCode: string; errorMessage: string }[] | undefined;
+    let callError: string | undefined;
+    try {
+      results = await sender.send(call.map((item) => item.event));
+    } catch (error) {
+      callError = errorText(error);
+      log.warn('PutEvents call failed', { events: call.length, error: callError });
     }
-    const error = entry ? `${entry.errorCode}: ${entry.errorMessage}` : 'no entry in the PutEvents answer';
-    const failed = await failMessages(ledger, log, item.msgIds, { queue: Queue.VectorSync, step: Step.Publish, error, maxAttempts: context.maxAttempts });
-    counts.retried += failed.retried;
-    counts.parked += failed.parked;
+    for (const [position, item] of call.entries()) {
+      const entry = results?.find((candidate) => candidate.eventId === item.event.id) ?? results?.[position];
+      if (entry && entry.errorCode === '') {
+        await ledger.markBatchPublished(item.batch.batchId);
+        counts.events += 1;
+        counts.published += item.batch.idCount;
+        accepted += 1;
+        continue;
+      }
+      const error = callError ?? (entry ? `${entry.errorCode}: ${entry.errorMessage}` : 'no entry in the PutEvents answer');
+      const state = await ledger.failBatchPublish(item.batch.batchId, error, context.maxAttempts);
+      if (state === BatchState.Parked) {
+        counts.parked += 1;
+        log.error('change batch parked after its last publish attempt', { batchId: item.batch.batchId, ids: item.batch.idCount, attempts: item.batch.publishAttempts + 1, error });
+      } else if (state === BatchState.Claimed) {
+        counts.retried += 1;
+        log.warn('change batch publish failed; it goes again on a later cycle', { batchId: item.batch.batchId, ids: item.batch.idCount, error });
+      }
+    }
   }
-  await deleteHandled(ledger, log, Queue.VectorSync, accepted);
-  return counts;
+  return accepted;
 }
 
 /**
- * Reads `vector_sync` until empty or out of time, coalesces ids per read, and publishes them as
- * change events. A failed read throws QueueReadError with the counts so far.
+ * One publish cycle: until the queue is empty or the time is up, publishes batches an earlier cycle
+ * left unpublished and claims (then publishes) a new batch of up to `maxIds` ids. Stops early when
+ * nothing it sent was accepted: the bus is down, and a later cycle retries after the backoff. A
+ * failed ledger call throws QueueReadError with the counts so far.
  */
 async function drainChanges(context: PublishContext, options: DrainChangesOptions): Promise<PublishCounts & { durationMs: number }> {
   const now = options.now ?? Date.now;
   const started = now();
-  const counts: PublishCounts = { read: 0, published: 0, events: 0, retried: 0, parked: 0 };
-  while (now() - started < options.budgetMs) {
-    let messages: QueueMessage[];
-    try {
-      messages = await context.ledger.readQueue(Queue.VectorSync, options.vtSeconds, options.batch);
-    } catch (cause) {
-      const error = new QueueReadError(Queue.VectorSync, cause);
-      error.counts = { ...counts, durationMs: now() - started };
-      throw error;
+  const counts: PublishCounts = { claimed: 0, claimedIds: 0, events: 0, published: 0, retried: 0, parked: 0 };
+  try {
+    while (now() - started < options.budgetMs) {
+      const due = await context.ledger.batchesToPublish(options.index, options.leaseSeconds, DUE_BATCHES_PER_LOOP);
+      const claimed = await context.ledger.claimChangeBatch(options.index, options.maxIds, options.leaseSeconds);
+      if (claimed) {
+        counts.claimed += 1;
+        counts.claimedIds += claimed.idCount;
+        context.log.info('change batch claimed', { batchId: claimed.batchId, ids: claimed.idCount });
+      }
+      const batches = claimed ? [...due, claimed] : due;
+      if (batches.length === 0) break;
+      const accepted = await publishBatches(batches, context, counts);
+      if (accepted === 0) break;
     }
-    if (messages.length === 0) break;
-    counts.read += messages.length;
-    const { byId, invalid } = coalesceMessages(messages);
-    if (invalid.length > 0) add(counts, await parkInvalid(context.ledger, context.log, Queue.VectorSync, invalid));
-    // Calls go one after another: the bus's rate limit is per account, and order helps tracing.
-    for (const call of packBatches(packChanges(byId, { index: options.index }))) add(counts, await publishCall(call, context));
+  } catch (cause) {
+    const error = new QueueReadError('vector_sync', cause);
+    error.counts = { ...counts, durationMs: now() - started };
+    throw error;
   }
   return { ...counts, durationMs: now() - started };
 }
@@ -161,7 +155,7 @@ export function createPublishRun(): (config: PublishConfig, log: Logger) => Prom
     sender ??= await AlicloudEventSender.create(config);
     const counts = await drainChanges(
       { ledger, sender, log, maxAttempts: config.MAX_ATTEMPTS },
-      { index: config.VECTOR_INDEX, batch: config.PUBLISH_BATCH, vtSeconds: config.PUBLISH_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS },
+      { index: config.VECTOR_INDEX, maxIds: config.PUBLISH_MAX_IDS, leaseSeconds: config.PUBLISH_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS },
     );
     const status = counts.retried + counts.parked > 0 ? 207 : 200;
     return { status, body: { bus: config.EVENT_BUS_NAME, index: config.VECTOR_INDEX, ...counts } };

@@ -1,6 +1,6 @@
 -- A publish cycle claims queued ids into one change batch; validate opens the batch's one run.
 begin;
-select plan(22);
+select plan(23);
 
 select vector_sync_tests.register_index();
 select pgmq.purge_queue('vector_sync');
@@ -39,8 +39,11 @@ select ok(
 );
 select is((select count(*)::int from vector_sync.claim_change_batch('docs', 100, 30)), 0, 'an empty queue makes no batch');
 
--- Publishing: due batches are leased, so an overlapping cycle does not send them too.
-select is((select count(*)::int from vector_sync.batches_to_publish('docs', 60, 10)), 2, 'both claimed batches are due');
+-- Publishing: a new batch is leased to the cycle that claimed it; once the lease ends (that cycle
+-- died before publishing) it is due, and leased again to the cycle that takes it.
+select is((select count(*)::int from vector_sync.batches_to_publish('docs', 60, 10)), 0, 'new batches are leased to the claiming cycle');
+update vector_sync.change_batches set next_publish_at = now() - interval '1 second';
+select is((select count(*)::int from vector_sync.batches_to_publish('docs', 60, 10)), 2, 'both claimed batches are due once their lease ends');
 select is((select count(*)::int from vector_sync.batches_to_publish('docs', 60, 10)), 0, 'leased batches are not handed out twice');
 select is((vector_sync.mark_batch_published((select batch_id from first_claim))).state, 'published', 'a published batch is marked');
 select is((vector_sync.mark_batch_published((select batch_id from first_claim))).state, 'published', 'marking twice is harmless');
