@@ -7,3 +7,5 @@ export type { PipelineSnapshot } from './pipelineSnapshot';
 export { waitFor, requestRun, waitForRun } from './requestRun';
 export { compareIndex } from './compareIndex';
 export { mainJobDatabaseProblem, withoutCredentials } from './checkDatabase';
+export { mailCounts } from './mailCounts';
+export type { MailCounts } from './mailCounts';
