@@ -32,6 +32,16 @@ export interface ChangeBatch {
   readonly publishAttempts: number;
 }
 
+/** What a publish cycle weighs before it claims (`vector_sync.change_backlog`). */
+export interface ChangeBacklog {
+  /** Documents are still waiting for their embedding: a bulk load is under way. */
+  readonly embeddingPending: boolean;
+  /** Visible messages in `vector_sync`, counted up to the limit asked for. */
+  readonly syncVisible: number;
+  /** Seconds the oldest visible message has waited; undefined when none is visible. */
+  readonly oldestAgeSeconds: number | undefined;
+}
+
 /** Where a batch stands after a failed publish. */
 export const BatchState = { Claimed: 'claimed', Published: 'published', Parked: 'parked' } as const;
 export type BatchState = (typeof BatchState)[keyof typeof BatchState];
@@ -110,6 +120,14 @@ export class QueueLedger extends LedgerBase {
       select batch_id::text as batch_id, logical_name, id_count, publish_attempts
       from vector_sync.claim_change_batch(${logicalName}, ${maxIds}::int, ${leaseSeconds}::int)`);
     return rows.map(toChangeBatch)[0];
+  }
+
+  /** Whether embeddings are pending, and how many sync messages (up to `maxIds`) wait and for how long. */
+  async changeBacklog(maxIds: number): Promise<ChangeBacklog> {
+    const [row] = await this.query('change_backlog', (sql) => sql`
+      select embedding_pending, sync_visible, oldest_age_seconds from vector_sync.change_backlog(${maxIds}::int)`);
+    const age = row?.oldest_age_seconds;
+    return { embeddingPending: row?.embedding_pending === true, syncVisible: Number(row?.sync_visible ?? 0), oldestAgeSeconds: age === null || age === undefined ? undefined : Number(age) };
   }
 
   /** Claimed batches whose publish is due (an earlier publish failed or its cycle died), leased to this caller. */

@@ -137,6 +137,22 @@ $$;
 comment on function vector_sync.claim_change_batch(text, integer, integer) is
   'Moves up to p_max_ids messages of the vector_sync queue into one change batch (ids coalesced, messages deleted) in one transaction, leased to the caller for p_vt_seconds; returns the batch, or no row when the queue is empty.';
 
+create function vector_sync.change_backlog(p_max_ids integer)
+returns table (embedding_pending boolean, sync_visible integer, oldest_age_seconds double precision)
+language sql
+stable
+set search_path = ''
+as $$
+  select
+    exists (select 1 from pgmq.q_embedding_jobs),
+    (select pg_catalog.count(*)::integer from (
+      select 1 from pgmq.q_vector_sync as q where q.vt <= pg_catalog.clock_timestamp() limit p_max_ids) as v),
+    (select extract(epoch from pg_catalog.now() - q.enqueued_at)::double precision
+     from pgmq.q_vector_sync as q where q.vt <= pg_catalog.clock_timestamp() order by q.msg_id limit 1);
+$$;
+comment on function vector_sync.change_backlog(integer) is
+  'What publish-changes weighs before a claim: embeddings still pending, visible sync messages (counted up to p_max_ids), age of the oldest one.';
+
 create function vector_sync.batches_to_publish(p_logical_name text, p_lease_seconds integer default 60, p_limit integer default 10)
 returns setof vector_sync.claimed_batch
 language sql
@@ -294,6 +310,7 @@ comment on function vector_sync.open_batch_run(text, uuid, text, integer, text) 
 
 revoke execute on function
   vector_sync.claim_change_batch(text, integer, integer),
+  vector_sync.change_backlog(integer),
   vector_sync.batches_to_publish(text, integer, integer),
   vector_sync.mark_batch_published(uuid),
   vector_sync.fail_batch_publish(uuid, text, integer, integer, integer),

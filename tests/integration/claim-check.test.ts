@@ -89,6 +89,7 @@ afterEach(async () => {
   bus.faults.clear();
   validate.events.length = 0;
   await sql`select pgmq.purge_queue('vector_sync')`;
+  await sql`select pgmq.purge_queue('embedding_jobs')`;
   await sql`delete from vector_sync.runs`;
   await sql`delete from vector_sync.change_batches`;
 });
@@ -159,6 +160,26 @@ describe('claim-check change batches', () => {
     expect(runsPerId.size).toBe(ids.length);
     expect([...runsPerId.values()].every((runs) => runs === 1)).toBe(true);
   }, 120_000);
+
+  it('holds changes for a fuller batch while embeddings are pending, and not when none are', async () => {
+    // Prepare: 12 changes wait while a document still waits for its embedding (a bulk load).
+    await queueChanges(12);
+    await sql`select pgmq.send('embedding_jobs', jsonb_build_object('id', gen_random_uuid()))`;
+    const publish = await publishFunction({ PUBLISH_MAX_IDS: '5', PUBLISH_MAX_WAIT_SECONDS: '60' });
+    // Act: full batches go; the young remainder waits; once old enough, or once nothing is left to embed, it goes.
+    const loading = await callFunction(publish);
+    await sql`update pgmq.q_vector_sync set enqueued_at = enqueued_at - interval '61 seconds'`;
+    const waitedLongEnough = await callFunction(publish);
+    await queueChanges(1);
+    const young = await callFunction(publish);
+    await sql`select pgmq.purge_queue('embedding_jobs')`;
+    const loaded = await callFunction(publish);
+    // Assert
+    expect(loading.body).toMatchObject({ claimed: 2, claimedIds: 10 });
+    expect(waitedLongEnough.body).toMatchObject({ claimed: 1, claimedIds: 2 });
+    expect(young.body).toMatchObject({ claimed: 0 });
+    expect(loaded.body).toMatchObject({ claimed: 1, claimedIds: 1 });
+  }, 90_000);
 
   it('parks a batch after MAX_ATTEMPTS failed publishes, with its reason', async () => {
     // Prepare: the bus refuses every entry.

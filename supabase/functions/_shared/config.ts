@@ -62,6 +62,8 @@ const PublishConfigSchema = z
     ...common,
     /** Most ids one cycle claims into one change batch (one run); at most MAX_IDS_PER_BATCH. */
     PUBLISH_MAX_IDS: integer(20_000, 1, MAX_IDS_PER_BATCH),
+    /** While embeddings are pending (a bulk load), how long changes may wait for a fuller batch. */
+    PUBLISH_MAX_WAIT_SECONDS: integer(60, 0, 3_600),
     /** How long a cycle holds the batch it claimed (or took over) before another cycle may publish it. */
     PUBLISH_VT_SECONDS: integer(300, 10, 86_400),
     /** `data.index` of the events: a logical index name as the change event's contract takes it. */

@@ -15,7 +15,7 @@ import type { ChangeEvent, EventSender } from './eventSender.ts';
 import type { JobAnswer, Logger } from './http.ts';
 import { createSql } from '../../../shared/ledger/connection.ts';
 import { BatchState, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
-import type { ChangeBatch } from '../../../shared/ledger/QueueLedger.ts';
+import type { ChangeBacklog, ChangeBatch } from '../../../shared/ledger/QueueLedger.ts';
 
 /** What one publish-changes call did: batches and the ids they hold. */
 interface PublishCounts {
@@ -43,6 +43,8 @@ interface PublishContext {
 interface DrainChangesOptions {
   readonly index: string;
   readonly maxIds: number;
+  /** While embeddings are pending, how long ids may wait for a fuller batch. */
+  readonly maxWaitSeconds: number;
   /** How long a cycle holds a batch it claimed or took before another cycle may publish it. */
   readonly leaseSeconds: number;
   readonly budgetMs: number;
@@ -115,8 +117,21 @@ async function publishBatches(batches: readonly ChangeBatch[], context: PublishC
 }
 
 /**
+ * Whether to claim a batch now. While a bulk load is still being embedded, a batch is claimed only
+ * once it is full or its oldest change has waited `maxWaitSeconds`, so 20,000 new rows become a
+ * few large runs instead of one per cycle; with no embedding pending (a trickle of edits) the
+ * changes go at once, so their lag is not held back.
+ */
+export function claimNow(backlog: ChangeBacklog, options: { maxIds: number; maxWaitSeconds: number }): boolean {
+  if (backlog.syncVisible === 0) return false;
+  if (!backlog.embeddingPending) return true;
+  return backlog.syncVisible >= options.maxIds || (backlog.oldestAgeSeconds ?? 0) >= options.maxWaitSeconds;
+}
+
+/**
  * One publish cycle: until the queue is empty or the time is up, publishes batches an earlier cycle
- * left unpublished and claims (then publishes) a new batch of up to `maxIds` ids. Stops early when
+ * left unpublished and claims (then publishes) a new batch of up to `maxIds` ids when `claimNow`
+ * says so. Stops early when
  * nothing it sent was accepted: the bus is down, and a later cycle retries after the backoff. A
  * failed ledger call throws QueueReadError with the counts so far.
  */
@@ -127,7 +142,9 @@ async function drainChanges(context: PublishContext, options: DrainChangesOption
   try {
     while (now() - started < options.budgetMs) {
       const due = await context.ledger.batchesToPublish(options.index, options.leaseSeconds, DUE_BATCHES_PER_LOOP);
-      const claimed = await context.ledger.claimChangeBatch(options.index, options.maxIds, options.leaseSeconds);
+      const backlog = await context.ledger.changeBacklog(options.maxIds);
+      const claimed = claimNow(backlog, options) ? await context.ledger.claimChangeBatch(options.index, options.maxIds, options.leaseSeconds) : undefined;
+      if (!claimed && backlog.syncVisible > 0 && due.length === 0) context.log.info('changes held for a fuller batch while embeddings are pending', { waiting: backlog.syncVisible, oldestSeconds: backlog.oldestAgeSeconds });
       if (claimed) {
         counts.claimed += 1;
         counts.claimedIds += claimed.idCount;
@@ -155,7 +172,7 @@ export function createPublishRun(): (config: PublishConfig, log: Logger) => Prom
     sender ??= await AlicloudEventSender.create(config);
     const counts = await drainChanges(
       { ledger, sender, log, maxAttempts: config.MAX_ATTEMPTS },
-      { index: config.VECTOR_INDEX, maxIds: config.PUBLISH_MAX_IDS, leaseSeconds: config.PUBLISH_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS },
+      { index: config.VECTOR_INDEX, maxIds: config.PUBLISH_MAX_IDS, maxWaitSeconds: config.PUBLISH_MAX_WAIT_SECONDS, leaseSeconds: config.PUBLISH_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS },
     );
     const status = counts.retried + counts.parked > 0 ? 207 : 200;
     return { status, body: { bus: config.EVENT_BUS_NAME, index: config.VECTOR_INDEX, ...counts } };
