@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCorpus, sampleDocuments } from '../local/corpus';
 import { startDashboard } from '../local/dashboard';
-import { StackDefaults, isQuiet, mainJobDatabaseProblem, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun, withoutCredentials } from '../local/stack';
+import { StackDefaults, isQuiet, mailCounts, mainJobDatabaseProblem, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun, withoutCredentials } from '../local/stack';
 import type { LocalCloud, PipelineSnapshot } from '../local/stack';
 
 const { values: args } = parseArgs({
@@ -104,18 +104,22 @@ async function main(): Promise<number> {
     const reportPath = reportRow?.report_message_id ? join(cloud.resend.outboxPath, `${reportRow.report_message_id}.html`) : '(none)';
     const driftTotal = summary.drift.missing + summary.drift.stale + summary.drift.orphaned;
     const green = verify.state === 'completed' && driftTotal === 0 && summary.failedRuns === 0 && summary.indexVectors === summary.embeddings - summary.rejected;
+    const mail = mailCounts(await cloud.resend.outbox.list());
+    const runCommands = cloud.cloudAssistant.runner.list().length;
     const result = {
       ok: green,
       seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       documents: loaded,
       ...summary,
+      runCommands,
+      emails: { total: mail.total, runReports: mail.runReports, digests: mail.digests },
       verifyRun: verify.run_id,
       report: relative(process.cwd(), reportPath),
       outbox: relative(process.cwd(), cloud.resend.outboxPath),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     say(green
-      ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${summary.reports} reports; worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
+      ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${runCommands} RunCommands, ${mail.total} e-mails (${mail.runReports} run reports, ${mail.digests} digests); worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
       : `RED: verify ${verify.state}, drift ${JSON.stringify(summary.drift)}, failed runs ${summary.failedRuns}, index ${summary.indexVectors} vs ${summary.embeddings} embeddings; see ${logFile}`);
     if (!green) {
       // Diagnose the red run here, before the stack (and its in-memory database) goes away.

@@ -6,6 +6,8 @@ export interface PipelineSnapshot {
   readonly embedded: number;
   readonly embeddingQueue: number;
   readonly syncQueue: number;
+  /** Change batches claimed from the queue whose event the bus has not accepted yet. */
+  readonly claimedBatches: number;
   readonly deadLetters: number;
   readonly runs: { readonly open: number; readonly completed: number; readonly failed: number; readonly reportsPending: number };
   readonly chunks: { readonly open: number; readonly succeeded: number; readonly failed: number };
@@ -35,7 +37,8 @@ export async function pipelineSnapshot(sql: Sql, logicalIndex: string): Promise<
         from vector_sync.chunks`,
     sql`select coalesce((select total_vectors from vector_sync.index_stats(a.index_name)), 0) as total
         from vector_sync.active_index(${logicalIndex}) as a`,
-    sql`select (select count(*) from vector_sync.parked_events) as parked, (select count(*) from vector_sync.dead_letters) as dead`,
+    sql`select (select count(*) from vector_sync.parked_events) as parked, (select count(*) from vector_sync.dead_letters) as dead,
+               (select count(*) from vector_sync.change_batches where state = 'claimed') as claimed`,
   ]);
   const depth = (name: string): number => n(queues.find((row) => row.queue === name)?.depth);
   return {
@@ -43,6 +46,7 @@ export async function pipelineSnapshot(sql: Sql, logicalIndex: string): Promise<
     embedded: n(docs?.embedded),
     embeddingQueue: depth('embedding_jobs'),
     syncQueue: depth('vector_sync'),
+    claimedBatches: n(parked?.claimed),
     deadLetters: n(parked?.dead),
     runs: { open: n(runs?.open), completed: n(runs?.completed), failed: n(runs?.failed), reportsPending: n(runs?.reports_pending) },
     chunks: { open: n(chunks?.open), succeeded: n(chunks?.succeeded), failed: n(chunks?.failed) },
@@ -52,9 +56,10 @@ export async function pipelineSnapshot(sql: Sql, logicalIndex: string): Promise<
 }
 
 /**
- * True when nothing is waiting anywhere: queues empty, runs final, reports sent, and no event on
- * its way through the bus. The last matters: once publish-changes has deleted its messages and
- * before validate opens the run, the change exists only as an event in flight.
+ * True when nothing is waiting anywhere: queues empty, no change batch waiting for its publish,
+ * runs final, reports sent, and no event on its way through the bus. The last two matter: once
+ * publish-changes has claimed a batch (and deleted its messages) and until validate opens its run,
+ * the change exists only as a claimed batch, then as an event in flight.
  */
 export function isQuiet(snapshot: PipelineSnapshot, busDeliveriesInFlight: number): boolean {
   return (
@@ -62,6 +67,7 @@ export function isQuiet(snapshot: PipelineSnapshot, busDeliveriesInFlight: numbe
     snapshot.embedded + snapshot.deadLetters >= snapshot.documents &&
     snapshot.embeddingQueue === 0 &&
     snapshot.syncQueue === 0 &&
+    snapshot.claimedBatches === 0 &&
     snapshot.runs.open === 0 &&
     snapshot.runs.reportsPending === 0
   );

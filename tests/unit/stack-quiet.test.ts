@@ -8,6 +8,7 @@ const drained: PipelineSnapshot = {
   embedded: 3000,
   embeddingQueue: 0,
   syncQueue: 0,
+  claimedBatches: 0,
   deadLetters: 0,
   runs: { open: 0, completed: 6, failed: 0, reportsPending: 0 },
   chunks: { open: 0, succeeded: 6, failed: 0 },
@@ -24,6 +25,10 @@ describe('isQuiet', () => {
     // Prepare: the rows look drained, but six changes.published events are still being delivered.
     // Act / Assert
     expect(isQuiet(drained, 6)).toBe(false);
+  });
+
+  it('is not quiet while a claimed change batch waits for its publish (its messages are gone already)', () => {
+    expect(isQuiet({ ...drained, claimedBatches: 1 }, 0)).toBe(false);
   });
 
   it('is not quiet with an open run or a pending report', () => {
