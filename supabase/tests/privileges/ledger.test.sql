@@ -9,7 +9,8 @@ select unnest(array[
   'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
   'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids'
+  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids',
+  'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks'
 ]) as name;
 
 select ok(
@@ -39,8 +40,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  22,
-  'every one of the 22 ledger functions sets an empty search_path'
+  26,
+  'every one of the 26 ledger functions sets an empty search_path'
 );
 
 set local role anon;
