@@ -92,8 +92,9 @@ describe('chunks in flight across the pool', () => {
     // Act: the run is chunked (two chunk.ready for the two free slots), then a flood of chunk.ready
     // for every chunk reaches dispatch (as copies would); then each TaskCompleted is settled after
     // the worker's result is written, until the run completes
-    await handlers.chunk(eventOf('run-accepted.json', `${run.run_id}-accepted`, { runId: run.run_id }), harness.fcContext('chunk'));
+    const chunked = await handlers.chunk(eventOf('run-accepted.json', `${run.run_id}-accepted`, { runId: run.run_id }), harness.fcContext('chunk'));
     await harness.bus.idle();
+    const announcedFirst = harness.delivered('dispatch').map((event) => event.id);
     await deliverChunkReady();
     const flood = await Promise.all(
       manyIds(10).map((_, chunkNo) => handlers.dispatch(eventOf('chunk-ready.json', `${run.run_id}-${chunkNo}-copy`, { runId: run.run_id, chunkNo }), harness.fcContext('dispatch'))),
@@ -120,7 +121,10 @@ describe('chunks in flight across the pool', () => {
       if (completions.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    // Assess: never more than two in flight, and the pool was kept full
+    // Assess: chunk announced only the two chunks that had a slot; never more than two in flight,
+    // and the pool was kept full
+    expect(chunked).toEqual({ runId: run.run_id, chunks: 10, announced: 2 });
+    expect(announcedFirst).toEqual([`${run.run_id}-0-1`, `${run.run_id}-1-1`]);
     expect(mostInFlight).toBe(2);
     expect(flood.map((answer) => (answer as { status: string }).status).filter((status) => status === 'deferred')).toHaveLength(8);
     expect(waitingAfterFlood).toBe(8);
