@@ -157,6 +157,19 @@ export class WorkerLedger extends Ledger {
     return new Set(rows.map((row) => String(row.document_id)));
   }
 
+  /**
+   * Chunks of sync and rebuild runs on any generation of `logicalName` running now: the writers
+   * that share the index's write quota (a verify chunk does not write).
+   */
+  writersOf(logicalName: string): Promise<number> {
+    return this.count('index_writers', (sql) => sql`
+      select count(*) as n
+      from vector_sync.chunks as c
+      join vector_sync.runs as r on r.run_id = c.run_id
+      join vector_sync.indexes as i on i.index_name = r.index_name
+      where c.state = 'running' and r.op in ('sync', 'rebuild') and i.logical_name = ${logicalName}`);
+  }
+
   /** True when every chunk of the run has succeeded. */
   async chunksSucceeded(runId: string): Promise<boolean> {
     const rows = await this.query('chunks_succeeded', (sql) => sql`

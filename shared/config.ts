@@ -124,12 +124,20 @@ export const ValidateConfigSchema = z.object({
   VECTOR_DIMENSION: integer(384, 1, 4096),
   VECTOR_METRIC: optional('cosine').pipe(z.enum(['cosine', 'euclidean'], { message: 'must be cosine or euclidean' })),
 });
+/**
+ * How many chunks may be dispatched or running at once across the instance pool (all runs, all
+ * indexes). dispatch enforces it; chunk, collect-stats and reconcile announce waiting chunks up to
+ * the free slots, so they read it too.
+ */
+const chunkSlots = { MAX_CHUNKS_IN_FLIGHT: integer(4, 1, 256) };
+
 /** chunk: splits a run into chunks. */
 export const ChunkConfigSchema = z.object({
   ...ledger,
   ...publisher,
-  SYNC_CHUNK_IDS: integer(500, 1, 500),
-  RANGE_CHUNK_ROWS: integer(20_000, 500, 1_000_000),
+  ...chunkSlots,
+  /** Ids per chunk of a sync run; about as many embedding rows per key range of a rebuild or verify. */
+  CHUNK_MAX_IDS: integer(5_000, 1, 50_000),
 });
 const workerBundle = {
   WORKER_VERSION: required('the worker bundle version the instances fetch from OSS'),
@@ -139,14 +147,15 @@ const workerBundle = {
 };
 
 /** dispatch: sends a chunk to a worker instance. */
-export const DispatchConfigSchema = z.object({ ...ledger, ...cloudAssistant, ...workerBundle });
+export const DispatchConfigSchema = z.object({ ...ledger, ...cloudAssistant, ...workerBundle, ...chunkSlots });
 /** collect-stats: closes runs and publishes `vectorsync.run.completed`. */
-export const CollectStatsConfigSchema = z.object({ ...ledger, ...publisher, MAX_CHUNK_ATTEMPTS: integer(3, 1, 10) });
+export const CollectStatsConfigSchema = z.object({ ...ledger, ...publisher, ...chunkSlots, MAX_CHUNK_ATTEMPTS: integer(3, 1, 10) });
 /** reconcile: finds silent chunks and re-dispatches or fails them. */
 export const ReconcileConfigSchema = z.object({
   ...ledger,
   ...publisher,
   ...cloudAssistant,
+  ...chunkSlots,
   MAX_CHUNK_ATTEMPTS: integer(3, 1, 10),
   /** Seconds past RUN_COMMAND_TIMEOUT_SECONDS before an in-flight chunk counts as silent; also the grace of an unconfirmed completion claim. */
   RECONCILE_GRACE_SECONDS: integer(120, 0, 3_600),
@@ -224,6 +233,10 @@ export const WorkerConfigSchema = z.object({
   ALIBABA_CLOUD_ACCESS_KEY_ID: optional(''),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: optional(''),
   ALIBABA_CLOUD_SECURITY_TOKEN: optional(''),
+  /**
+   * PutVectors calls per second one index takes (its write quota: 5 calls of 500 vectors, about
+   * 2,500 vectors/s); the chunks of one logical index running at once share it.
+   */
   PUT_VECTORS_QPS: integer(5, 1, 1000),
   QUERY_TOPK_MAX: integer(30, 1, 100),
   /** Rows read from Postgres per page (and vectors per PutVectors call). */

@@ -10,13 +10,22 @@ export interface TokenBucketOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** A rate a token bucket can run at: positive and finite. */
+function checkedRate(ratePerSecond: number): number {
+  if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
+    throw new RangeError(`token bucket rate ${String(ratePerSecond)} is not a positive number`);
+  }
+  return ratePerSecond;
+}
+
 /**
  * A token bucket: `take` waits until enough tokens are there, `tryTake` answers at once. Waiters
  * are served in arrival order, so one large request cannot be starved by a stream of small ones.
+ * The rate can change while the bucket is in use (`setRate`); the capacity stays as built.
  */
 export class TokenBucket {
-  readonly ratePerSecond: number;
   readonly capacity: number;
+  private rate: number;
   private tokens: number;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
@@ -24,15 +33,27 @@ export class TokenBucket {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: TokenBucketOptions) {
-    if (!(options.ratePerSecond > 0) || !Number.isFinite(options.ratePerSecond)) {
-      throw new RangeError(`token bucket rate ${String(options.ratePerSecond)} is not a positive number`);
-    }
-    this.ratePerSecond = options.ratePerSecond;
+    this.rate = checkedRate(options.ratePerSecond);
     this.capacity = Math.max(1, options.capacity ?? options.ratePerSecond);
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => sleepFor(ms).then(() => undefined));
     this.tokens = this.capacity;
     this.last = this.now();
+  }
+
+  /** Tokens added per second now. */
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  /**
+   * Runs at `ratePerSecond` from now on: the tokens gathered so far at the old rate are kept, and a
+   * waiter recomputes its wait at the new rate when it next wakes.
+   */
+  setRate(ratePerSecond: number): void {
+    const rate = checkedRate(ratePerSecond);
+    this.refill();
+    this.rate = rate;
   }
 
   /** Takes `count` tokens if they are there now; never waits. */
@@ -46,7 +67,7 @@ export class TokenBucket {
   /** Milliseconds until `count` tokens will be there (0 when they are). */
   waitTimeMs(count = 1): number {
     this.refill();
-    return this.tokens >= count ? 0 : ((count - this.tokens) / this.ratePerSecond) * 1000;
+    return this.tokens >= count ? 0 : ((count - this.tokens) / this.rate) * 1000;
   }
 
   /** Waits for `count` tokens (at most the capacity) and takes them. */
@@ -65,7 +86,7 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
   }
 }

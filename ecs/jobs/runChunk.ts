@@ -5,6 +5,7 @@ import { classifyError, describeError } from '../../shared/errors';
 import { LedgerRefusedError, LedgerShapeError } from '../../shared/ledger';
 import type { ChunkRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
+import { writeQuotaFor } from '../writeQuota';
 import { validationQuery, verifyChunk } from './verify';
 import { finalizeRebuild, rebuildChunk, syncChunk } from './write';
 import type { ChunkJob, RebuildOutcome } from './write';
@@ -72,7 +73,7 @@ export async function runChunk(worker: WorkerContext, runId: string, chunkNo: nu
   if (!run || !index) throw new LedgerRefusedError(`run ${runId} or its index is not in the ledger`, { code: 'P0002', details: { runId } });
   const result: ChunkResult = noCounts();
   try {
-    await work({ worker, run, chunk, selector: chunk.selector, index }, result);
+    await work({ worker, run, chunk, selector: chunk.selector, index, quota: writeQuotaFor(worker, index.logical_name) }, result);
     const seconds = (performance.now() - started) / 1000;
     result.durationMs = Math.round(seconds * 1000);
     result.vectorsPerSecond = Math.round(result.upserted / Math.max(seconds, 0.001));

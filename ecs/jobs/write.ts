@@ -7,6 +7,10 @@ import type { ChunkRow, IndexRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
 import type { EmbeddingRow } from '../ledger';
 import { ensureIndex, shapeOf, toVectorInput } from '../vectors';
+import type { WriteQuotaShare } from '../writeQuota';
+
+/** Written vectors a chunk keeps for its validation query: a bounded sample, so memory stays flat however big the chunk. */
+const KEPT_FOR_VALIDATION = 1000;
 
 /** One chunk as the worker handles it. */
 export interface ChunkJob<TSelector = ChunkRow['selector']> {
@@ -16,6 +20,8 @@ export interface ChunkJob<TSelector = ChunkRow['selector']> {
   readonly selector: TSelector;
   /** The run's index (the generation it writes or checks). */
   readonly index: IndexRow;
+  /** This chunk's share of the index's write quota, refreshed before each PutVectors. */
+  readonly quota: Pick<WriteQuotaShare, 'refresh'>;
 }
 
 /** One page of rows to write into the run's index (the first target) and any other targets. */
@@ -26,13 +32,19 @@ interface WriteInput {
   readonly rows: readonly EmbeddingRow[];
   /** Sync: leave rows whose hash the index already holds. Rebuild: write everything. */
   readonly skipUnchanged: boolean;
+  readonly quota: Pick<WriteQuotaShare, 'refresh'>;
+}
+
+/** Adds the first vectors of a written page to the kept sample, up to its bound. */
+function keepSample(kept: VectorInput[], page: readonly VectorInput[]): void {
+  if (kept.length < KEPT_FOR_VALIDATION) kept.push(...page.slice(0, KEPT_FOR_VALIDATION - kept.length));
 }
 
 /**
  * Checks each row's vector against the index's limits (a bad one is recorded as a rejection with
  * its reason and the rest go on), leaves unchanged rows, PutVectors the rest into every target
- * (≤ 500 per call, the client throttles and retries) and records what each index now holds.
- * Returns the vectors written, for the validation query.
+ * (≤ 500 per call, at this chunk's share of the write quota; the client throttles and retries) and
+ * records what each index now holds. Returns the vectors written, for the validation query.
  */
 async function writeVectors(worker: WorkerContext, input: WriteInput, counts: ChunkCounts): Promise<VectorInput[]> {
   const [primary] = input.targets;
@@ -55,6 +67,7 @@ async function writeVectors(worker: WorkerContext, input: WriteInput, counts: Ch
     if (target !== primary) await ensureIndex(worker.oss, target);
     for (let i = 0; i < put.length; i += limit) {
       const batch = put.slice(i, i + limit);
+      await input.quota.refresh();
       await worker.oss.putVectors({ bucket: target.bucket, indexName: target.index_name, vectors: batch.map((item) => item.vector), index: shapeOf(target) });
       await worker.ledger.upsertIndexState(target.index_name, batch.map((item) => item.row.document_id), batch.map((item) => item.row.content_hash));
     }
@@ -70,22 +83,23 @@ async function writeVectors(worker: WorkerContext, input: WriteInput, counts: Ch
 }
 
 /**
- * A sync chunk: the ids an event named, each decided from its current row. A row that exists is
- * checked and written (or left when the index holds its hash already); an id without a row is
- * deleted from the index. The run's generation and any generation being rebuilt get the same
- * writes, so a rebuild in progress misses nothing.
+ * A sync chunk: the ids of its selector (up to CHUNK_MAX_IDS), each decided from its current row,
+ * read and written a page of WORKER_BATCH_ROWS at a time. A row that exists is checked and written
+ * (or left when the index holds its hash already); an id without a row is deleted from the index.
+ * The run's generation and any generation being rebuilt get the same writes, so a rebuild in
+ * progress misses nothing. Returns a bounded sample of the written vectors.
  */
 export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts): Promise<VectorInput[]> {
-  const { worker, run, chunk, index } = job;
+  const { worker, run, chunk, index, quota } = job;
   const ids = job.selector.ids;
   const building = (await worker.ledger.generations(index.logical_name, 'building')).filter((g) => g.index_name !== index.index_name);
   const targets = [index, ...building];
-  const written: VectorInput[] = [];
+  const sample: VectorInput[] = [];
   const page = worker.config.WORKER_BATCH_ROWS;
   for (let i = 0; i < ids.length; i += page) {
     const slice = ids.slice(i, i + page);
     const rows = await worker.ledger.embeddingsByIds(slice);
-    written.push(...(await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets, rows, skipUnchanged: true }, counts)));
+    keepSample(sample, await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets, rows, skipUnchanged: true, quota }, counts));
     const present = new Set(rows.map((row) => row.document_id));
     const gone = [...new Set(slice.filter((id) => !present.has(id)))];
     if (gone.length === 0) continue;
@@ -101,26 +115,24 @@ export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts)
     counts.deleted += deleted.length;
     counts.skipped += absent.length;
   }
-  return written;
+  return sample;
 }
 
-/** A rebuild chunk: every row of its key range, page by page, into the new generation. */
+/** A rebuild chunk: every row of its key range, page by page, into the new generation; returns a bounded sample of the written vectors. */
 export async function rebuildChunk(job: ChunkJob<RangeSelector>, counts: ChunkCounts): Promise<VectorInput[]> {
-  const { worker, run, chunk, index } = job;
+  const { worker, run, chunk, index, quota } = job;
   await ensureIndex(worker.oss, index);
   const { through } = job.selector;
   let { after } = job.selector;
-  const written: VectorInput[] = [];
+  const sample: VectorInput[] = [];
   for (;;) {
     const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: true });
     if (rows.length === 0) break;
-    const page = await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets: [index], rows, skipUnchanged: false }, counts);
-    // Keep a bounded sample for the validation query, not every vector of the range.
-    if (written.length < 1000) written.push(...page.slice(0, 1000 - written.length));
+    keepSample(sample, await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets: [index], rows, skipUnchanged: false, quota }, counts));
     after = rows[rows.length - 1]?.document_id ?? null;
     worker.log.debug('rebuild page written', { through: after, upserted: counts.upserted });
   }
-  return written;
+  return sample;
 }
 
 /** What the end of a rebuild did, or why it did not. */

@@ -10,5 +10,5 @@ import { publisherFor } from '../../shared/clients/eventbridge';
 export const handler = fcHandler(
   { name: 'collect-stats', event: eventUnion(TaskCompletedEventSchema, StatsRequestedEventSchema), config: CollectStatsConfigSchema },
   (event, { config, ledger, log, context }) =>
-    collectStats({ ledger, publisher: publisherFor(config, context), log, maxChunkAttempts: config.MAX_CHUNK_ATTEMPTS }, event),
+    collectStats({ ledger, publisher: publisherFor(config, context), log, maxChunkAttempts: config.MAX_CHUNK_ATTEMPTS, maxChunksInFlight: config.MAX_CHUNKS_IN_FLIGHT }, event),
 );

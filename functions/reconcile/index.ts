@@ -15,6 +15,7 @@ export const handler = fcTimerHandler({ name: 'reconcile', config: ReconcileConf
       cloud: cloudAssistantFor(config, context),
       log,
       maxChunkAttempts: config.MAX_CHUNK_ATTEMPTS,
+      maxChunksInFlight: config.MAX_CHUNKS_IN_FLIGHT,
       settings: {
         runCommandTimeoutSeconds: config.RUN_COMMAND_TIMEOUT_SECONDS,
         graceSeconds: config.RECONCILE_GRACE_SECONDS,

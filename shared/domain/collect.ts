@@ -18,12 +18,15 @@ export interface CollectStatsResult {
   readonly action: SettleAction | 'ignored' | 'looked';
   /** How the run ended, when this call closed it. */
   readonly closed?: RunRow['state'];
+  /** Waiting chunks announced for the slots the settled attempt freed. */
+  readonly announced?: number;
 }
 
 /**
  * A TaskCompleted settles its chunk's attempt (a command that is no current chunk attempt is
- * someone else's or a requeued attempt's, and is ignored); a stats request looks at a run. Either
- * closes the run once every chunk is final.
+ * someone else's or a requeued attempt's, and is ignored) and announces the waiting chunks that
+ * get the slot it freed; a stats request looks at a run. Either closes the run once every chunk is
+ * final.
  */
 export async function collectStats(deps: LifecycleDeps, input: CollectStatsInput): Promise<CollectStatsResult> {
   if (input.type === EventType.StatsRequested) {
@@ -43,5 +46,11 @@ export async function collectStats(deps: LifecycleDeps, input: CollectStatsInput
   }
   const outcome = { commandId: task.commandId, status: task.invocationStatus, exitCode: task.exitCode };
   const settled = await settleChunkAttempt({ ...deps, log }, chunk, outcome);
-  return { runId: chunk.run_id, chunkNo: chunk.chunk_no, action: settled.action, ...(settled.closedRun ? { closed: settled.closedRun.state } : {}) };
+  return {
+    runId: chunk.run_id,
+    chunkNo: chunk.chunk_no,
+    action: settled.action,
+    ...(settled.closedRun ? { closed: settled.closedRun.state } : {}),
+    ...(settled.announced === undefined ? {} : { announced: settled.announced }),
+  };
 }

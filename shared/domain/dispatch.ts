@@ -1,4 +1,5 @@
-// dispatch: a ready chunk goes to a worker instance with Cloud Assistant RunCommand. The command
+// dispatch: a ready chunk takes one of the pool's MAX_CHUNKS_IN_FLIGHT slots and goes to a worker
+// instance with Cloud Assistant RunCommand; without a free slot it waits in 'ready'. The command
 // carries the embedded `ecs/run-chunk.sh`, parameters that hold only ids, the worker version and a
 // presigned bundle URL (never a secret), a ClientToken per attempt and instance, and the Timeout.
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import type { OssObjectStore } from '../clients/oss';
 import { UUID_PATTERN } from '../contracts';
 import { PermanentError, TransientError } from '../errors';
 import { LedgerRefusedError } from '../ledger';
-import type { Ledger } from '../ledger';
+import type { ChunkPlan, Ledger } from '../ledger';
 import type { Logger } from '../logging';
 
 /** The Cloud Assistant script of a chunk, `ecs/run-chunk.sh`, embedded in the bundle at build time. */
@@ -147,12 +148,16 @@ export interface DispatchChunkDeps {
   readonly bundle: Omit<WorkerBundleSettings, 'urlSeconds'>;
   readonly instanceIds: readonly string[];
   readonly timeoutSeconds: number;
+  /** Chunks dispatched or running at once across the pool (MAX_CHUNKS_IN_FLIGHT). */
+  readonly maxChunksInFlight: number;
   readonly log: Logger;
 }
 
 /** What dispatch answers. */
 export type DispatchChunkResult =
   | { readonly status: 'dispatched'; readonly runId: string; readonly chunkNo: number; readonly attempt: number; readonly instanceId: string; readonly commandId: string; readonly invokeId: string; readonly recovered: boolean }
+  /** Every slot of the pool is taken: the chunk stays ready and is announced again when one frees. */
+  | { readonly status: 'deferred'; readonly runId: string; readonly chunkNo: number; readonly reason: string }
   | { readonly status: 'skipped'; readonly runId: string; readonly chunkNo: number; readonly reason: string };
 
 function codeOf(error: unknown): string | undefined {
@@ -161,9 +166,11 @@ function codeOf(error: unknown): string | undefined {
 
 /**
  * Sends one ready chunk to a worker instance with RunCommand, then records CommandId/InvokeId in
- * the ledger. An instance that cannot take the command hands over to the next one of the pool.
- * Copies of one chunk.ready delivered at once send one RunCommand: the first copy plans the
- * attempt's instance in the ledger and the others follow that plan, so they share a ClientToken.
+ * the ledger. The first plan of the attempt takes one of the pool's `maxChunksInFlight` slots in
+ * the ledger; when none is free the chunk stays ready and the answer is 'deferred' (a settled
+ * attempt announces it again). An instance that cannot take the command hands over to the next one
+ * of the pool. Copies of one chunk.ready delivered at once send one RunCommand: the first copy
+ * plans the attempt's instance and the others follow that plan, so they share a ClientToken.
  */
 export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: string; chunkNo: number }): Promise<DispatchChunkResult> {
   const { runId, chunkNo } = input;
@@ -174,16 +181,22 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
   const bundle = await workerBundle({ ...deps.bundle, urlSeconds: deps.timeoutSeconds + 600 });
   const parameters = chunkCommandParameters({ runId, chunkNo, workerVersion: deps.bundle.version, bundleSha256: bundle.sha256, bundleUrl: bundle.url });
   const order = await instanceOrder(deps.ledger, deps.instanceIds, runId, chunkNo, attempt);
-  const plan = (instanceId: string, insteadOf?: string): Promise<string | undefined> => deps.ledger.planChunkInstance({ runId, chunkNo, attempt, instanceId, ...(insteadOf === undefined ? {} : { insteadOf }) });
+  const plan = (instanceId: string, insteadOf?: string): Promise<ChunkPlan> =>
+    deps.ledger.planChunkInstance({ runId, chunkNo, attempt, instanceId, maxInFlight: deps.maxChunksInFlight, ...(insteadOf === undefined ? {} : { insteadOf }) });
+  const first = order[0] === undefined ? undefined : await plan(order[0]);
+  if (first?.outcome === 'deferred') {
+    return { status: 'deferred', runId, chunkNo, reason: `all ${deps.maxChunksInFlight} chunk slots of the pool are taken; the chunk waits in ready` };
+  }
   const unavailable: string[] = [];
   const tried = new Set<string>();
-  let instanceId = order[0] === undefined ? undefined : await plan(order[0]);
+  let instanceId = first?.outcome === 'planned' ? first.instance_id : undefined;
   while (instanceId !== undefined) {
     if (tried.has(instanceId) || !deps.instanceIds.includes(instanceId)) {
       // The planned instance could not take the command (or left the pool): plan the next one.
       const next = order.find((id) => !tried.has(id));
       if (next === undefined) break;
-      instanceId = await plan(next, instanceId);
+      const moved = await plan(next, instanceId);
+      instanceId = moved.outcome === 'planned' ? moved.instance_id : undefined;
       continue;
     }
     tried.add(instanceId);

@@ -1,6 +1,7 @@
-// The run life-cycle moves every handler may make: publish pipeline events, settle a chunk attempt
-// that ended, requeue a lost one, close a run once every chunk is final and announce its
-// completion exactly once. Each move is a guarded ledger function, so a repeat is harmless.
+// The run life-cycle moves every handler may make: publish pipeline events, announce the chunks
+// that get the pool's free slots, settle a chunk attempt that ended, requeue a lost one, close a
+// run once every chunk is final and announce its completion exactly once. Each move is a guarded
+// ledger function, so a repeat is harmless.
 import type { EventPublisher, PublishableEvent } from '../clients/eventbridge';
 import { chunkReadyEvent, runCompletedEvent } from '../contracts';
 import { TransientError, describeError } from '../errors';
@@ -15,6 +16,8 @@ export interface LifecycleDeps {
   readonly log: Logger;
   /** Attempts a chunk gets before it fails for good (MAX_CHUNK_ATTEMPTS). */
   readonly maxChunkAttempts: number;
+  /** Chunks dispatched or running at once across the pool (MAX_CHUNKS_IN_FLIGHT). */
+  readonly maxChunksInFlight: number;
 }
 
 /** How a chunk's Cloud Assistant invocation ended on its instance. */
@@ -32,7 +35,7 @@ export type SettleAction =
   | 'already-final'
   /** The outcome belongs to an older attempt: the current one is left alone. */
   | 'stale'
-  /** Back to ready; chunk.ready was published again. */
+  /** Back to ready, waiting for a slot (announced at once when it gets one). */
   | 'requeued'
   /** Its attempts are used up: the chunk failed. */
   | 'failed';
@@ -42,6 +45,17 @@ export interface SettleResult {
   readonly action: SettleAction;
   readonly chunk: ChunkRow;
   readonly closedRun?: RunRow;
+  /** Waiting chunks announced for the slots free after the settle. */
+  readonly announced?: number;
+}
+
+/** How a settle behaves. */
+export interface SettleOptions {
+  /**
+   * Announce the waiting chunks that get the freed slot (default). reconcile settles many attempts
+   * in one tick and announces once, after all of them.
+   */
+  readonly announce?: boolean;
 }
 
 /** Events EventBridge did not take after the publisher's own retries; the delivery is retried. */
@@ -70,6 +84,18 @@ export async function publishAll(publisher: Pick<EventPublisher, 'publish'>, eve
     ids,
     { cause: first?.error },
   );
+}
+
+/**
+ * Publishes `vectorsync.chunk.ready` for the waiting chunks that would get the pool's free slots
+ * now, oldest run first, and answers them. Called whenever a slot may have freed (an attempt
+ * settled, requeued or failed) and when a run is chunked, so the pool stays busy without waiting
+ * for reconcile. Two callers may announce the same chunk: dispatch takes its slot once.
+ */
+export async function announceWaitingChunks(deps: Pick<LifecycleDeps, 'ledger' | 'publisher' | 'maxChunksInFlight'>): Promise<ChunkRow[]> {
+  const waiting = await deps.ledger.nextWaitingChunks(deps.maxChunksInFlight);
+  await publishAll(deps.publisher, waiting.map((chunk) => chunkReadyEvent(chunk.run_id, chunk.chunk_no, chunk.attempts)));
+  return waiting;
 }
 
 /**
@@ -119,43 +145,45 @@ function describeOutcome(outcome: AttemptOutcome): string {
   return `attempt ${outcome.commandId} ended ${outcome.status} with ${exit}${code} without writing its result`;
 }
 
+/** A chunk that is final now: its slot is free for a waiting chunk, and its run may close. */
+async function finalChunk(deps: LifecycleDeps, action: 'already-final' | 'failed', chunk: ChunkRow, options: SettleOptions): Promise<SettleResult> {
+  const closedRun = await closeRunIfDone(deps, chunk.run_id);
+  const announced = options.announce === false ? undefined : (await announceWaitingChunks(deps)).length;
+  return { action, chunk, ...(announced === undefined ? {} : { announced }), ...(closedRun ? { closedRun } : {}) };
+}
+
 /**
  * Settles a chunk attempt whose Cloud Assistant invocation is final. If the ledger already shows
  * the chunk final (the worker wrote its result) nothing changes for the chunk; otherwise the worker
  * died or failed first and the attempt is requeued (or the chunk fails at the attempt limit). Then
  * the run is closed if every chunk is final.
  */
-export async function settleChunkAttempt(deps: LifecycleDeps, chunk: ChunkRow, outcome: AttemptOutcome): Promise<SettleResult> {
-  if (chunk.state === 'succeeded' || chunk.state === 'failed') {
-    const closedRun = await closeRunIfDone(deps, chunk.run_id);
-    return { action: 'already-final', chunk, ...(closedRun ? { closedRun } : {}) };
-  }
+export async function settleChunkAttempt(deps: LifecycleDeps, chunk: ChunkRow, outcome: AttemptOutcome, options: SettleOptions = {}): Promise<SettleResult> {
+  if (chunk.state === 'succeeded' || chunk.state === 'failed') return finalChunk(deps, 'already-final', chunk, options);
   if (chunk.command_id !== outcome.commandId) return { action: 'stale', chunk };
-  return requeueLostAttempt(deps, chunk, outcome.commandId, describeOutcome(outcome));
+  return requeueLostAttempt(deps, chunk, outcome.commandId, describeOutcome(outcome), options);
 }
 
 /**
  * Takes back the chunk's current attempt `commandId`, which died without writing its result:
- * under the attempt limit the chunk goes back to ready and chunk.ready is published for the next
- * attempt; at the limit it fails and the run may close. An older attempt changes nothing.
+ * under the attempt limit the chunk goes back to ready and waits for a slot; at the limit it fails
+ * and the run may close. Either way its slot is free, and chunk.ready is published for the waiting
+ * chunks that get the free slots (the requeued one among them when it is the oldest). An older
+ * attempt changes nothing.
  */
-export async function requeueLostAttempt(deps: LifecycleDeps, chunk: ChunkRow, commandId: string, reason: string): Promise<SettleResult> {
+export async function requeueLostAttempt(deps: LifecycleDeps, chunk: ChunkRow, commandId: string, reason: string, options: SettleOptions = {}): Promise<SettleResult> {
   const moved = await deps.ledger.requeueAttempt(chunk.run_id, chunk.chunk_no, commandId, reason, deps.maxChunkAttempts);
   const log = deps.log.child({ runId: chunk.run_id, chunkNo: chunk.chunk_no });
   if (moved.state === 'ready') {
-    await publishAll(deps.publisher, [chunkReadyEvent(moved.run_id, moved.chunk_no, moved.attempts)]);
     log.warn('chunk attempt lost; chunk requeued', { commandId, reason, attempts: moved.attempts });
-    return { action: 'requeued', chunk: moved };
+    if (options.announce === false) return { action: 'requeued', chunk: moved };
+    return { action: 'requeued', chunk: moved, announced: (await announceWaitingChunks(deps)).length };
   }
   if (moved.state === 'failed' && moved.command_id === commandId) {
     log.warn('chunk attempt lost and attempts used up; chunk failed', { commandId, reason, attempts: moved.attempts });
-    const closedRun = await closeRunIfDone(deps, moved.run_id);
-    return { action: 'failed', chunk: moved, ...(closedRun ? { closedRun } : {}) };
+    return finalChunk(deps, 'failed', moved, options);
   }
-  if (moved.state === 'succeeded' || moved.state === 'failed') {
-    const closedRun = await closeRunIfDone(deps, moved.run_id);
-    return { action: 'already-final', chunk: moved, ...(closedRun ? { closedRun } : {}) };
-  }
+  if (moved.state === 'succeeded' || moved.state === 'failed') return finalChunk(deps, 'already-final', moved, options);
   log.info('outcome of an older attempt; the current attempt is left alone', { commandId, current: moved.command_id });
   return { action: 'stale', chunk: moved };
 }

@@ -1,12 +1,13 @@
 // reconcile (timer trigger): recovers silent chunks, resends lost chunk.ready and run.completed
-// events and nudges collect-stats. Every step is idempotent and bounded per tick.
+// events, announces waiting chunks to free slots and nudges collect-stats. Every step is
+// idempotent and bounded per tick.
 import { CloudAssistantRequestError } from '../clients/cloud-assistant';
 import type { CloudAssistantClient, InstanceInvocationResult } from '../clients/cloud-assistant';
 import { chunkReadyEvent, statsRequestedEvent } from '../contracts';
 import { describeError } from '../errors';
 import type { ChunkRow } from '../ledger';
-import { announceCompletion, publishAll, requeueLostAttempt, settleChunkAttempt } from './lifecycle';
-import type { LifecycleDeps, SettleResult } from './lifecycle';
+import { announceCompletion, announceWaitingChunks, publishAll, requeueLostAttempt, settleChunkAttempt } from './lifecycle';
+import type { LifecycleDeps, SettleOptions, SettleResult } from './lifecycle';
 
 /** How much one reconcile tick does at most, so a backlog is worked off over several ticks. */
 const ReconcileLimits = {
@@ -25,14 +26,14 @@ export interface ReconcileDeps extends LifecycleDeps {
     readonly runCommandTimeoutSeconds: number;
     /** Added to the timeout before a chunk counts as silent; also the grace of a completion claim. */
     readonly graceSeconds: number;
-    /** How long a chunk may sit in ready before its chunk.ready is published again. */
+    /** How long a chunk may sit in ready with its attempt planned before its chunk.ready is published again. */
     readonly readyStaleSeconds: number;
   };
 }
 
 /** One thing a tick could not do; the next tick tries again. */
 export interface ReconcileProblem {
-  readonly step: 'silent' | 'ready' | 'completion' | 'nudge';
+  readonly step: 'silent' | 'ready' | 'waiting' | 'completion' | 'nudge';
   readonly runId?: string;
   readonly chunkNo?: number;
   readonly code: string;
@@ -44,6 +45,8 @@ export interface ReconcileSummary {
   readonly triggerTime: string;
   readonly silent: { checked: number; requeued: number; failed: number; finished: number; stale: number };
   readonly readyResent: number;
+  /** Waiting chunks announced for free slots (their chunk.ready was lost, or never sent). */
+  readonly announced: number;
   readonly completionsPublished: number;
   readonly nudged: number;
   readonly problems: number;
@@ -67,6 +70,9 @@ async function lookUp(deps: ReconcileDeps, invokeId: string, instanceId: string)
   }
 }
 
+/** Settles without announcing: the tick announces waiting chunks once, after every settle (step 3). */
+const SETTLE_QUIETLY: SettleOptions = { announce: false };
+
 /**
  * Looks up a chunk that went silent (no TaskCompleted within its timeout plus grace): a finished
  * invocation is settled like a TaskCompleted; one still running past its timeout, or one Cloud
@@ -75,20 +81,25 @@ async function lookUp(deps: ReconcileDeps, invokeId: string, instanceId: string)
 async function checkSilentChunk(deps: ReconcileDeps, chunk: ChunkRow): Promise<SettleResult> {
   const commandId = chunk.command_id;
   if (commandId === null) return { action: 'stale', chunk };
-  if (chunk.invoke_id === null || chunk.instance_id === null) return requeueLostAttempt(deps, chunk, commandId, `attempt ${commandId} has no invocation recorded`);
+  const requeue = (reason: string): Promise<SettleResult> => requeueLostAttempt(deps, chunk, commandId, reason, SETTLE_QUIETLY);
+  if (chunk.invoke_id === null || chunk.instance_id === null) return requeue(`attempt ${commandId} has no invocation recorded`);
   const result = await lookUp(deps, chunk.invoke_id, chunk.instance_id);
-  if (result === undefined) {
-    return requeueLostAttempt(deps, chunk, commandId, `invocation ${chunk.invoke_id} on ${chunk.instance_id} is unknown to Cloud Assistant`);
-  }
+  if (result === undefined) return requeue(`invocation ${chunk.invoke_id} on ${chunk.instance_id} is unknown to Cloud Assistant`);
   if (result.final) {
-    return settleChunkAttempt(deps, chunk, { commandId, status: result.status, exitCode: result.exitCode, errorCode: result.errorCode || undefined });
+    return settleChunkAttempt(deps, chunk, { commandId, status: result.status, exitCode: result.exitCode, errorCode: result.errorCode || undefined }, SETTLE_QUIETLY);
   }
-  const timeout = deps.settings.runCommandTimeoutSeconds;
-  return requeueLostAttempt(deps, chunk, commandId, `invocation ${chunk.invoke_id} is still ${result.status} past its timeout of ${timeout} s`);
+  return requeue(`invocation ${chunk.invoke_id} is still ${result.status} past its timeout of ${deps.settings.runCommandTimeoutSeconds} s`);
+}
+
+/** What the steps of one tick have done so far. */
+interface Tick {
+  /** Runs to nudge collect-stats for. */
+  readonly touched: Set<string>;
+  readonly problems: ReconcileProblem[];
 }
 
 /** Step 1: every chunk in flight past its timeout plus grace is looked up and settled, requeued or failed. */
-async function recoverSilentChunks(deps: ReconcileDeps, touched: Set<string>, problems: ReconcileProblem[]): Promise<ReconcileSummary['silent']> {
+async function recoverSilentChunks(deps: ReconcileDeps, { touched, problems }: Tick): Promise<ReconcileSummary['silent']> {
   const counts = { checked: 0, requeued: 0, failed: 0, finished: 0, stale: 0 };
   const { runCommandTimeoutSeconds, graceSeconds } = deps.settings;
   const chunks = await deps.ledger.silentChunks(runCommandTimeoutSeconds + graceSeconds, ReconcileLimits.silentChunks);
@@ -108,8 +119,11 @@ async function recoverSilentChunks(deps: ReconcileDeps, touched: Set<string>, pr
   return counts;
 }
 
-/** Step 2: chunks left in ready (their chunk.ready was lost) get chunk.ready again, same id as before. */
-async function resendStaleReadyChunks(deps: ReconcileDeps, touched: Set<string>, problems: ReconcileProblem[]): Promise<number> {
+/**
+ * Step 2: chunks left in ready holding a slot (their attempt was planned, then the dispatch died
+ * or its chunk.ready was lost) get chunk.ready again, same id as before.
+ */
+async function resendStaleReadyChunks(deps: ReconcileDeps, { touched, problems }: Tick): Promise<number> {
   const stale = await deps.ledger.touchStaleReady(deps.settings.readyStaleSeconds, ReconcileLimits.staleReadyChunks);
   if (stale.length === 0) return 0;
   try {
@@ -125,10 +139,27 @@ async function resendStaleReadyChunks(deps: ReconcileDeps, touched: Set<string>,
 }
 
 /**
- * Step 3: final runs whose run.completed was never published (or whose claim holder died before
+ * Step 3: waiting chunks that would get a free slot now are announced: those step 1 freed slots
+ * for (announced here once, not after each settle), and those a settler's lost announcement left
+ * waiting. A chunk announced twice is harmless.
+ */
+async function announceToFreeSlots(deps: ReconcileDeps, { touched, problems }: Tick): Promise<number> {
+  try {
+    const announced = await announceWaitingChunks(deps);
+    for (const chunk of announced) touched.add(chunk.run_id);
+    if (announced.length > 0) deps.log.info('waiting chunks announced to free slots', { chunks: announced.map((chunk) => `${chunk.run_id}/${chunk.chunk_no}`) });
+    return announced.length;
+  } catch (error) {
+    problems.push(toProblem('waiting', error));
+    return 0;
+  }
+}
+
+/**
+ * Step 4: final runs whose run.completed was never published (or whose claim holder died before
  * confirming, past the grace period) are reclaimed and published, once.
  */
-async function publishLostCompletions(deps: ReconcileDeps, problems: ReconcileProblem[]): Promise<number> {
+async function publishLostCompletions(deps: ReconcileDeps, { problems }: Tick): Promise<number> {
   const grace = deps.settings.graceSeconds;
   const runs = await deps.ledger.unpublishedCompletions(grace, ReconcileLimits.unpublishedCompletions);
   let published = 0;
@@ -145,12 +176,12 @@ async function publishLostCompletions(deps: ReconcileDeps, problems: ReconcilePr
   return published;
 }
 
-/** Step 4: asks collect-stats to look at every run the tick touched; one id per run and tick. */
-async function nudgeRuns(deps: ReconcileDeps, runIds: ReadonlySet<string>, tick: string, problems: ReconcileProblem[]): Promise<number> {
-  if (runIds.size === 0) return 0;
+/** Step 5: asks collect-stats to look at every run the tick touched; one id per run and tick. */
+async function nudgeRuns(deps: ReconcileDeps, { touched, problems }: Tick, tag: string): Promise<number> {
+  if (touched.size === 0) return 0;
   try {
-    await publishAll(deps.publisher, [...runIds].map((runId) => statsRequestedEvent(runId, tick)));
-    return runIds.size;
+    await publishAll(deps.publisher, [...touched].map((runId) => statsRequestedEvent(runId, tag)));
+    return touched.size;
   } catch (error) {
     problems.push(toProblem('nudge', error));
     return 0;
@@ -163,21 +194,24 @@ function tickTag(triggerTime: string): string {
 }
 
 /**
- * One reconcile tick: recovers silent chunks, resends lost chunk.ready events, publishes lost run
- * completions and nudges collect-stats for every run it touched. A problem with one item is kept
- * in the summary and the rest goes on (the next tick tries again).
+ * One reconcile tick: recovers silent chunks, resends lost chunk.ready events, announces waiting
+ * chunks to free slots, publishes lost run completions and nudges collect-stats for every run it
+ * touched. A problem with one item is kept in the summary and the rest goes on (the next tick
+ * tries again).
  */
 export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTime: string }): Promise<ReconcileSummary> {
-  const problems: ReconcileProblem[] = [];
-  const touched = new Set<string>();
-  const silent = await recoverSilentChunks(deps, touched, problems);
-  const readyResent = await resendStaleReadyChunks(deps, touched, problems);
-  const completionsPublished = await publishLostCompletions(deps, problems);
-  const nudged = await nudgeRuns(deps, touched, tickTag(tick.triggerTime), problems);
+  const state: Tick = { touched: new Set(), problems: [] };
+  const silent = await recoverSilentChunks(deps, state);
+  const readyResent = await resendStaleReadyChunks(deps, state);
+  const announced = await announceToFreeSlots(deps, state);
+  const completionsPublished = await publishLostCompletions(deps, state);
+  const nudged = await nudgeRuns(deps, state, tickTag(tick.triggerTime));
+  const { problems } = state;
   return {
     triggerTime: tick.triggerTime,
     silent,
     readyResent,
+    announced,
     completionsPublished,
     nudged,
     problems: problems.length,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ChunkResult, ChunkSelector } from '../contracts';
 import { createSql } from './connection';
 import { LedgerBase } from './LedgerBase';
-import { ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
-import type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
+import { ChunkPlanSchema, ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
+import type { ChunkPlan, ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
 
 /** How much of a parked event's text is kept (the column allows 2,000 characters). */
 const PARKED_EXCERPT_CHARS = 2000;
@@ -130,14 +130,14 @@ export class Ledger extends LedgerBase {
   }
 
   /**
-   * The instance attempt `attempt` of a ready chunk goes to: `instanceId`, unless another delivery
-   * planned one first (that one is answered) or the planned one is `insteadOf`; undefined once the
-   * chunk is no longer ready for that attempt.
+   * Plans attempt `attempt` of a ready chunk on `instanceId` and takes its slot, one of
+   * `maxInFlight` across the pool: 'planned' with the instance (another delivery's earlier plan
+   * stands, unless it is `insteadOf`), 'deferred' when every slot is taken (the chunk stays ready),
+   * 'gone' once the chunk is no longer ready for that attempt.
    */
-  async planChunkInstance(input: { runId: string; chunkNo: number; attempt: number; instanceId: string; insteadOf?: string }): Promise<string | undefined> {
-    const rows = await this.query('plan_chunk_instance', (sql) => sql`select vector_sync.plan_chunk_instance(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.instanceId}, ${input.insteadOf ?? null}) as instance_id`);
-    const planned = rows[0]?.instance_id;
-    return typeof planned === 'string' ? planned : undefined;
+  async planChunkInstance(input: { runId: string; chunkNo: number; attempt: number; instanceId: string; maxInFlight: number; insteadOf?: string }): Promise<ChunkPlan> {
+    return this.one('plan_chunk_instance', ChunkPlanSchema, (sql) => sql`
+      select outcome, instance_id from vector_sync.plan_chunk_instance(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.instanceId}, ${input.maxInFlight}, ${input.insteadOf ?? null})`);
   }
 
   markChunkDispatched(input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }): Promise<ChunkRow> {
@@ -166,7 +166,7 @@ export class Ledger extends LedgerBase {
     return this.many('silent_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.silent_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
   }
 
-  /** Ready chunks of chunked/dispatched runs untouched for `olderThanSeconds`; touched now. */
+  /** Ready chunks holding a slot (attempt planned, RunCommand not recorded) untouched for `olderThanSeconds`; touched now. */
   touchStaleReady(olderThanSeconds: number, limit: number): Promise<ChunkRow[]> {
     return this.many('touch_stale_ready_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.touch_stale_ready_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
   }
@@ -262,6 +262,18 @@ export class Ledger extends LedgerBase {
   parkedEvents(runId: string, limit: number): Promise<ParkedEvent[]> {
     return this.many('parked_events', ParkedEventRowSchema, (sql) => sql`
       select function_name, code, reason, event_id from vector_sync.parked_events where run_id = ${runId} order by parked_at limit ${limit}`);
+  }
+
+  // --- chunks in flight across the pool (issue 13, part "chunks") ---
+
+  /** The ready chunks that would get the free slots of `maxInFlight` now, oldest run first. */
+  nextWaitingChunks(maxInFlight: number): Promise<ChunkRow[]> {
+    return this.many('next_waiting_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.next_waiting_chunks(${maxInFlight})`);
+  }
+
+  /** Chunks holding a slot now: dispatched, running, or ready with an attempt planned. */
+  chunkSlotsTaken(): Promise<number> {
+    return this.count('chunk_slots_taken', (sql) => sql`select vector_sync.chunk_slots_taken() as n`);
   }
 }
 

@@ -4,4 +4,4 @@ export { createSql } from './connection';
 export type { SqlOptions } from './connection';
 export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
 export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';
-export type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
+export type { ChunkPlan, ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';

@@ -76,3 +76,11 @@ export const ParkedEventRowSchema = z
   .object({ function_name: z.string(), code: z.string(), reason: z.string(), event_id: z.string().nullable() })
   .transform((row) => ({ functionName: row.function_name, code: row.code, reason: row.reason, ...(row.event_id ? { eventId: row.event_id } : {}) }));
 export type ParkedEvent = z.output<typeof ParkedEventRowSchema>;
+
+/** What `vector_sync.plan_chunk_instance` answers: the attempt's instance, or why there is none. */
+export const ChunkPlanSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('planned'), instance_id: z.string() }),
+  z.object({ outcome: z.literal('deferred'), instance_id: z.null() }),
+  z.object({ outcome: z.literal('gone'), instance_id: z.null() }),
+]);
+export type ChunkPlan = z.infer<typeof ChunkPlanSchema>;

@@ -3,11 +3,6 @@
 // connection, the real domain function); every round asserts one run, one plan, one dispatch.
 import type { Sql } from 'postgres';
 import { beforeAll, expect, it } from 'vitest';
-import { InstanceUnavailableError } from '../../shared/clients/cloud-assistant';
-import type { CloudAssistantClient } from '../../shared/clients/cloud-assistant';
-import type { InvocationSummary, Page, RunCommandInput, RunCommandResult } from '../../shared/clients/cloud-assistant/types';
-import { ObjectMeta } from '../../shared/clients/oss';
-import type { ObjectHead } from '../../shared/clients/oss/types';
 import { EventType } from '../../shared/contracts';
 import { announceChunks } from '../../shared/domain/chunk';
 import { dispatchChunk } from '../../shared/domain/dispatch';
@@ -16,48 +11,11 @@ import { Ledger } from '../../shared/ledger';
 import { recordChangeBatch } from '../helpers/changeBatches';
 import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
-import { activeIndex, GENERATION, idsFor, ledgersOf, LOGICAL, quietLog, RecordingPublisher, rejections, syncRun } from './runsFixtures';
+import { activeIndex, bundleStore, GENERATION, idsFor, ledgersOf, LOGICAL, quietLog, RecordingPublisher, rejections, syncRun, TokenCloud } from './runsFixtures';
 
 const ROUNDS = 25;
 const RACERS = 6;
 const defaults = { bucket: 'vectors', dimension: 4, metric: 'cosine' } as const;
-
-/** Cloud Assistant as dispatch sees it: a ClientToken names one invocation, whoever sends it. */
-class TokenCloud implements Pick<CloudAssistantClient, 'runCommand' | 'describeInvocations'> {
-  readonly invocations = new Map<string, RunCommandResult & { readonly instanceId: string }>();
-
-  /** `down`: instances that refuse commands (stopped), so dispatch moves on to the next one. */
-  constructor(private readonly down: ReadonlySet<string> = new Set()) {}
-
-  async runCommand(input: RunCommandInput): Promise<RunCommandResult> {
-    // A network call of varying length: the racers drift apart as real FC instances do.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-    const stopped = input.instanceIds.filter((id) => this.down.has(id));
-    if (stopped.length > 0) throw new InstanceUnavailableError('the instance is stopped', stopped, { code: 'InvalidInstance.NotRunning', statusCode: 403 });
-    const token = input.clientToken ?? `no-token-${this.invocations.size}`;
-    let invocation = this.invocations.get(token);
-    if (invocation === undefined) {
-      const n = this.invocations.size + 1;
-      invocation = { commandId: `c-${n}`, invokeId: `t-${n}`, requestId: `r-${n}`, instanceId: input.instanceIds[0] ?? '' };
-      this.invocations.set(token, invocation);
-    }
-    return invocation;
-  }
-
-  async describeInvocations(): Promise<Page<InvocationSummary>> {
-    return { items: [], nextToken: undefined };
-  }
-}
-
-/** The worker bundle in OSS, as dispatch reads it (its checksum and a presigned URL). */
-const bundleStore = {
-  head: async (key: string): Promise<ObjectHead> => ({ exists: true, key, contentLength: 1, etag: 'e', lastModified: undefined, contentType: 'text/javascript', meta: { [ObjectMeta.sha256]: 'a'.repeat(64) } }),
-  presignGet: async (key: string) => {
-    // The presign is where a cold FC instance reads its STS keys: it takes a varying while.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-    return `http://bundles.local/${key}?sig=x`;
-  },
-};
 
 describeOnServer('duplicate run and chunk deliveries at once', () => {
   const db = useConcurrencyDatabase();
@@ -141,7 +99,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const run = await ledger.openRun({ sourceEventId: `cut-${round}`, op: 'sync', indexName: GENERATION, ids: idsFor(`cut${round}`, 5) });
       // Act
-      const results = await atOnce(db.sql, racers, (_, i) => announceChunks({ ledger: ledgers[i] as Ledger, publisher, sizes: { idsPerChunk: 2, rowsPerRange: 100 } }, run.run_id));
+      const results = await atOnce(db.sql, racers, (_, i) => announceChunks({ ledger: ledgers[i] as Ledger, publisher, maxIds: 2, maxChunksInFlight: 4 }, run.run_id));
       // Assert: no copy fails (a deadlock or a refusal would be retried or parked), one plan of three chunks
       expect(rejections(results), `round ${round}`).toEqual([]);
       expect(fulfilled(results).map((result) => result.chunks)).toEqual(Array(RACERS).fill(3));
@@ -177,7 +135,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
       const run = await syncRun(ledger, `disp${round}`, 2, false);
       // Every other round two of the three instances are stopped: the copies move on together.
       const cloud = new TokenCloud(new Set(round % 2 === 1 ? ['i-local0001', 'i-local0002'] : []));
-      const deps = (i: number) => ({ ledger: ledgers[i] as Ledger, cloudAssistant: cloud, bundle: { store: bundleStore, prefix: 'workers/', version: '1.0.0' }, instanceIds, timeoutSeconds: 60, log: quietLog() });
+      const deps = (i: number) => ({ ledger: ledgers[i] as Ledger, cloudAssistant: cloud, bundle: { store: bundleStore, prefix: 'workers/', version: '1.0.0' }, instanceIds, timeoutSeconds: 60, maxChunksInFlight: 10_000, log: quietLog() });
       // Act: the copies of chunk 0's chunk.ready, and chunk 1's single delivery beside them
       const results = await atOnce(db.sql, racers, (_, i) => dispatchChunk(deps(i), { runId: run.run_id, chunkNo: i === 0 ? 1 : 0 }));
       // Assert: every copy answers dispatched (the same command) or skipped; one invocation per chunk

@@ -55,7 +55,8 @@ describeOnServer('chunk settlement and run closing at once', () => {
   });
 
   function lifecycle(i: number, publisher: Pick<RecordingPublisher, 'publish'>, maxChunkAttempts = 3): LifecycleDeps {
-    return { ledger: ledgers[i] as Ledger, publisher, log: quietLog(), maxChunkAttempts };
+    // Rounds leave chunks in flight and waiting: a roomy cap keeps every round's own chunks announced.
+    return { ledger: ledgers[i] as Ledger, publisher, log: quietLog(), maxChunkAttempts, maxChunksInFlight: 10_000 };
   }
 
   function reconciler(i: number, publisher: Pick<RecordingPublisher, 'publish'>, maxChunkAttempts = 3): ReconcileDeps {
@@ -185,25 +186,30 @@ describeOnServer('chunk settlement and run closing at once', () => {
     }
   });
 
-  it('requeues each silent chunk and resends each stale ready chunk once when two reconcile ticks run at once', async () => {
+  it('requeues each silent chunk, resends each stale planned chunk once and announces every waiting chunk when reconcile ticks run at once', async () => {
     // Prepare
     const publisher = new RecordingPublisher();
     for (let round = 0; round < ROUNDS; round += 1) {
       const silent = await syncRun(ledger, `sil${round}`, 3);
+      // Planned (holding a slot) but never dispatched: the dispatch died after planning.
+      const stuck = await syncRun(ledger, `stuck${round}`, 3, false);
+      for (const chunkNo of [0, 1, 2]) await ledger.planChunkInstance({ runId: stuck.run_id, chunkNo, attempt: 1, instanceId: 'i-local0001', maxInFlight: 10_000 });
+      // Waiting for a slot: its chunk.ready was never sent or was lost.
       const waiting = await syncRun(ledger, `wait${round}`, 3, false);
       await db.sql`update vector_sync.chunks set dispatched_at = now() - interval '1 hour' where run_id = ${silent.run_id}`;
-      await db.sql`update vector_sync.chunks set updated_at = now() - interval '1 hour' where run_id = ${waiting.run_id}`;
+      await db.sql`update vector_sync.chunks set updated_at = now() - interval '1 hour' where run_id in (${stuck.run_id}, ${waiting.run_id})`;
       const before = publisher.published.length;
       // Act
       const results = await atOnce(db.sql, racers, (_, i) => reconcile(reconciler(i, publisher), { triggerTime: `2026-01-02T00:00:${String(round).padStart(2, '0')}Z` }));
-      // Assert: no tick had a problem; every silent chunk is back in ready after one attempt;
-      // every stale ready chunk was resent by exactly one tick
+      // Assert: no tick had a problem; every silent chunk is back in ready after one attempt; every
+      // stale planned chunk was resent by exactly one tick; every waiting chunk was announced
       const summaries = fulfilled(results);
       expect(summaries.flatMap((summary) => summary.errors), `round ${round}`).toEqual([]);
       const requeued = await ledger.chunks(silent.run_id);
       expect(requeued.map((chunk) => [chunk.state, chunk.attempts, chunk.command_id]), `round ${round}`).toEqual([0, 1, 2].map(() => ['ready', 1, null]));
       const sent = publisher.published.slice(before).filter((event) => event.type === EventType.ChunkReady).map((event) => event.id);
-      expect(sent.filter((id) => id?.startsWith(waiting.run_id)).sort(), `round ${round}`).toEqual([0, 1, 2].map((n) => `${waiting.run_id}-${n}-1`));
+      expect(sent.filter((id) => id?.startsWith(stuck.run_id)).sort(), `round ${round}`).toEqual([0, 1, 2].map((n) => `${stuck.run_id}-${n}-1`));
+      expect(new Set(sent.filter((id) => id?.startsWith(waiting.run_id))), `round ${round}`).toEqual(new Set([0, 1, 2].map((n) => `${waiting.run_id}-${n}-1`)));
       expect(new Set(sent.filter((id) => id?.startsWith(silent.run_id))), `round ${round}`).toEqual(new Set([0, 1, 2].map((n) => `${silent.run_id}-${n}-2`)));
     }
   });

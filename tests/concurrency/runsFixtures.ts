@@ -1,8 +1,13 @@
 // Set-up shared by the run and chunk concurrency tests: a ledger per racer, an active index, runs
-// brought to a given state through the ledger's own moves, and stand-ins for the publisher and the
-// logger that record what the domain functions did.
+// brought to a given state through the ledger's own moves, and stand-ins for the publisher, Cloud
+// Assistant, the worker bundle store and the logger that record what the domain functions did.
 import type { Sql } from 'postgres';
+import { InstanceUnavailableError } from '../../shared/clients/cloud-assistant';
+import type { CloudAssistantClient } from '../../shared/clients/cloud-assistant';
+import type { InvocationSummary, Page, RunCommandInput, RunCommandResult } from '../../shared/clients/cloud-assistant/types';
 import type { PublishableEvent, PublishResult } from '../../shared/clients/eventbridge/EventPublisher';
+import { ObjectMeta } from '../../shared/clients/oss';
+import type { ObjectHead } from '../../shared/clients/oss/types';
 import { TransientError } from '../../shared/errors';
 import { Ledger } from '../../shared/ledger';
 import type { RunRow } from '../../shared/ledger';
@@ -44,6 +49,43 @@ export class RecordingPublisher {
     return this.published.filter((event) => event.type === type);
   }
 }
+
+/** Cloud Assistant as dispatch sees it: a ClientToken names one invocation, whoever sends it. */
+export class TokenCloud implements Pick<CloudAssistantClient, 'runCommand' | 'describeInvocations'> {
+  readonly invocations = new Map<string, RunCommandResult & { readonly instanceId: string }>();
+
+  /** `down`: instances that refuse commands (stopped), so dispatch moves on to the next one. */
+  constructor(private readonly down: ReadonlySet<string> = new Set()) {}
+
+  async runCommand(input: RunCommandInput): Promise<RunCommandResult> {
+    // A network call of varying length: the racers drift apart as real FC instances do.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+    const stopped = input.instanceIds.filter((id) => this.down.has(id));
+    if (stopped.length > 0) throw new InstanceUnavailableError('the instance is stopped', stopped, { code: 'InvalidInstance.NotRunning', statusCode: 403 });
+    const token = input.clientToken ?? `no-token-${this.invocations.size}`;
+    let invocation = this.invocations.get(token);
+    if (invocation === undefined) {
+      const n = this.invocations.size + 1;
+      invocation = { commandId: `c-${n}`, invokeId: `t-${n}`, requestId: `r-${n}`, instanceId: input.instanceIds[0] ?? '' };
+      this.invocations.set(token, invocation);
+    }
+    return invocation;
+  }
+
+  async describeInvocations(): Promise<Page<InvocationSummary>> {
+    return { items: [], nextToken: undefined };
+  }
+}
+
+/** The worker bundle in OSS, as dispatch reads it (its checksum and a presigned URL). */
+export const bundleStore = {
+  head: async (key: string): Promise<ObjectHead> => ({ exists: true, key, contentLength: 1, etag: 'e', lastModified: undefined, contentType: 'text/javascript', meta: { [ObjectMeta.sha256]: 'a'.repeat(64) } }),
+  presignGet: async (key: string) => {
+    // The presign is where a cold FC instance reads its STS keys: it takes a varying while.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
+    return `http://bundles.local/${key}?sig=x`;
+  },
+};
 
 /** Registers and activates the test's first generation. */
 export async function activeIndex(ledger: Ledger): Promise<void> {

@@ -23,7 +23,8 @@ beforeEach(() => {
 });
 
 function deps(maxChunkAttempts = 3): LifecycleDeps {
-  return { ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts };
+  // The tests share one ledger and leave chunks in flight: a roomy cap keeps the pool open.
+  return { ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts, maxChunksInFlight: 100 };
 }
 
 function taskCompleted(tag: string, chunkNo: number, status: TaskCompletedData['invocationStatus'] = 'Success', exitCode = 0): { type: 'ecs:CloudAssistant:TaskCompleted'; data: TaskCompletedData } {

@@ -164,7 +164,7 @@ describe('chunk (announceChunks)', () => {
     h = await startHarness();
     await activeIndex(h);
     const run = await h.ledger.openRun({ sourceEventId: 'evt-1200', op: 'sync', indexName: 'docsv1', ids: uuids(1200) });
-    const deps = { ledger: h.ledger, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } };
+    const deps = { ledger: h.ledger, publisher: h.publisher, maxIds: 500, maxChunksInFlight: 4 };
     // Act
     const first = await announceChunks(deps, run.run_id);
     await h.ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-x', invokeId: 't-x', instanceId: 'i-local0001' });
@@ -182,7 +182,7 @@ describe('chunk (announceChunks)', () => {
     h = await startHarness();
     const rebuild = await acceptRun({ ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults }, { id: 'r-empty', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
     // Act
-    const result = await announceChunks({ ledger: h.ledger, publisher: h.publisher, sizes: { idsPerChunk: 500, rowsPerRange: 1000 } }, rebuild.runId);
+    const result = await announceChunks({ ledger: h.ledger, publisher: h.publisher, maxIds: 500, maxChunksInFlight: 4 }, rebuild.runId);
     await h.bus.idle();
     // Assess: an open-ended range always exists, so even an empty table has one chunk
     expect(result.chunks).toBe(1);
@@ -206,6 +206,7 @@ describe('dispatch (dispatchChunk)', () => {
       bundle: { store, prefix: 'workers/', version: upload ? '1.0.0' : '9.9.9' },
       instanceIds: states.map((_, i) => `i-local000${i + 1}`),
       timeoutSeconds: 60,
+      maxChunksInFlight: 4,
       log: h.log,
     };
     return { runId: run.run_id, deps, ecs };

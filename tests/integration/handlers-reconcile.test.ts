@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 function deps(maxChunkAttempts = 3): ReconcileDeps {
   return {
-    ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts, cloud,
+    ledger: h.ledger, publisher: h.publisher, log: h.log, maxChunkAttempts, maxChunksInFlight: 4, cloud,
     settings: { runCommandTimeoutSeconds: 10, graceSeconds: 0, readyStaleSeconds: 60 },
   };
 }
@@ -107,11 +107,10 @@ describe('reconcile', () => {
     expect(eventsFor('notify', run.run_id)).toEqual([expect.objectContaining({ id: `${run.run_id}-completed`, data: { runId: run.run_id, outcome: 'completed' } })]);
   });
 
-  it('publishes chunk.ready again for a chunk left in ready, and nudges collect-stats for the runs it touched', async () => {
+  it('announces a waiting chunk whose chunk.ready was lost once a slot is free, and nudges collect-stats for the runs it touched', async () => {
     // Prepare
     const runId = await dispatchedRun(h, 'lost', 2);
     await h.ledger.requeueChunk(runId, 1, 'made ready for the test', 5);
-    await h.sql`update vector_sync.chunks set updated_at = now() - interval '1 hour' where run_id = ${runId} and chunk_no = 1`;
     // Act
     const summary = await reconcile(deps(), tick);
     await h.bus.idle();
@@ -119,7 +118,8 @@ describe('reconcile', () => {
     expect(summary).toEqual({
       triggerTime: tick.triggerTime,
       silent: { checked: 0, requeued: 0, failed: 0, finished: 0, stale: 0 },
-      readyResent: 1,
+      readyResent: 0,
+      announced: 1,
       completionsPublished: 0,
       nudged: 1,
       problems: 0,
@@ -127,6 +127,34 @@ describe('reconcile', () => {
     });
     expect(eventsFor('dispatch', runId)).toEqual([expect.objectContaining({ id: `${runId}-1-2` })]);
     expect(eventsFor('collect-stats', runId)).toEqual([expect.objectContaining({ id: `${runId}-stats-20261122102000`, type: 'vectorsync.stats.requested', data: { runId } })]);
+  });
+
+  it('leaves a waiting chunk alone while every slot is taken', async () => {
+    // Prepare: chunk 0 is in flight and holds the only slot
+    const runId = await dispatchedRun(h, 'full', 2);
+    await h.ledger.requeueChunk(runId, 1, 'made ready for the test', 5);
+    // Act
+    const summary = await reconcile({ ...deps(), maxChunksInFlight: 1 }, tick);
+    await h.bus.idle();
+    // Assess
+    expect(summary).toMatchObject({ readyResent: 0, announced: 0, nudged: 0 });
+    expect(eventsFor('dispatch', runId)).toEqual([]);
+  });
+
+  it('publishes chunk.ready again, once per waiting period, for a chunk whose dispatch died after taking its slot', async () => {
+    // Prepare: chunk 1's next attempt was planned (its slot taken), then nothing was recorded
+    const runId = await dispatchedRun(h, 'died', 2);
+    await h.ledger.requeueChunk(runId, 1, 'made ready for the test', 5);
+    await h.ledger.planChunkInstance({ runId, chunkNo: 1, attempt: 2, instanceId: 'i-local0001', maxInFlight: 4 });
+    await h.sql`update vector_sync.chunks set updated_at = now() - interval '1 hour' where run_id = ${runId} and chunk_no = 1`;
+    // Act
+    const first = await reconcile(deps(), tick);
+    const second = await reconcile(deps(), { triggerTime: '2026-11-22T10:22:00Z' });
+    await h.bus.idle();
+    // Assess
+    expect(first).toMatchObject({ readyResent: 1, announced: 0, nudged: 1 });
+    expect(second).toMatchObject({ readyResent: 0, announced: 0, nudged: 0 });
+    expect(eventsFor('dispatch', runId)).toEqual([expect.objectContaining({ id: `${runId}-1-2` })]);
   });
 });
 

@@ -79,8 +79,8 @@ describe('chunkRun', () => {
     const ids = Array.from({ length: 5 }, (_, i) => `00000000-0000-4000-8000-00000000010${i}`);
     const run = await ledger.openRun({ sourceEventId: 'evt-chunk-sync', op: 'sync', indexName: 'documentsg1', ids });
     // Act
-    const chunks = await chunkRun(ledger, run.run_id, { idsPerChunk: 2, rowsPerRange: 100 });
-    const again = await chunkRun(ledger, run.run_id, { idsPerChunk: 3, rowsPerRange: 100 });
+    const chunks = await chunkRun(ledger, run.run_id, 2);
+    const again = await chunkRun(ledger, run.run_id, 3);
     // Assert
     expect(chunks.map((chunk) => chunk.selector)).toEqual([{ ids: ids.slice(0, 2) }, { ids: ids.slice(2, 4) }, { ids: ids.slice(4) }]);
     expect(again).toEqual(chunks);
@@ -94,7 +94,7 @@ describe('chunkRun', () => {
               select id, encode(sha256(convert_to(content, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector from public.source_documents`;
     const run = await ledger.openRun({ sourceEventId: 'evt-chunk-rebuild', op: 'rebuild', indexName: 'documentsg1' });
     // Act
-    const chunks = await chunkRun(ledger, run.run_id, { idsPerChunk: 2, rowsPerRange: 3 });
+    const chunks = await chunkRun(ledger, run.run_id, 3);
     // Assert
     expect(chunks.map((chunk) => chunk.selector)).toEqual([
       { after: null, through: '00000000-0000-4000-8000-000000000003' },
@@ -104,7 +104,7 @@ describe('chunkRun', () => {
   });
 
   it('refuses an unknown run as permanent', async () => {
-    await expect(chunkRun(ledger, '9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f', { idsPerChunk: 2, rowsPerRange: 3 })).rejects.toBeInstanceOf(LedgerRefusedError);
+    await expect(chunkRun(ledger, '9f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f', 3)).rejects.toBeInstanceOf(LedgerRefusedError);
   });
 });
 
@@ -156,7 +156,7 @@ describe('buildRunReport', () => {
     // Prepare
     const ids = ['00000000-0000-4000-8000-000000000301', '00000000-0000-4000-8000-000000000302', '00000000-0000-4000-8000-000000000303'];
     const run = await ledger.openRun({ sourceEventId: 'evt-report-1', op: 'sync', indexName: 'documentsg1', ids });
-    await chunkRun(ledger, run.run_id, { idsPerChunk: 10, rowsPerRange: 100 });
+    await chunkRun(ledger, run.run_id, 10);
     await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-report', invokeId: 't-report', instanceId: 'i-local0001' });
     await sql`select vector_sync.record_rejection(${run.run_id}, 0, ${ids[2] ?? ''}, 'DimensionMismatch', 'has 383 values')`;
     await sql`select vector_sync.upsert_index_state('documentsg1', ${ids.slice(0, 2)}::text[], ${['a'.repeat(64), 'b'.repeat(64)]}::text[])`;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ChunkConfigSchema,
+  CollectStatsConfigSchema,
   ComponentConfigSchemas,
   ConfigError,
   DispatchConfigSchema,
   NotifyConfigSchema,
+  ReconcileConfigSchema,
   ValidateConfigSchema,
   WorkerConfigSchema,
   configGetter,
@@ -119,15 +121,16 @@ describe('loadConfig', () => {
       EVENTBRIDGE_ENDPOINT: validateEnv.EVENTBRIDGE_ENDPOINT,
       LOG_LEVEL: 'info',
       EVENT_BUS_NAME: 'vector-sync',
-      SYNC_CHUNK_IDS: 500,
-      RANGE_CHUNK_ROWS: 20_000,
+      CHUNK_MAX_IDS: 5_000,
+      MAX_CHUNKS_IN_FLIGHT: 4,
     });
   });
 
   it.each([
     ['EVENT_BUS_NAME', '', 'vector-sync'],
     ['EVENT_BUS_NAME', '  ', 'vector-sync'],
-    ['SYNC_CHUNK_IDS', '', 500],
+    ['CHUNK_MAX_IDS', '', 5_000],
+    ['MAX_CHUNKS_IN_FLIGHT', ' ', 4],
     ['LOG_LEVEL', '', 'info'],
   ])('treats %s=%j as unset', (variable, value, expected) => {
     // Act
@@ -138,18 +141,18 @@ describe('loadConfig', () => {
 
   it('takes a set value over the default, trimmed', () => {
     // Act
-    const config = loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, EVENT_BUS_NAME: ' other-bus ', SYNC_CHUNK_IDS: ' 42 ' });
+    const config = loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, EVENT_BUS_NAME: ' other-bus ', CHUNK_MAX_IDS: ' 42 ' });
     // Assess
     expect(config.EVENT_BUS_NAME).toBe('other-bus');
-    expect(config.SYNC_CHUNK_IDS).toBe(42);
+    expect(config.CHUNK_MAX_IDS).toBe(42);
   });
 
   it.each([
     ['1', 1],
     ['500', 500],
-    ['250', 250],
-  ])('accepts SYNC_CHUNK_IDS=%s within its bounds', (value, expected) => {
-    expect(loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, SYNC_CHUNK_IDS: value }).SYNC_CHUNK_IDS).toBe(expected);
+    ['50000', 50_000],
+  ])('accepts CHUNK_MAX_IDS=%s within its bounds', (value, expected) => {
+    expect(loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, CHUNK_MAX_IDS: value }).CHUNK_MAX_IDS).toBe(expected);
   });
 
   it.each([
@@ -158,13 +161,28 @@ describe('loadConfig', () => {
     ['1e2', 'must be a whole number'],
     ['0', 'must be at least 1'],
     ['-3', 'must be at least 1'],
-    ['501', 'must be at most 500'],
-  ])('rejects SYNC_CHUNK_IDS=%s: %s', (value, message) => {
+    ['50001', 'must be at most 50000'],
+  ])('rejects CHUNK_MAX_IDS=%s: %s', (value, message) => {
     // Act
-    const error = configErrorOf(() => loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, SYNC_CHUNK_IDS: value }));
+    const error = configErrorOf(() => loadConfig('chunk', ChunkConfigSchema, { ...validateEnv, CHUNK_MAX_IDS: value }));
     // Assess
-    expect(error.variables).toEqual(['SYNC_CHUNK_IDS']);
-    expect(error.message).toBe(`configuration of chunk is invalid: SYNC_CHUNK_IDS: ${message}`);
+    expect(error.variables).toEqual(['CHUNK_MAX_IDS']);
+    expect(error.message).toBe(`configuration of chunk is invalid: CHUNK_MAX_IDS: ${message}`);
+  });
+
+  it.each([
+    ['chunk', ChunkConfigSchema],
+    ['dispatch', DispatchConfigSchema],
+    ['collect-stats', CollectStatsConfigSchema],
+    ['reconcile', ReconcileConfigSchema],
+  ] as const)('gives %s MAX_CHUNKS_IN_FLIGHT, 1 to 256, default 4', (component, schema) => {
+    // Act
+    const config = loadConfig(component, schema, { ...fullEnv, MAX_CHUNKS_IN_FLIGHT: '16' });
+    const error = configErrorOf(() => loadConfig(component, schema, { ...fullEnv, MAX_CHUNKS_IN_FLIGHT: '257' }));
+    // Assess
+    expect(config.MAX_CHUNKS_IN_FLIGHT).toBe(16);
+    expect(loadConfig(component, schema, fullEnv).MAX_CHUNKS_IN_FLIGHT).toBe(4);
+    expect(error.message).toBe(`configuration of ${component} is invalid: MAX_CHUNKS_IN_FLIGHT: must be at most 256`);
   });
 
   it('splits ECS_INSTANCE_IDS on commas and drops blanks', () => {
@@ -278,11 +296,11 @@ describe('configGetter', () => {
     // Prepare
     const getConfig = configGetter('chunk', ChunkConfigSchema);
     // Act
-    const first = getConfig({ ...validateEnv, SYNC_CHUNK_IDS: '100' });
-    const second = getConfig({ ...validateEnv, SYNC_CHUNK_IDS: '200' });
+    const first = getConfig({ ...validateEnv, CHUNK_MAX_IDS: '100' });
+    const second = getConfig({ ...validateEnv, CHUNK_MAX_IDS: '200' });
     // Assess
     expect(second).toBe(first);
-    expect(second.SYNC_CHUNK_IDS).toBe(100);
+    expect(second.CHUNK_MAX_IDS).toBe(100);
   });
 
   it('does not keep a failure, so a fixed environment loads next time', () => {
@@ -301,10 +319,10 @@ describe('configGetter', () => {
     const first = configGetter('chunk', ChunkConfigSchema);
     const second = configGetter('chunk', ChunkConfigSchema);
     // Act
-    const a = first({ ...validateEnv, SYNC_CHUNK_IDS: '100' });
-    const b = second({ ...validateEnv, SYNC_CHUNK_IDS: '200' });
+    const a = first({ ...validateEnv, CHUNK_MAX_IDS: '100' });
+    const b = second({ ...validateEnv, CHUNK_MAX_IDS: '200' });
     // Assess
-    expect(a.SYNC_CHUNK_IDS).toBe(100);
-    expect(b.SYNC_CHUNK_IDS).toBe(200);
+    expect(a.CHUNK_MAX_IDS).toBe(100);
+    expect(b.CHUNK_MAX_IDS).toBe(200);
   });
 });

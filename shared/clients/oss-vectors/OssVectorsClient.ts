@@ -116,6 +116,19 @@ export class OssVectorsClient {
     await this.transport.call('DeleteVectorIndex', { method: 'POST', bucket: input.bucket, query: 'deleteVectorIndex', body: { indexName: input.indexName } });
   }
 
+  /**
+   * PutVectors calls per second from now on (the client starts at `putVectorsQps`). A writer that
+   * shares its index's write quota with others sets its share here while it writes.
+   */
+  setPutVectorsRate(callsPerSecond: number): void {
+    this.transport.setPutVectorsRate(callsPerSecond);
+  }
+
+  /** PutVectors calls per second now. */
+  get putVectorsRate(): number {
+    return this.transport.putVectorsRate;
+  }
+
   /** Upserts up to 500 vectors after checking each against the index and the limits. */
   async putVectors(input: IndexRef & { vectors: readonly VectorInput[]; index?: IndexShape }): Promise<void> {
     checkPutBatch(input.vectors, input.index ?? (await this.shapeOf(input)), this.config.limits);

@@ -181,6 +181,19 @@ export class OssVectorsTransport {
     ]);
   }
 
+  /**
+   * PutVectors calls per second from now on: the share of its index's write quota that this
+   * client's caller holds while other writers share the index (see ecs/writeQuota.ts).
+   */
+  setPutVectorsRate(callsPerSecond: number): void {
+    this.limiters.get('PutVectors')?.setRate(callsPerSecond);
+  }
+
+  /** PutVectors calls per second now. */
+  get putVectorsRate(): number {
+    return this.limiters.get('PutVectors')?.ratePerSecond ?? this.config.putVectorsQps;
+  }
+
   /** Runs one call to completion; returns the 2xx answer or throws a typed error. */
   async call(operation: OssVectorsOperation, call: TransportCall): Promise<HttpAnswer> {
     const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));

@@ -10,7 +10,8 @@ select unnest(array[
   'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
   'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids',
-  'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run'
+  'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run',
+  'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks'
 ]) as name;
 
 select ok(
@@ -44,8 +45,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  28,
-  'every one of the 28 ledger functions sets an empty search_path'
+  32,
+  'every one of the 32 ledger functions sets an empty search_path'
 );
 
 set local role anon;
