@@ -44,7 +44,8 @@ interface RouteContext extends StateSources {
 const UuidSchema = z.uuid();
 const EMAIL_PATH = /^\/emails\/([^/]+)$/u;
 const COMMON = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src ${pageScriptHash}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+// form-action 'self': the document lookup is a GET form to this page.
+const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src ${pageScriptHash}; connect-src 'self'; base-uri 'none'; form-action 'self'`;
 // Stored e-mails are someone else's HTML: no scripts, no requests, shown in a sandbox.
 const EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
@@ -59,8 +60,20 @@ function runParameter(url: URL): string | undefined {
   return run;
 }
 
+/** The ledger keeps document ids of 1 to 1,024 UTF-8 bytes (the OSS Vectors key limit). */
+const MAX_DOCUMENT_ID_BYTES = 1024;
+
+function documentParameter(url: URL): string | undefined {
+  const id = url.searchParams.get('document');
+  if (id === null || id.trim() === '') return undefined;
+  if (Buffer.byteLength(id, 'utf8') > MAX_DOCUMENT_ID_BYTES) throw new DashboardRequestError(`document must be at most ${MAX_DOCUMENT_ID_BYTES} bytes, got ${Buffer.byteLength(id, 'utf8')}`);
+  return id.trim();
+}
+
 async function readApiState(context: RouteContext, url: URL): Promise<ApiState> {
-  const state = await readState(context, runParameter(url));
+  const runId = runParameter(url);
+  const documentId = documentParameter(url);
+  const state = await readState(context, { ...(runId === undefined ? {} : { runId }), ...(documentId === undefined ? {} : { documentId }) });
   return { ...state, panels: toPanels(state) };
 }
 
@@ -134,8 +147,10 @@ async function serve(context: RouteContext, logger: Logger, req: IncomingMessage
 }
 
 /**
- * Serves the local dashboard on 127.0.0.1: `GET /` (the page), `GET /api/state` (its data as JSON)
- * and `GET /emails/<id>` (one stored e-mail). Reads only; every query is small and bounded.
+ * Serves the local dashboard on 127.0.0.1: `GET /` (the page; `?run=<uuid>` picks the run whose
+ * chunks are shown, `?document=<id>` looks a document up), `GET /api/state` (its data as JSON,
+ * with the same parameters) and `GET /emails/<id>` (one stored e-mail). Reads only; every query is
+ * bounded.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   checkOptions(options);
