@@ -7,7 +7,7 @@ import { Logger } from '../../shared/logging';
 import { Outbox } from '../resend';
 import { pageScriptHash, renderPage } from './page';
 import { toPanels } from './panels';
-import { readState } from './state';
+import { readState, WholeTableCache } from './state';
 import type { StateSources } from './state';
 import { DashboardDefaults } from './types';
 import type { ApiState, Dashboard, DashboardOptions } from './types';
@@ -122,6 +122,7 @@ const OptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   extra: z.custom<NonNullable<DashboardOptions['extra']>>((value) => typeof value === 'function', 'must be a function').optional(),
   pollIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+  healthRefreshMs: z.number().int().min(0).max(3_600_000).optional(),
 });
 
 function checkOptions(options: DashboardOptions): void {
@@ -160,6 +161,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     sql: options.sql,
     outbox,
     pollIntervalMs: options.pollIntervalMs ?? DashboardDefaults.pollIntervalMs,
+    wholeTable: new WholeTableCache(options.healthRefreshMs ?? DashboardDefaults.healthRefreshMs),
     ...(options.extra === undefined ? {} : { extra: options.extra }),
   };
   const server = createServer((req, res) => void serve(context, logger, req, res));

@@ -118,6 +118,31 @@ async function readHealth(sql: Sql, ledger: Ledger, windowMs: number): Promise<P
   });
 }
 
+/** The panels that read every document: the health of each logical index and the status counts. */
+interface WholeTableReads {
+  readonly health: PanelResult<IndexHealth>;
+  readonly statusCounts: PanelResult<StatusCount>;
+}
+
+/**
+ * Keeps the whole-table reads for `everyMs`: the page polls every couple of seconds, and on PGlite
+ * (one backend for every connection) reading every document that often would slow the pipeline
+ * down. Requests that arrive together share one read.
+ */
+export class WholeTableCache {
+  private last: { readonly at: number; readonly reads: Promise<WholeTableReads> } | undefined;
+
+  constructor(private readonly everyMs: number) {}
+
+  read(load: () => Promise<WholeTableReads>): Promise<WholeTableReads> {
+    const now = Date.now();
+    if (this.last !== undefined && now - this.last.at < this.everyMs) return this.last.reads;
+    const reads = load();
+    this.last = { at: now, reads };
+    return reads;
+  }
+}
+
 /** Documents per status, every status listed (0 when none). */
 function readStatusCounts(ledger: Ledger): Promise<PanelResult<StatusCount>> {
   return readPanel(async () => {
@@ -157,6 +182,8 @@ export interface StateSources {
   readonly sql: Sql;
   readonly outbox: Outbox;
   readonly extra?: ExtraPanels;
+  /** Keeps the health and the status counts for a while (default: read on every request). */
+  readonly wholeTable?: WholeTableCache;
 }
 
 /** What a request asks the dashboard for. */
@@ -170,7 +197,8 @@ export interface StateQuery {
 /**
  * Reads every panel: small, bounded, read-only queries, one after the other (PGlite serialises
  * them anyway) and outside any transaction. The health and the status counts read every document
- * once (see docs/architecture.md, "Index health and document status" for what they cost).
+ * once (docs/architecture.md, "Index health and document status", says what they cost), so
+ * `sources.wholeTable` may keep them for a while.
  */
 export async function readState(sources: StateSources, query: StateQuery = {}): Promise<DashboardState> {
   const { sql } = sources;
@@ -198,8 +226,8 @@ export async function readState(sources: StateSources, query: StateQuery = {}): 
       s.total_vectors, s.last_synced_at
     from vector_sync.indexes as i cross join lateral vector_sync.index_stats(i.index_name) as s
     order by (i.state = 'active') desc, i.created_at desc limit ${limits.indexes}`);
-  const health = await readHealth(sql, ledger, DashboardDefaults.healthWindowMs);
-  const statusCounts = await readStatusCounts(ledger);
+  const load = async (): Promise<WholeTableReads> => ({ health: await readHealth(sql, ledger, DashboardDefaults.healthWindowMs), statusCounts: await readStatusCounts(ledger) });
+  const { health, statusCounts } = await (sources.wholeTable?.read(load) ?? load());
   const document: PanelResult<DocumentStatus> | null = documentId === undefined ? null : await readPanel(() => ledger.documentStatus(documentId));
   const emails = await readEmails(sources.outbox);
   const extra = sources.extra === undefined ? null : await readExtra(sources.extra);

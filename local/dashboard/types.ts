@@ -10,6 +10,8 @@ export const DashboardDefaults = {
   pollIntervalMs: 2000,
   /** The health panel looks back this far (the run report looks back as far). */
   healthWindowMs: 60 * 60 * 1000,
+  /** The health and the status counts read every document: read again at most this often. */
+  healthRefreshMs: 15_000,
   limits: {
     logicalIndexes: 10,
     runs: 50,
@@ -35,6 +37,8 @@ export interface DashboardOptions {
   readonly extra?: ExtraPanels;
   /** How often the page polls `/api/state`; default 2000 ms. */
   readonly pollIntervalMs?: number;
+  /** How long the health and the documents-per-status counts are kept; default 15,000 ms, 0 reads them on every request. */
+  readonly healthRefreshMs?: number;
   /** Where request failures are logged (JSON lines); default stdout. */
   readonly logger?: Logger;
 }

@@ -13,9 +13,11 @@
 --     index of blank rows (tiny);
 --   * everything over the window starts from the runs that can have written in it (open, or
 --     finished since p_since: two index ranges) and reaches their items and chunks through the
---     primary keys, so history outside the window is never scanned;
---   * the oldest waiting change is the queue's first message (by msg_id), the items of open runs
---     and of batches that have no run yet.
+--     primary keys, so history outside the window is never scanned; the window's items are read
+--     once for the percentiles and the series;
+--   * the oldest waiting change is the queue's first message (by msg_id), and the oldest change
+--     time among the items of open runs and of batches that have no run yet (these are read: what
+--     waits, not history).
 
 -- Runs that finished since a time (the window's runs, drift of finished verify runs).
 create index runs_finished_at on vector_sync.runs ((coalesce(completed_at, failed_at)))
@@ -158,25 +160,44 @@ begin
     select pg_catalog.min(i.changed_at) from vector_sync.run_items as i where i.run_id = any (v_open)
   ) as t;
 
-  -- Change-to-indexed seconds of the items that reached an outcome in the window (manual runs carry
-  -- no change time and are not counted).
-  with done as (
-    select greatest(0, extract(epoch from (i.updated_at - i.changed_at)))::float8 as seconds
+  -- One pass over the items that reached an outcome in the window: change-to-indexed seconds (p50,
+  -- p95, count; manual runs carry no change time and are not measured) and, per bucket of the
+  -- chart, vectors indexed (upserted + deleted, manual runs too) and the p95 lag.
+  with items as materialized (
+    select
+      least(c_buckets - 1, pg_catalog.floor(extract(epoch from (i.updated_at - v_since)) / v_bucket_seconds)::integer) as bucket,
+      i.outcome,
+      case when i.changed_at is not null then greatest(0, extract(epoch from (i.updated_at - i.changed_at)))::float8 end as seconds
     from vector_sync.run_items as i
     where i.run_id = any (v_runs)
       and i.outcome is not null
-      and i.changed_at is not null
       and i.updated_at >= v_since and i.updated_at <= v_until
+  ),
+  per_bucket as (
+    select
+      b.n,
+      pg_catalog.count(it.outcome) filter (where it.outcome in ('upserted', 'deleted')) as indexed,
+      pg_catalog.percentile_cont(0.95) within group (order by it.seconds) as p95
+    from pg_catalog.generate_series(0, c_buckets - 1) as b(n)
+    left join items as it on it.bucket = b.n
+    group by b.n
   )
-  select pg_catalog.jsonb_build_object(
-    'oldestChangeAt', v_oldest,
-    'oldestSeconds', case when v_oldest is null then null
-      else pg_catalog.round(greatest(0, extract(epoch from (pg_catalog.now() - v_oldest)))::numeric, 3) end,
-    'p50Seconds', pg_catalog.round((pg_catalog.percentile_cont(0.5) within group (order by d.seconds))::numeric, 3),
-    'p95Seconds', pg_catalog.round((pg_catalog.percentile_cont(0.95) within group (order by d.seconds))::numeric, 3),
-    'count', pg_catalog.count(*)
-  ) into v_lag
-  from done as d;
+  select
+    (select pg_catalog.jsonb_build_object(
+      'oldestChangeAt', v_oldest,
+      'oldestSeconds', case when v_oldest is null then null
+        else pg_catalog.round(greatest(0, extract(epoch from (pg_catalog.now() - v_oldest)))::numeric, 3) end,
+      'p50Seconds', pg_catalog.round((pg_catalog.percentile_cont(0.5) within group (order by it.seconds))::numeric, 3),
+      'p95Seconds', pg_catalog.round((pg_catalog.percentile_cont(0.95) within group (order by it.seconds))::numeric, 3),
+      'count', pg_catalog.count(it.seconds)
+    ) from items as it),
+    (select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+      'start', v_since + pg_catalog.make_interval(secs => v_bucket_seconds * p.n),
+      'end', case when p.n = c_buckets - 1 then v_until else v_since + pg_catalog.make_interval(secs => v_bucket_seconds * (p.n + 1)) end,
+      'indexed', p.indexed,
+      'p95LagSeconds', pg_catalog.round(p.p95::numeric, 3)
+    ) order by p.n) from per_bucket as p)
+  into v_lag, v_series;
 
   -- Drift found and healed by the verify runs that finished in the window --------------------------
   select pg_catalog.jsonb_build_object(
@@ -203,35 +224,6 @@ begin
     where j.run_id = any (v_runs) and j.rejected_at >= v_since and j.rejected_at <= v_until
     group by j.reason
   ) as g;
-
-  -- The chart: per bucket, vectors indexed (upserted + deleted, manual runs too) and the p95 lag --
-  with items as (
-    select
-      least(c_buckets - 1, pg_catalog.floor(extract(epoch from (i.updated_at - v_since)) / v_bucket_seconds)::integer) as bucket,
-      i.outcome,
-      case when i.changed_at is not null then greatest(0, extract(epoch from (i.updated_at - i.changed_at)))::float8 end as seconds
-    from vector_sync.run_items as i
-    where i.run_id = any (v_runs)
-      and i.outcome is not null
-      and i.updated_at >= v_since and i.updated_at <= v_until
-  ),
-  per_bucket as (
-    select
-      b.n,
-      pg_catalog.count(it.outcome) filter (where it.outcome in ('upserted', 'deleted')) as indexed,
-      pg_catalog.percentile_cont(0.95) within group (order by it.seconds) as p95
-    from pg_catalog.generate_series(0, c_buckets - 1) as b(n)
-    left join items as it on it.bucket = b.n
-    group by b.n
-  )
-  select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-    'start', v_since + pg_catalog.make_interval(secs => v_bucket_seconds * p.n),
-    'end', case when p.n = c_buckets - 1 then v_until else v_since + pg_catalog.make_interval(secs => v_bucket_seconds * (p.n + 1)) end,
-    'indexed', p.indexed,
-    'p95LagSeconds', pg_catalog.round(p.p95::numeric, 3)
-  ) order by p.n)
-  into v_series
-  from per_bucket as p;
 
   return pg_catalog.jsonb_build_object(
     'logicalName', p_logical_name,

@@ -29,6 +29,8 @@ create index source_documents_id_text on public.source_documents ((id::text));
 create index run_items_document_id_updated_at on vector_sync.run_items (document_id, updated_at desc);
 -- Documents some run deleted: the candidates for 'deleted' once the document is gone.
 create index run_items_deleted_document_id on vector_sync.run_items (document_id) where op = 'delete';
+-- Items no worker has settled yet (open runs, and runs that failed before reaching them): few.
+create index run_items_unsettled_document_id on vector_sync.run_items (document_id) where outcome is null;
 
 create view vector_sync.document_status
 with (security_invoker = true)
@@ -109,7 +111,7 @@ cross join lateral (
       select 1 from vector_sync.run_items as i
       join vector_sync.runs as r on r.run_id = i.run_id
       join vector_sync.indexes as g on g.index_name = r.index_name
-      where i.document_id = d.id::text and i.outcome is null and r.state in ('accepted', 'chunked', 'dispatched')
+      where i.outcome is null and i.document_id = d.id::text and r.state in ('accepted', 'chunked', 'dispatched')
         and (a.logical_name is null or g.logical_name = a.logical_name)
     ) then 'pending_sync:in-run'
     when s.content_hash = e.content_hash then case when last.outcome = 'skipped' then 'unchanged:unchanged' else 'indexed:' end

@@ -96,7 +96,8 @@ beforeAll(async () => {
   const outbox = new Outbox(outboxDir);
   await outbox.open();
   await outbox.write(message());
-  dashboard = await startDashboard({ sql, outbox: outboxDir, port: 0, logger: quiet, extra: () => ({ eventBridgeDeadLetters: 3 }) });
+  // healthRefreshMs 0: every request reads the health and the status counts afresh.
+  dashboard = await startDashboard({ sql, outbox: outboxDir, port: 0, logger: quiet, extra: () => ({ eventBridgeDeadLetters: 3 }), healthRefreshMs: 0 });
 });
 
 afterAll(async () => {
@@ -236,6 +237,26 @@ describe('startDashboard with documents', () => {
     expect(html).toContain('<table id="document-status">');
     expect(html).toMatch(/<tr data-status="indexed"><td>indexed<\/td><td>1<\/td><\/tr>/u);
     expect(html).toContain('Look a document up with the form at the top');
+  });
+
+  it('keeps the health and the status counts for healthRefreshMs', async () => {
+    // Prepare
+    const cached = await startDashboard({ sql, outbox: outboxDir, logger: quiet, healthRefreshMs: 60_000 });
+    try {
+      const before = (await (await fetch(new URL('/api/state', cached.url))).json()) as ApiState;
+      await sql`update vector_sync.index_state set synced_at = now() where document_id = ${INDEXED_DOC}`;
+      await sql`insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-00000000d0c2', 'waiting')`;
+      // Act
+      const after = (await (await fetch(new URL('/api/state', cached.url))).json()) as ApiState;
+      const fresh = (await (await fetch(new URL('/api/state', dashboard.url))).json()) as ApiState;
+      // Assess
+      expect(after.health).toEqual(before.health);
+      expect(after.statusCounts).toEqual(before.statusCounts);
+      expect(fresh.statusCounts).toMatchObject({ ok: true, rows: expect.arrayContaining([{ status: 'pending_embedding', count: 1 }]) });
+    } finally {
+      await cached.close();
+      await sql`delete from public.source_documents where id = '00000000-0000-4000-8000-00000000d0c2'`;
+    }
   });
 
   it('looks one document up by the id in ?document=, bound and escaped', async () => {

@@ -47,8 +47,7 @@ describe('renderHealthHtml', () => {
     // Act
     const html = renderHealthHtml(health());
     // Assert
-    expect(html).toContain('Index health');
-    expect(html).toContain('documents (documentsg1)');
+    expect(html).toContain('Index health: documents (documentsg1)');
     expect(html).toMatch(/Vectors in the index<\/td><td[^>]*>10,120</u);
     expect(html).toMatch(/Coverage \(vectors \/ embeddings\)<\/td><td[^>]*>99\.0 %</u);
     expect(html).toMatch(/Without an embedding<\/td><td[^>]*>11</u);
