@@ -126,10 +126,10 @@ function windowHtml(health: IndexHealth): string {
 
 /** The health section as an HTML fragment (mail-client safe; every value escaped). */
 export function renderHealthHtml(health: IndexHealth): string {
-  const intro = paragraph(`${heading(health)}, as of ${health.asOf}.`);
+  const intro = paragraph(`As of ${health.asOf}.`);
   const now = twoUp(facts('Coverage', coverageRows(health)), facts('Backlog', backlogRows(health)));
   const lag = facts('Lag', lagRows(health));
-  return `<div class="index-health">${section('Index health', `${intro}${now}${lag}${windowHtml(health)}`)}</div>`;
+  return `<div class="index-health">${section(`Index health: ${heading(health)}`, `${intro}${now}${lag}${windowHtml(health)}`)}</div>`;
 }
 
 function textBar(value: number, largest: number): string {
