@@ -22,20 +22,28 @@ a { color: var(--accent); }
 .error { color: var(--bad); border: 1px solid var(--bad); padding: 8px; border-radius: 4px; }
 .empty { color: #888; margin: 6px 0; }
 #status.ok { color: var(--ok); }
+#lookup input { font: inherit; }
+.fragment table { width: auto; }
+.fragment td, .fragment th { border-bottom: 0; white-space: normal; }
 #status.bad { color: var(--bad); }
 `;
 
 /**
- * The page's inline script: polls `/api/state` (keeping `?run=`) and redraws every panel with the
- * same structure renderPanel (panels.ts) writes, using textContent only (nothing from the data
- * becomes HTML). It marks `#updated-at` with the time of the state it drew.
+ * The page's inline script: polls `/api/state` (keeping `?run=` and `?document=`) and redraws every
+ * panel with the same structure renderPanel (panels.ts) writes, using textContent only: nothing
+ * from the data becomes HTML, except a panel's `html`, which the server's report renderer wrote and
+ * escaped (the health section, the same HTML as the e-mail). The CSP allows no other script and
+ * no inline handler, so even that fragment could not run code. It marks `#updated-at` with the
+ * time of the state it drew.
  */
 const pageScript = `
 (() => {
   'use strict';
   const pollMs = Number(document.body.dataset.pollMs) || 2000;
-  const run = new URLSearchParams(location.search).get('run');
-  const url = '/api/state' + (run ? '?run=' + encodeURIComponent(run) : '');
+  const asked = new URLSearchParams(location.search);
+  const query = new URLSearchParams();
+  for (const name of ['run', 'document']) if (asked.get(name)) query.set(name, asked.get(name));
+  const url = '/api/state' + (query.toString() ? '?' + query.toString() : '');
   const panels = document.getElementById('panels');
   const status = document.getElementById('status');
   const updated = document.getElementById('updated-at');
@@ -56,6 +64,13 @@ const pageScript = `
     section.append(el('h2', {}, panel.title));
     if (panel.error !== null) {
       section.append(el('div', { class: 'error', role: 'alert', 'data-panel-error': panel.id }, panel.error));
+      return section;
+    }
+    if (typeof panel.html === 'string') {
+      const box = el('div', { class: 'fragment', id: panel.id });
+      box.innerHTML = panel.html;
+      section.append(box);
+      if (panel.html === '') section.append(el('p', { class: 'empty' }, panel.empty));
       return section;
     }
     const table = el('table', { id: panel.id });
@@ -118,6 +133,7 @@ export function renderPage(state: DashboardState, panels: readonly PanelView[], 
 <span>rendered <time id="rendered-at">${escapeHtml(state.generatedAt)}</time></span>
 <span>updated <time id="updated-at" data-source="server">not yet</time></span>
 <span id="status">static</span>
+<form id="lookup" method="get" action="/"><label>Document <input name="document" value="${escapeHtml(state.documentId ?? '')}" maxlength="1024" size="38" placeholder="document id"></label> <button type="submit">Look up</button></form>
 </header>
 <main id="panels">
 ${panels.map(renderPanel).join('\n')}

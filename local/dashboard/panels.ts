@@ -1,16 +1,19 @@
 import * as z from 'zod';
-import { escapeHtml, formatCount, formatDuration } from '../../shared/report';
+import { escapeHtml, formatCount, formatDuration, renderHealthHtml } from '../../shared/report';
 import type { RunHistoryRow } from './state';
 import type { CellView, DashboardState, PanelResult, PanelView, RowView } from './types';
 
 /** The panels of the page, in display order; each id is also the id of its `<table>`. */
 const PanelIds = {
+  health: 'health',
   runs: 'runs',
   chunks: 'chunks',
   queues: 'queues',
   deadLetterCounts: 'dead-letter-counts',
   deadLetters: 'dead-letters',
   indexes: 'indexes',
+  documentStatus: 'document-status',
+  document: 'document',
   emails: 'emails',
   extra: 'extra',
 } as const;
@@ -143,6 +146,43 @@ function queuePanels(state: DashboardState): PanelView[] {
   return [queues, counts, latest];
 }
 
+/** The health of each logical index over the last hour, drawn by the report's renderer (the e-mail's figures). */
+function healthPanel(state: DashboardState): PanelView {
+  const head = { id: PanelIds.health, title: 'Health over the last hour', columns: [], rows: [], empty: 'No index registered yet.' };
+  if (!state.health.ok) return { ...head, error: state.health.error };
+  return { ...head, error: null, html: state.health.rows.map(renderHealthHtml).join('') };
+}
+
+/** Documents per status (vector_sync.document_status). */
+function documentStatusPanel(state: DashboardState): PanelView {
+  const head = { id: PanelIds.documentStatus, title: 'Documents per status', columns: ['Status', 'Documents'], empty: 'No documents.' };
+  return buildPanel(head, state.statusCounts, (row) => ({ data: { status: row.status }, cells: [row.status, formatCell.count(row.count)] }));
+}
+
+/** The document asked for with `?document=`: its status, reason and last run. */
+function documentPanel(state: DashboardState): PanelView {
+  const head = {
+    id: PanelIds.document,
+    title: state.documentId === null ? 'Document lookup' : `Document ${state.documentId}`,
+    columns: ['Document', 'Index', 'Status', 'Reason', 'Indexed at', 'Embedded at', 'Document updated', 'Last run', 'Last outcome'],
+    empty: state.documentId === null ? 'Look a document up with the form at the top (or ?document=<id>).' : 'No document and no ledger record has this id.',
+  };
+  return buildPanel(head, state.document, (row) => ({
+    data: { 'document-id': row.document_id, status: row.status },
+    cells: [
+      row.document_id,
+      formatCell.text(row.index_name),
+      row.status,
+      formatCell.text(row.reason),
+      formatCell.time(row.indexed_at),
+      formatCell.time(row.embedded_at),
+      formatCell.time(row.document_updated_at),
+      row.last_run_id === null ? formatCell.text(null) : { text: row.last_run_id.slice(0, 8), href: `/?run=${row.last_run_id}` },
+      formatCell.text(row.last_outcome),
+    ],
+  }));
+}
+
 /** The outbox, newest first, each subject linking to the stored HTML. */
 function emailsPanel(state: DashboardState): PanelView {
   const head = { id: PanelIds.emails, title: 'E-mails', columns: ['Sent', 'Subject', 'To'], empty: 'No e-mails yet.' };
@@ -161,7 +201,7 @@ function extraPanel(state: DashboardState): PanelView[] {
 
 /** Every panel of the page, in display order. */
 export function toPanels(state: DashboardState): PanelView[] {
-  return [runsPanel(state), chunksPanel(state), indexesPanel(state), ...queuePanels(state), emailsPanel(state), ...extraPanel(state)];
+  return [healthPanel(state), runsPanel(state), chunksPanel(state), indexesPanel(state), ...queuePanels(state), documentStatusPanel(state), documentPanel(state), emailsPanel(state), ...extraPanel(state)];
 }
 
 const DATA_KEY = /^[a-z][a-z0-9-]*$/u;
@@ -180,14 +220,20 @@ function renderRow(row: RowView): string {
 }
 
 /**
- * One panel as HTML: a section with its title and either an error box or a table whose id is the
- * panel id. The page script (page.ts) builds the very same structure from `/api/state`.
+ * One panel as HTML: a section with its title and either an error box, a table whose id is the
+ * panel id, or the renderer's fragment in a div of that id. The page script (page.ts) builds the
+ * very same structure from `/api/state`.
  */
 export function renderPanel(panel: PanelView): string {
   const id = escapeHtml(panel.id);
   const title = `<h2>${escapeHtml(panel.title)}</h2>`;
   if (panel.error !== null) {
     return `<section class="panel" id="panel-${id}" data-panel="${id}">${title}<div class="error" role="alert" data-panel-error="${id}">${escapeHtml(panel.error)}</div></section>`;
+  }
+  if (panel.html !== undefined) {
+    // Escaped by the renderer that wrote it (shared/report); see PanelView.html.
+    const empty = panel.html === '' ? `<p class="empty">${escapeHtml(panel.empty)}</p>` : '';
+    return `<section class="panel" id="panel-${id}" data-panel="${id}">${title}<div class="fragment" id="${id}">${panel.html}</div>${empty}</section>`;
   }
   const head = `<thead><tr>${panel.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr></thead>`;
   const body = `<tbody>${panel.rows.map(renderRow).join('')}</tbody>`;

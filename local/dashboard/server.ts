@@ -7,7 +7,7 @@ import { Logger } from '../../shared/logging';
 import { Outbox } from '../resend';
 import { pageScriptHash, renderPage } from './page';
 import { toPanels } from './panels';
-import { readState } from './state';
+import { readState, WholeTableCache } from './state';
 import type { StateSources } from './state';
 import { DashboardDefaults } from './types';
 import type { ApiState, Dashboard, DashboardOptions } from './types';
@@ -44,7 +44,8 @@ interface RouteContext extends StateSources {
 const UuidSchema = z.uuid();
 const EMAIL_PATH = /^\/emails\/([^/]+)$/u;
 const COMMON = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src ${pageScriptHash}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+// form-action 'self': the document lookup is a GET form to this page.
+const PAGE_CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src ${pageScriptHash}; connect-src 'self'; base-uri 'none'; form-action 'self'`;
 // Stored e-mails are someone else's HTML: no scripts, no requests, shown in a sandbox.
 const EMAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
@@ -59,8 +60,20 @@ function runParameter(url: URL): string | undefined {
   return run;
 }
 
+/** The ledger keeps document ids of 1 to 1,024 UTF-8 bytes (the OSS Vectors key limit). */
+const MAX_DOCUMENT_ID_BYTES = 1024;
+
+function documentParameter(url: URL): string | undefined {
+  const id = url.searchParams.get('document');
+  if (id === null || id.trim() === '') return undefined;
+  if (Buffer.byteLength(id, 'utf8') > MAX_DOCUMENT_ID_BYTES) throw new DashboardRequestError(`document must be at most ${MAX_DOCUMENT_ID_BYTES} bytes, got ${Buffer.byteLength(id, 'utf8')}`);
+  return id.trim();
+}
+
 async function readApiState(context: RouteContext, url: URL): Promise<ApiState> {
-  const state = await readState(context, runParameter(url));
+  const runId = runParameter(url);
+  const documentId = documentParameter(url);
+  const state = await readState(context, { ...(runId === undefined ? {} : { runId }), ...(documentId === undefined ? {} : { documentId }) });
   return { ...state, panels: toPanels(state) };
 }
 
@@ -109,6 +122,7 @@ const OptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).optional(),
   extra: z.custom<NonNullable<DashboardOptions['extra']>>((value) => typeof value === 'function', 'must be a function').optional(),
   pollIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+  healthRefreshMs: z.number().int().min(0).max(3_600_000).optional(),
 });
 
 function checkOptions(options: DashboardOptions): void {
@@ -134,8 +148,10 @@ async function serve(context: RouteContext, logger: Logger, req: IncomingMessage
 }
 
 /**
- * Serves the local dashboard on 127.0.0.1: `GET /` (the page), `GET /api/state` (its data as JSON)
- * and `GET /emails/<id>` (one stored e-mail). Reads only; every query is small and bounded.
+ * Serves the local dashboard on 127.0.0.1: `GET /` (the page; `?run=<uuid>` picks the run whose
+ * chunks are shown, `?document=<id>` looks a document up), `GET /api/state` (its data as JSON,
+ * with the same parameters) and `GET /emails/<id>` (one stored e-mail). Reads only; every query is
+ * bounded.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   checkOptions(options);
@@ -145,6 +161,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     sql: options.sql,
     outbox,
     pollIntervalMs: options.pollIntervalMs ?? DashboardDefaults.pollIntervalMs,
+    wholeTable: new WholeTableCache(options.healthRefreshMs ?? DashboardDefaults.healthRefreshMs),
     ...(options.extra === undefined ? {} : { extra: options.extra }),
   };
   const server = createServer((req, res) => void serve(context, logger, req, res));

@@ -1,10 +1,11 @@
 import type { Sql } from 'postgres';
 import * as z from 'zod';
 import { describeError } from '../../shared/errors';
-import { ChunkRowSchema, IndexRowSchema } from '../../shared/ledger';
+import { ChunkRowSchema, DocumentStatuses, IndexRowSchema, Ledger } from '../../shared/ledger';
+import type { DocumentStatus, IndexHealth } from '../../shared/ledger';
 import type { Outbox } from '../resend';
 import { DashboardDefaults } from './types';
-import type { DashboardState, EmailSummary, ExtraEntry, ExtraPanels, PanelResult } from './types';
+import type { DashboardState, EmailSummary, ExtraEntry, ExtraPanels, PanelResult, StatusCount } from './types';
 
 // postgres.js hands bigint and numeric as strings and timestamptz as a Date.
 const count = z.union([z.number(), z.string()]).transform((value) => Number(value));
@@ -88,6 +89,68 @@ async function queryPanel<S extends z.ZodType>(schema: S, read: () => Promise<re
   }
 }
 
+/** Runs typed ledger reads for a panel; a failure becomes the panel's error, as in queryPanel. */
+async function readPanel<T>(read: () => Promise<readonly T[]>): Promise<PanelResult<T>> {
+  try {
+    return { ok: true, rows: await read() };
+  } catch (error) {
+    const { name, message } = describeError(error);
+    return { ok: false, error: `${name}: ${message}` };
+  }
+}
+
+const LogicalNameRowSchema = z.object({ logical_name: z.string() });
+
+/**
+ * The health of every logical index that is not dropped, over the last `windowMs` (the same
+ * figures as the report's health section, from `Ledger.indexHealth`).
+ */
+async function readHealth(sql: Sql, ledger: Ledger, windowMs: number): Promise<PanelResult<IndexHealth>> {
+  const names = await queryPanel(LogicalNameRowSchema, () => sql`
+    select distinct logical_name from vector_sync.indexes where state <> 'dropped' order by logical_name limit ${DashboardDefaults.limits.logicalIndexes}`);
+  if (!names.ok) return names;
+  const until = new Date();
+  const since = new Date(until.getTime() - windowMs);
+  return readPanel(async () => {
+    const healths: IndexHealth[] = [];
+    for (const { logical_name } of names.rows) healths.push(await ledger.indexHealth(logical_name, { since, until }));
+    return healths;
+  });
+}
+
+/** The panels that read every document: the health of each logical index and the status counts. */
+interface WholeTableReads {
+  readonly health: PanelResult<IndexHealth>;
+  readonly statusCounts: PanelResult<StatusCount>;
+}
+
+/**
+ * Keeps the whole-table reads for `everyMs`: the page polls every couple of seconds, and on PGlite
+ * (one backend for every connection) reading every document that often would slow the pipeline
+ * down. Requests that arrive together share one read.
+ */
+export class WholeTableCache {
+  private last: { readonly at: number; readonly reads: Promise<WholeTableReads> } | undefined;
+
+  constructor(private readonly everyMs: number) {}
+
+  read(load: () => Promise<WholeTableReads>): Promise<WholeTableReads> {
+    const now = Date.now();
+    if (this.last !== undefined && now - this.last.at < this.everyMs) return this.last.reads;
+    const reads = load();
+    this.last = { at: now, reads };
+    return reads;
+  }
+}
+
+/** Documents per status, every status listed (0 when none). */
+function readStatusCounts(ledger: Ledger): Promise<PanelResult<StatusCount>> {
+  return readPanel(async () => {
+    const counts = await ledger.documentStatusCounts();
+    return DocumentStatuses.map((status) => ({ status, count: counts[status] }));
+  });
+}
+
 const EmailSummarySchema = z.object({ id: z.uuid(), subject: z.string(), from: z.string(), to: z.array(z.string()), createdAt: z.string(), href: z.string() });
 
 /** The newest messages of the outbox first, at most `limit`, each with the link to its HTML. */
@@ -119,14 +182,28 @@ export interface StateSources {
   readonly sql: Sql;
   readonly outbox: Outbox;
   readonly extra?: ExtraPanels;
+  /** Keeps the health and the status counts for a while (default: read on every request). */
+  readonly wholeTable?: WholeTableCache;
+}
+
+/** What a request asks the dashboard for. */
+export interface StateQuery {
+  /** The run whose chunks are shown (default: the latest). */
+  readonly runId?: string;
+  /** A document to look up in `vector_sync.document_status`. */
+  readonly documentId?: string;
 }
 
 /**
  * Reads every panel: small, bounded, read-only queries, one after the other (PGlite serialises
- * them anyway) and outside any transaction. `runId` picks the run whose chunks are shown.
+ * them anyway) and outside any transaction. The health and the status counts read every document
+ * once (docs/architecture.md, "Index health and document status", says what they cost), so
+ * `sources.wholeTable` may keep them for a while.
  */
-export async function readState(sources: StateSources, runId?: string): Promise<DashboardState> {
+export async function readState(sources: StateSources, query: StateQuery = {}): Promise<DashboardState> {
   const { sql } = sources;
+  const { runId, documentId } = query;
+  const ledger = new Ledger(sql);
   const { limits } = DashboardDefaults;
   const runs = await queryPanel(RunHistoryRowSchema, () => sql`
     select run_id, op, index_name, logical_name, state, requested_by, chunk_count, chunks_succeeded, chunks_failed,
@@ -149,7 +226,13 @@ export async function readState(sources: StateSources, runId?: string): Promise<
       s.total_vectors, s.last_synced_at
     from vector_sync.indexes as i cross join lateral vector_sync.index_stats(i.index_name) as s
     order by (i.state = 'active') desc, i.created_at desc limit ${limits.indexes}`);
+  const load = async (): Promise<WholeTableReads> => ({ health: await readHealth(sql, ledger, DashboardDefaults.healthWindowMs), statusCounts: await readStatusCounts(ledger) });
+  const { health, statusCounts } = await (sources.wholeTable?.read(load) ?? load());
+  const document: PanelResult<DocumentStatus> | null = documentId === undefined ? null : await readPanel(() => ledger.documentStatus(documentId));
   const emails = await readEmails(sources.outbox);
   const extra = sources.extra === undefined ? null : await readExtra(sources.extra);
-  return { generatedAt: new Date().toISOString(), selectedRunId, runs, chunks, queues, deadLetterCounts, deadLetters, indexes, emails, extra };
+  return {
+    generatedAt: new Date().toISOString(), selectedRunId, runs, chunks, queues, deadLetterCounts, deadLetters, indexes,
+    health, statusCounts, documentId: documentId ?? null, document, emails, extra,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import type { DocumentStatus, DocumentStatusName, IndexHealth } from '../../shared/ledger';
 import type { Logger } from '../../shared/logging';
 import type { Outbox } from '../resend';
 import type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, QueueDepthRow, RunHistoryRow } from './state';
@@ -7,7 +8,12 @@ import type { ChunkPanelRow, DeadLetterCountRow, DeadLetterRow, IndexStatsRow, Q
 export const DashboardDefaults = {
   host: '127.0.0.1',
   pollIntervalMs: 2000,
+  /** The health panel looks back this far (the run report looks back as far). */
+  healthWindowMs: 60 * 60 * 1000,
+  /** The health and the status counts read every document: read again at most this often. */
+  healthRefreshMs: 15_000,
   limits: {
+    logicalIndexes: 10,
     runs: 50,
     chunks: 200,
     deadLetters: 20,
@@ -31,6 +37,8 @@ export interface DashboardOptions {
   readonly extra?: ExtraPanels;
   /** How often the page polls `/api/state`; default 2000 ms. */
   readonly pollIntervalMs?: number;
+  /** How long the health and the documents-per-status counts are kept; default 15,000 ms, 0 reads them on every request. */
+  readonly healthRefreshMs?: number;
   /** Where request failures are logged (JSON lines); default stdout. */
   readonly logger?: Logger;
 }
@@ -55,6 +63,12 @@ export interface EmailSummary {
   readonly href: string;
 }
 
+/** How many documents are in one status. */
+export interface StatusCount {
+  readonly status: DocumentStatusName;
+  readonly count: number;
+}
+
 /** One entry of the caller's extra panel. */
 export interface ExtraEntry {
   readonly name: string;
@@ -72,6 +86,12 @@ export interface DashboardState {
   readonly deadLetterCounts: PanelResult<DeadLetterCountRow>;
   readonly deadLetters: PanelResult<DeadLetterRow>;
   readonly indexes: PanelResult<IndexStatsRow>;
+  /** One per logical index that is not dropped. */
+  readonly health: PanelResult<IndexHealth>;
+  readonly statusCounts: PanelResult<StatusCount>;
+  /** The document asked for with `?document=`, and its status rows (null when none was asked for). */
+  readonly documentId: string | null;
+  readonly document: PanelResult<DocumentStatus> | null;
   readonly emails: PanelResult<EmailSummary>;
   readonly extra: PanelResult<ExtraEntry> | null;
 }
@@ -94,6 +114,11 @@ export interface PanelView {
   readonly rows: readonly RowView[];
   readonly error: string | null;
   readonly empty: string;
+  /**
+   * A panel drawn by a report renderer instead of a table: HTML that renderer escaped already
+   * (shared/report's renderHealthHtml); empty when there is nothing to show.
+   */
+  readonly html?: string;
 }
 
 /** The body of `GET /api/state`: the data and the panels drawn from it. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ChunkResult, ChunkSelector } from '../contracts';
 import { createSql } from './connection';
+import { DocumentStatusCountRowSchema, DocumentStatuses, DocumentStatusRowSchema, IndexHealthRowSchema } from './health';
+import type { DocumentStatus, DocumentStatusCounts, IndexHealth } from './health';
 import { LedgerBase } from './LedgerBase';
 import { ChunkPlanSchema, ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
 import type { ChunkPlan, ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
@@ -274,6 +276,33 @@ export class Ledger extends LedgerBase {
   /** Chunks holding a slot now: dispatched, running, or ready with an attempt planned. */
   chunkSlotsTaken(): Promise<number> {
     return this.count('chunk_slots_taken', (sql) => sql`select vector_sync.chunk_slots_taken() as n`);
+  }
+
+  // --- index health and document status (issue 13, part "health") ---
+
+  /**
+   * How healthy a logical index is: coverage, backlog and the oldest waiting change now; lag
+   * percentiles, drift, rejections and the chart's series over `since`..`until`.
+   */
+  async indexHealth(logicalName: string, window: { readonly since: Date; readonly until: Date }): Promise<IndexHealth> {
+    const row = await this.one('index_health', IndexHealthRowSchema, (sql) => sql`
+      select vector_sync.index_health(${logicalName}, ${window.since}::timestamptz, ${window.until}::timestamptz) as health`);
+    return row.health;
+  }
+
+  /** Where a document stands: one row per active generation (one with a single logical index), none for an unknown id. */
+  documentStatus(documentId: string): Promise<DocumentStatus[]> {
+    return this.many('document_status', DocumentStatusRowSchema, (sql) => sql`
+      select * from vector_sync.document_status where document_id = ${documentId} order by logical_name`);
+  }
+
+  /** How many documents are in each status (every status present, 0 when none). */
+  async documentStatusCounts(): Promise<DocumentStatusCounts> {
+    const rows = await this.many('document_status_counts', DocumentStatusCountRowSchema, (sql) => sql`
+      select status, count(*) as n from vector_sync.document_status group by status`);
+    const counts = Object.fromEntries(DocumentStatuses.map((status) => [status, 0])) as Record<DocumentStatus['status'], number>;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
   }
 }
 

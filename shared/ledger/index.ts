@@ -3,5 +3,7 @@ export type { ParkedFailureRecord } from './Ledger';
 export { createSql } from './connection';
 export type { SqlOptions } from './connection';
 export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
+export { DocumentStatuses, DocumentStatusRowSchema, IndexHealthSchema } from './health';
+export type { DocumentStatus, DocumentStatusCounts, DocumentStatusName, IndexHealth } from './health';
 export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';
 export type { ChunkPlan, ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';

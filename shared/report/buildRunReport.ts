@@ -4,6 +4,8 @@ import type { ChunkLine, RunReport, StageTiming } from './types';
 
 const EXAMPLES_PER_REASON = 3;
 const PARKED_LINES = 20;
+/** The report's health section looks back this far from the end of the run. */
+export const HEALTH_WINDOW_MS = 60 * 60 * 1000;
 /** What one stored vector costs besides its floats: the key (a uuid) and a little metadata. */
 const KEY_BYTES = 36;
 const METADATA_BYTES = 64;
@@ -48,6 +50,9 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     ledger.parkedEvents(runId, PARKED_LINES),
   ]);
   const finishedAt = run.completed_at ?? run.failed_at ?? new Date();
+  // The logical index's health over the hour before the run finished: its lag, drift and rejections
+  // in context, and the backlog the run leaves behind.
+  const health = index ? await ledger.indexHealth(index.logical_name, { since: new Date(finishedAt.getTime() - HEALTH_WINDOW_MS), until: finishedAt }) : undefined;
   const stages: StageTiming[] = [
     { stage: 'chunk', ms: between(run.accepted_at, run.chunked_at) },
     { stage: 'dispatch', ms: between(run.chunked_at, run.dispatched_at) },
@@ -82,6 +87,7 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     chunks: chunks.map(chunkLine),
     index: { totalVectors: stats.totalVectors, estimatedBytes: estimateIndexBytes(stats.totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
     ...(validation.sampled > 0 ? { validation } : {}),
+    ...(health ? { health } : {}),
     ...(archiveUrl ? { archiveUrl } : {}),
   };
 }

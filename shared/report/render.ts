@@ -1,36 +1,11 @@
 // The report e-mail and its archived copy: subject, HTML (inline styles and tables only, as mail
 // clients need) and the plain-text alternative, each rendered from one RunReport.
+import { escapeHtml, formatBytes, formatCount, formatDuration, section, table } from './format';
+import { renderHealthHtml, renderHealthText } from './health';
 import type { RenderedReport, RunReport, StageTiming } from './types';
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/gu, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** 1234567 -> "1,234,567". */
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-/** Milliseconds as "850 ms", "12.4 s" or "3 min 05 s". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
-}
-
-/** Bytes as "512 B", "3.2 KB", "1.5 MB", "2.1 GB" (powers of 1024). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+// Short, because every cell of the HTML goes through it.
+const e = escapeHtml;
 
 /** "[vector-sync] ✓ sync documents: 120 upserted, 3 deleted, 1 rejected" or "✗ ... failed". */
 function reportSubject(report: RunReport): string {
@@ -40,23 +15,6 @@ function reportSubject(report: RunReport): string {
   if (counts.failed > 0) parts.push(`${formatCount(counts.failed)} failed`);
   const mark = report.outcome === 'completed' ? '✓' : '✗ FAILED';
   return `[vector-sync] ${mark} ${report.op} ${report.indexName}: ${parts.join(', ')}`;
-}
-
-// Short, because every cell of the HTML goes through it.
-const e = escapeHtml;
-
-const CELL = 'padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;font-size:13px';
-const HEAD = `${CELL};background:#f3f4f6;font-weight:600`;
-const NUM = `${CELL};text-align:right;font-variant-numeric:tabular-nums`;
-
-function section(title: string, body: string): string {
-  return `<h2 style="font-size:15px;margin:20px 0 8px">${e(title)}</h2>${body}`;
-}
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
-  const head = headers.map((header, i) => `<th style="${numeric.has(i) ? `${HEAD};text-align:right` : HEAD}">${e(header)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td style="${numeric.has(i) ? NUM : CELL}">${cell}</td>`).join('')}</tr>`).join('');
-  return `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%">${`<tr>${head}</tr>`}${body}</table>`;
 }
 
 /** Time per stage as bars made of table cells: no images, so every mail client draws them. */
@@ -128,6 +86,7 @@ function renderReportHtml(report: RunReport): string {
     section('Chunks', chunks),
     section('Index', indexStats),
     section('Validation query', validation),
+    report.health ? renderHealthHtml(report.health) : '',
     archive,
     '</div></body></html>',
   ].join('\n');
@@ -159,6 +118,7 @@ function renderReportText(report: RunReport): string {
     '',
     `Index: ${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
     report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.',
+    ...(report.health ? ['', renderHealthText(report.health).trimEnd()] : []),
     ...(report.archiveUrl ? ['', `Archived copy: ${report.archiveUrl}`] : []),
   ];
   return `${lines.join('\n')}\n`;

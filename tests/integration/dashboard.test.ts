@@ -1,5 +1,6 @@
 // The local dashboard against the real migrations on the local Postgres, and in headless Chromium.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import type { LocalPostgres } from '../../local/supabase';
 import { startTestPostgres } from '../helpers/database';
 
 const EMAIL_ID = '5d0c6a8e-3b1f-4c2a-9e7d-2f4b6a8c0e12';
+const INDEXED_DOC = '00000000-0000-4000-8000-00000000d0c1';
 const CHROMIUM_TIMEOUT_MS = 60_000;
 const quiet = new Logger({ sink: () => undefined });
 
@@ -94,7 +96,8 @@ beforeAll(async () => {
   const outbox = new Outbox(outboxDir);
   await outbox.open();
   await outbox.write(message());
-  dashboard = await startDashboard({ sql, outbox: outboxDir, port: 0, logger: quiet, extra: () => ({ eventBridgeDeadLetters: 3 }) });
+  // healthRefreshMs 0: every request reads the health and the status counts afresh.
+  dashboard = await startDashboard({ sql, outbox: outboxDir, port: 0, logger: quiet, extra: () => ({ eventBridgeDeadLetters: 3 }), healthRefreshMs: 0 });
 });
 
 afterAll(async () => {
@@ -120,7 +123,10 @@ describe('startDashboard', () => {
     expect(state.indexes).toMatchObject({ ok: true, rows: [{ index_name: 'documentsg1', state: 'active', total_vectors: 0 }] });
     expect(state.emails).toMatchObject({ ok: true, rows: [{ id: EMAIL_ID, subject: 'Sync completed: documents', href: `/emails/${EMAIL_ID}` }] });
     expect(state.extra).toEqual({ ok: true, rows: [{ name: 'eventBridgeDeadLetters', value: 3 }] });
-    expect(state.panels.map((panel) => panel.id)).toEqual(['runs', 'chunks', 'indexes', 'queues', 'dead-letter-counts', 'dead-letters', 'emails', 'extra']);
+    expect(state.health).toMatchObject({ ok: true, rows: [{ logicalName: 'documents', indexName: 'documentsg1', coverage: { vectors: 0, embeddings: 0 }, backlog: { openRuns: 1, chunksReady: 1, chunksInFlight: 0 } }] });
+    expect(state.statusCounts).toMatchObject({ ok: true, rows: [{ status: 'pending_embedding' }, { status: 'pending_sync' }, { status: 'indexed', count: 0 }, { status: 'unchanged' }, { status: 'rejected' }, { status: 'failed' }, { status: 'deleted' }] });
+    expect(state.document).toBeNull();
+    expect(state.panels.map((panel) => panel.id)).toEqual(['health', 'runs', 'chunks', 'indexes', 'queues', 'dead-letter-counts', 'dead-letters', 'document-status', 'document', 'emails', 'extra']);
   });
 
   it('renders the runs on the server, with stable ids, and escapes what it shows', async () => {
@@ -199,7 +205,81 @@ describe('startDashboard', () => {
     expect(dom).toMatch(/<time id="updated-at" data-source="live">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z<\/time>/u);
     expect(dom).toContain('<span id="status" class="ok">live</span>');
     expect(dom).toContain('data-email-id="5d0c6a8e-3b1f-4c2a-9e7d-2f4b6a8c0e12"');
+    // Drawn again by the script from /api/state: the health fragment and the status counts.
+    expect(dom).toContain('Index health: documents (documentsg1)');
+    expect(dom).toContain('data-status="indexed"');
   }, CHROMIUM_TIMEOUT_MS + 30_000);
+});
+
+describe('startDashboard with documents', () => {
+  beforeAll(async () => {
+    // One document the active generation holds with its current hash: indexed.
+    await sql`insert into public.source_documents (id, content) values (${INDEXED_DOC}, 'indexed document')`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              values (${INDEXED_DOC}, encode(sha256(convert_to('indexed document', 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector)`;
+    await sql`select pgmq.purge_queue('vector_sync')`;
+    await sql`select vector_sync.upsert_index_state('documentsg1', ${[INDEXED_DOC]}::text[], ${[createHash('sha256').update('indexed document').digest('hex')]}::text[])`;
+  });
+
+  afterAll(async () => {
+    await sql`delete from vector_sync.index_state where document_id = ${INDEXED_DOC}`;
+    await sql`delete from public.source_documents where id = ${INDEXED_DOC}`;
+  });
+
+  it('draws the health with the report renderer and counts documents per status', async () => {
+    // Act
+    const html = await (await fetch(dashboard.url)).text();
+    // Assess
+    expect(html).toContain('<section class="panel" id="panel-health" data-panel="health">');
+    expect(html).toContain('Index health: documents (documentsg1)');
+    expect(html).toMatch(/Vectors in the index<\/td><td[^>]*>1</u);
+    expect(html).toMatch(/Coverage \(vectors \/ embeddings\)<\/td><td[^>]*>100\.0 %</u);
+    expect(html).toContain('<table id="document-status">');
+    expect(html).toMatch(/<tr data-status="indexed"><td>indexed<\/td><td>1<\/td><\/tr>/u);
+    expect(html).toContain('Look a document up with the form at the top');
+  });
+
+  it('keeps the health and the status counts for healthRefreshMs', async () => {
+    // Prepare
+    const cached = await startDashboard({ sql, outbox: outboxDir, logger: quiet, healthRefreshMs: 60_000 });
+    try {
+      const before = (await (await fetch(new URL('/api/state', cached.url))).json()) as ApiState;
+      await sql`update vector_sync.index_state set synced_at = now() where document_id = ${INDEXED_DOC}`;
+      await sql`insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-00000000d0c2', 'waiting')`;
+      // Act
+      const after = (await (await fetch(new URL('/api/state', cached.url))).json()) as ApiState;
+      const fresh = (await (await fetch(new URL('/api/state', dashboard.url))).json()) as ApiState;
+      // Assess
+      expect(after.health).toEqual(before.health);
+      expect(after.statusCounts).toEqual(before.statusCounts);
+      expect(fresh.statusCounts).toMatchObject({ ok: true, rows: expect.arrayContaining([{ status: 'pending_embedding', count: 1 }]) });
+    } finally {
+      await cached.close();
+      await sql`delete from public.source_documents where id = '00000000-0000-4000-8000-00000000d0c2'`;
+    }
+  });
+
+  it('looks one document up by the id in ?document=, bound and escaped', async () => {
+    // Act
+    const found = await fetch(new URL(`/?document=${INDEXED_DOC}`, dashboard.url));
+    const json = (await (await fetch(new URL(`/api/state?document=${INDEXED_DOC}`, dashboard.url))).json()) as ApiState;
+    const hostileId = `'); drop table vector_sync.runs; --<script>alert(1)</script>`;
+    const hostile = await fetch(new URL(`/?document=${encodeURIComponent(hostileId)}`, dashboard.url));
+    const tooLong = await fetch(new URL(`/api/state?document=${'x'.repeat(1025)}`, dashboard.url));
+    // Assess
+    const html = await found.text();
+    expect(html).toContain(`<tr data-document-id="${INDEXED_DOC}" data-status="indexed">`);
+    expect(html).toContain(`<h2>Document ${INDEXED_DOC}</h2>`);
+    expect(json.document).toMatchObject({ ok: true, rows: [{ document_id: INDEXED_DOC, status: 'indexed', index_name: 'documentsg1' }] });
+    const page = await hostile.text();
+    expect(hostile.status).toBe(200);
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(page).toContain('No document and no ledger record has this id.');
+    expect((await sql`select count(*) as n from vector_sync.runs`)[0]?.n).not.toBe('0');
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.text()).toContain('document must be at most 1024 bytes');
+  });
 });
 
 describe('loadCorpus', () => {

@@ -59,7 +59,9 @@ describe('sendRunReport', () => {
     expect(message?.email.html).toContain(`${h.oss?.bucket}/${key}`);
     expect(message?.email.html).toContain('Archived copy of this report');
     expect(await store.head(key)).toMatchObject({ exists: true });
-    expect(JSON.parse((await store.get(key.replace(/\.html$/u, '.json'))).body.toString('utf8'))).toMatchObject({ runId, outcome: 'completed' });
+    expect(JSON.parse((await store.get(key.replace(/\.html$/u, '.json'))).body.toString('utf8'))).toMatchObject({ runId, outcome: 'completed', health: { logicalName: 'docs' } });
+    expect(message?.email.html).toContain('Index health');
+    expect(message?.email.text).toContain('Index health: docs (');
     expect((await h.ledger.run(runId))?.report_sent_at).toBeInstanceOf(Date);
   });
 

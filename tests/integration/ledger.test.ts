@@ -1,4 +1,5 @@
 // The Ledger client against the real migrations on the local Postgres, over postgres.js.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import type { LocalPostgres } from '../../local/supabase';
@@ -178,5 +179,49 @@ describe('buildRunReport', () => {
     expect(report.index.totalVectors).toBeGreaterThanOrEqual(2);
     expect(report.index.estimatedBytes).toBe(report.index.totalVectors * (384 * 4 + 36 + 64));
     expect(renderReport(report).subject).toBe('[vector-sync] ✓ sync documents (documentsg1): 2 upserted, 0 deleted, 1 rejected');
+    // The index's health over the hour before the run finished.
+    expect(report.health).toMatchObject({ logicalName: 'documents', indexName: 'documentsg1', until: report.finishedAt, rejections: [{ reason: 'DimensionMismatch', count: 1 }] });
+    expect(Date.parse(report.health?.until ?? '') - Date.parse(report.health?.since ?? '')).toBe(60 * 60 * 1000);
+    expect(report.health?.coverage.vectors).toBe(report.index.totalVectors);
+    expect(renderReport(report).html).toContain('Index health');
+  });
+});
+
+describe('Ledger health reads', () => {
+  const doc = '00000000-0000-4000-8000-000000000501';
+
+  it('reads index_health into IndexHealth, and refuses an unknown logical index', async () => {
+    // Prepare
+    const until = new Date();
+    const since = new Date(until.getTime() - 10 * 60 * 1000);
+    // Act
+    const health = await ledger.indexHealth('documents', { since, until });
+    // Assert
+    expect(health).toMatchObject({ logicalName: 'documents', indexName: 'documentsg1', since: since.toISOString(), until: until.toISOString() });
+    expect(health.series).toHaveLength(12);
+    expect(health.series[0]?.start).toBe(since.toISOString());
+    expect(health.coverage.documents).toBe(Number((await sql`select count(*) as n from public.source_documents`)[0]?.n));
+    await expect(ledger.indexHealth('nothing', { since, until })).rejects.toThrow(LedgerRefusedError);
+  });
+
+  it('reads one document\'s status and the counts per status', async () => {
+    // Prepare: a document the active generation holds with its current hash.
+    await sql`insert into public.source_documents (id, content) values (${doc}, 'health doc')`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              values (${doc}, encode(sha256(convert_to('health doc', 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector)`;
+    await sql`select pgmq.purge_queue('vector_sync')`;
+    await sql`select vector_sync.upsert_index_state('documentsg1', ${[doc]}::text[], ${[createHash('sha256').update('health doc').digest('hex')]}::text[])`;
+    // Act
+    const [status] = await ledger.documentStatus(doc);
+    const unknown = await ledger.documentStatus('no-such-document');
+    const counts = await ledger.documentStatusCounts();
+    // Assert
+    expect(status).toMatchObject({ document_id: doc, status: 'indexed', index_name: 'documentsg1', logical_name: 'documents', reason: null });
+    expect(status?.indexed_at).toBeInstanceOf(Date);
+    expect(unknown).toEqual([]);
+    expect(Object.keys(counts).sort()).toEqual(['deleted', 'failed', 'indexed', 'pending_embedding', 'pending_sync', 'rejected', 'unchanged']);
+    expect(counts.indexed).toBeGreaterThanOrEqual(1);
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    expect(total).toBe(Number((await sql`select count(*) as n from vector_sync.document_status`)[0]?.n));
   });
 });

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { IndexHealthSchema } from '../../shared/ledger';
 import { formatBytes, formatDuration, renderReport } from '../../shared/report';
 import type { RunReport } from '../../shared/report';
+
+const health = IndexHealthSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/report/index-health.json', import.meta.url), 'utf8')));
 
 const report: RunReport = {
   runId: '3f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f',
@@ -73,6 +77,19 @@ describe('renderReport', () => {
     expect(html).toContain('width:1%;background:#4f46e5');
   });
 
+  it('shows the index health in both parts when the report carries it, and leaves it out otherwise', () => {
+    // Act
+    const withHealth = renderReport({ ...report, health });
+    const without = renderReport(report);
+    // Assert
+    expect(withHealth.html).toContain('Index health');
+    expect(withHealth.html).toMatch(/p95 change to indexed<\/td><td[^>]*>31\.5 s</u);
+    expect(withHealth.html.indexOf('Index health')).toBeLessThan(withHealth.html.indexOf('Archived copy of this report'));
+    expect(withHealth.text).toContain('Index health: documents (documentsg1)');
+    expect(without.html).not.toContain('Index health');
+    expect(without.text).not.toContain('Index health');
+  });
+
   it('writes a plain-text alternative with rejections, chunks, index statistics and the archive link', () => {
     // Act
     const { text } = renderReport(report);
@@ -90,6 +107,7 @@ describe('report formats', () => {
     [850, '850 ms'],
     [12_400, '12.4 s'],
     [185_000, '3 min 05 s'],
+    [7_500_000, '2 h 05 min'],
   ])('formats %d ms as %s', (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
   });
@@ -115,13 +133,15 @@ describe('renderReport with hostile values', () => {
   }
 
   it.each(payloads)('escapes %s in every field that reaches the HTML', (payload) => {
-    // Prepare: a manual run requested by the attacker, with a parked event and an error quoting it.
+    // Prepare: a manual run requested by the attacker, with a parked event, an error quoting it and
+    // the index's health (its names, reasons and times) in the attacker's hands too.
     const base: RunReport = {
       ...report,
       trigger: 'manual',
       requestedBy: 'x',
       error: 'x',
       parked: [{ functionName: 'validate', code: 'EventInvalid', reason: 'x', eventId: 'x' }],
+      health,
     };
     const attacked = hostile(base, payload) as RunReport;
     // Act

@@ -1,6 +1,6 @@
 -- The API roles can neither read nor write the ledger nor call its functions.
 begin;
-select plan(15);
+select plan(17);
 
 select vector_sync_tests.register_index();
 select vector_sync_tests.open_run('evt-1', 'verify');
@@ -9,7 +9,7 @@ select unnest(array[
   'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
   'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids',
+  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids', 'index_health',
   'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run',
   'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks'
 ]) as name;
@@ -31,6 +31,10 @@ select ok(
   'anon cannot select run_history'
 );
 select ok(
+  not has_table_privilege('anon', 'vector_sync.document_status', 'select'),
+  'anon cannot select document_status'
+);
+select ok(
   not has_function_privilege('anon', 'vector_sync.open_run(text, text, text, text[], text)', 'execute'),
   'anon cannot execute open_run'
 );
@@ -45,8 +49,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  32,
-  'every one of the 32 ledger functions sets an empty search_path'
+  33,
+  'every one of the 33 ledger functions sets an empty search_path'
 );
 
 set local role anon;
@@ -59,6 +63,7 @@ select throws_ok(
 select throws_ok($$delete from vector_sync.index_state$$, '42501', null, 'anon cannot delete index_state');
 select throws_ok($$select vector_sync.open_run('evt-anon', 'verify', 'docsV1')$$, '42501', null, 'anon cannot execute open_run');
 select throws_ok($$select * from vector_sync.index_stats('docsV1')$$, '42501', null, 'anon cannot execute index_stats');
+select throws_ok($$select vector_sync.index_health('docs')$$, '42501', null, 'anon cannot execute index_health');
 reset role;
 
 set local role authenticated;
