@@ -3,5 +3,5 @@ export type { ParkedFailureRecord } from './Ledger';
 export { createSql } from './connection';
 export type { SqlOptions } from './connection';
 export { LedgerRefusedError, LedgerShapeError, LedgerUnavailableError } from './errors';
-export { ChunkRowSchema, IndexRowSchema, RunRowSchema } from './rows';
-export type { ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
+export { ChunkRowSchema, IndexRowSchema, ReportDisposition, RunRowSchema } from './rows';
+export type { ChunkRow, DigestRow, DigestRunRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, ReportSettlement, RunRow } from './rows';

@@ -1,6 +1,6 @@
 -- The API roles can neither read nor write the ledger nor call its functions.
 begin;
-select plan(14);
+select plan(15);
 
 select vector_sync_tests.register_index();
 select vector_sync_tests.open_run('evt-1', 'verify');
@@ -9,7 +9,9 @@ select unnest(array[
   'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
   'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids'
+  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids',
+  'digest_window_start', 'settle_run_report', 'due_digests', 'claim_digest', 'digest_row', 'mark_digest_sent',
+  'fail_digest', 'record_digest_resend'
 ]) as name;
 
 select ok(
@@ -19,6 +21,10 @@ select ok(
 select ok(
   not has_table_privilege('authenticated', 'vector_sync.chunks', 'select,insert,update,delete'),
   'authenticated holds no privilege on chunks'
+);
+select ok(
+  not has_table_privilege('anon', 'vector_sync.digests', 'select,insert,update,delete'),
+  'anon holds no privilege on digests'
 );
 select ok(
   not has_table_privilege('anon', 'vector_sync.run_history', 'select'),
@@ -39,8 +45,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  22,
-  'every one of the 22 ledger functions sets an empty search_path'
+  30,
+  'every one of the 30 ledger functions sets an empty search_path'
 );
 
 set local role anon;
