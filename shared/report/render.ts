@@ -49,11 +49,13 @@ const CELL = 'padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left;fo
 const HEAD = `${CELL};background:#f3f4f6;font-weight:600`;
 const NUM = `${CELL};text-align:right;font-variant-numeric:tabular-nums`;
 
-function section(title: string, body: string): string {
+/** A titled part of a report e-mail (the digest's renderer uses it too). */
+export function section(title: string, body: string): string {
   return `<h2 style="font-size:15px;margin:20px 0 8px">${e(title)}</h2>${body}`;
 }
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
+/** A table of escaped headers and pre-escaped cells; `numeric` columns align right. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
   const head = headers.map((header, i) => `<th style="${numeric.has(i) ? `${HEAD};text-align:right` : HEAD}">${e(header)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td style="${numeric.has(i) ? NUM : CELL}">${cell}</td>`).join('')}</tr>`).join('');
   return `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%">${`<tr>${head}</tr>`}${body}</table>`;
