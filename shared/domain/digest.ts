@@ -2,6 +2,7 @@
 // it (REPORT_POLICY=digest). notify's timer sends every digest that is due, once (claimed in the
 // ledger, idempotency key `digest/<index>/<window start>`); a failed send is retried on the next
 // tick and parked with its reason after the last attempt. An operator can send one again by hand.
+import { ReportPolicy } from '../config';
 import { classifyError, describeError, PermanentError } from '../errors';
 import type { DigestRow } from '../ledger';
 import { buildDigestReport, digestRunLine, lastEndedDigestWindow, renderDigest } from '../report';
@@ -104,8 +105,10 @@ async function sendClaimed(deps: NotifyDeps, claimed: DigestRow): Promise<Digest
 /**
  * Sends every digest that is due, at most `limit`: its window has ended, runs are held for it, it
  * is not sent (or its sender died). Each is claimed first, so two ticks never send one digest.
+ * Under REPORT_POLICY=failures-only no digest is sent (digests held before a switch to it wait).
  */
 export async function sendDueDigests(deps: NotifyDeps, limit: number = DigestLimits.perTick): Promise<DigestTickSummary> {
+  if (deps.settings.policy === ReportPolicy.FailuresOnly) return { due: 0, sent: 0, retry: 0, parked: 0, digests: [] };
   const due = await deps.ledger.dueDigests(DigestLimits.sendingGraceSeconds, limit);
   const digests: DigestOutcome[] = [];
   for (const row of due) {

@@ -163,6 +163,22 @@ describe('reportRun', () => {
     expect(await h.sql`select 1 from vector_sync.digests where logical_name like 'pol%'`).toHaveLength(0);
   });
 
+  it('sends no digest under failures-only, and sends the held one once the policy allows it again', async () => {
+    // Prepare: a run held under the digest policy, whose window has ended
+    const runId = await finishedRun({ tag: 'switched', logical: 'switched', changeDriven: true });
+    await reportRun(deps('digest'), runId);
+    await endWindowsOf('switched');
+    // Act
+    const quiet = await sendDueDigests(deps('failures-only'));
+    const quietMail = await digestsOf('switched');
+    const sent = await sendDueDigests(deps('digest'));
+    // Assess
+    expect(quiet).toMatchObject({ due: 0, sent: 0 });
+    expect(quietMail).toEqual([]);
+    expect(sent).toMatchObject({ sent: 1 });
+    expect(await digestsOf('switched')).toHaveLength(1);
+  });
+
   it('retries a failed digest send on the next tick and parks it with its reason after the last attempt', async () => {
     // Prepare: a mailer that does not retry by itself, and Resend down for every attempt.
     const noRetry = deps('digest', new Mailer({ apiKey: RESEND_KEY, baseUrl: h.resend?.baseUrl ?? '', retry: { maxAttempts: 1 } }));
