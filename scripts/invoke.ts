@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     }
   }
   process.stderr.write('no stack from `npm start -- --keep` is running: booting a fresh local cloud for this call\n');
-  const cloud = await startLocalCloud({ workDir: join('.local', 'invoke'), schedule: false, reconcileEveryMs: false });
+  const cloud = await startLocalCloud({ workDir: join('.local', 'invoke'), schedule: false, reconcileEveryMs: false, digestEveryMs: false });
   try {
     const result = await cloud.functions.get(fnName)?.invoke(event);
     if (!result) fail(`function ${fnName} is not part of the stack`);

@@ -8,16 +8,22 @@
 //   was never sent is sent; a sent one is not sent twice).
 // `npm run -s event -- stats --run <run id>`
 //   prints a `vectorsync.stats.requested` for `s collect-stats invoke -f` (look at the run now).
+// `npm run -s event -- digest [--index documents] [--window <ISO start>] [--minutes 60]`
+//   prints a `vectorsync.digest.requested` for `s notify invoke -f`: notify sends that window's
+//   digest again, even if it was sent (default: the last ended window of --minutes, which must be
+//   notify's REPORT_DIGEST_MINUTES; that is where its default comes from too).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EventSource, EventType, RunCompletedEventSchema, RunRequestedEventSchema, StatsRequestedEventSchema } from '../shared/contracts';
+import { DigestRequestedEventSchema, EventSource, EventType, RunCompletedEventSchema, RunRequestedEventSchema, StatsRequestedEventSchema } from '../shared/contracts';
+import { DigestWindowMinutes, digestWindowAt, lastEndedDigestWindow } from '../shared/report';
 import type * as z from 'zod';
 
 const USAGE = [
   'usage: npm run -s event -- <sync|rebuild|verify> [--index <logical index>] [--ids a,b | --ids-file <file>] [--no-heal] [--by <who>]',
   '       npm run -s event -- report --run <run id> [--outcome completed|failed]',
   '       npm run -s event -- stats --run <run id>',
+  '       npm run -s event -- digest [--index <logical index>] [--window <ISO start>] [--minutes <REPORT_DIGEST_MINUTES>] [--by <who>]',
 ].join('\n');
 
 function main(): number {
@@ -34,6 +40,8 @@ function main(): number {
         bus: { type: 'string', default: 'vector-sync' },
         run: { type: 'string', default: '' },
         outcome: { type: 'string', default: 'completed' },
+        window: { type: 'string' },
+        minutes: { type: 'string', default: process.env.REPORT_DIGEST_MINUTES ?? '60' },
       },
     });
   } catch (error) {
@@ -56,7 +64,32 @@ function main(): number {
   };
   let event: Record<string, unknown>;
   let schema: z.ZodType;
-  if (op === 'report' || op === 'stats') {
+  if (op === 'digest') {
+    const minutes = Number(values.minutes);
+    if (!Number.isInteger(minutes) || minutes < DigestWindowMinutes.min || minutes > DigestWindowMinutes.max) {
+      process.stderr.write(`--minutes must be a whole number from ${DigestWindowMinutes.min} to ${DigestWindowMinutes.max} (notify's REPORT_DIGEST_MINUTES)\n${USAGE}\n`);
+      return 64;
+    }
+    const at = values.window === undefined ? lastEndedDigestWindow(new Date(), minutes).start : new Date(values.window);
+    if (Number.isNaN(at.getTime())) {
+      process.stderr.write(`--window must be an ISO 8601 date-time such as 2026-12-04T10:00:00Z, not ${values.window}\n${USAGE}\n`);
+      return 64;
+    }
+    const windowStart = digestWindowAt(at, minutes).start.toISOString();
+    if (values.window !== undefined && windowStart !== at.toISOString()) {
+      process.stderr.write(`--window ${values.window} is not the start of a ${minutes}-minute window; the window that holds it starts at ${windowStart}\n${USAGE}\n`);
+      return 64;
+    }
+    event = {
+      id: `manual-digest-${randomUUID()}`,
+      source: EventSource.Manual,
+      type: EventType.DigestRequested,
+      subject: `digests/${values.index}/${windowStart}`,
+      ...delivery,
+      data: { index: values.index, windowStart, requestedBy: values.by },
+    };
+    schema = DigestRequestedEventSchema;
+  } else if (op === 'report' || op === 'stats') {
     const runId = values.run;
     const nonce = randomUUID().slice(0, 8);
     event =

@@ -162,7 +162,11 @@ export const ReconcileConfigSchema = z.object({
   /** Seconds a chunk may wait in 'ready' before its chunk.ready is published again. */
   READY_STALE_SECONDS: integer(300, 0, 86_400),
 });
-/** notify: sends the run report and archives it in OSS. */
+/** Which finished runs notify e-mails at once (docs/architecture.md, "Reports and digests"). */
+export const ReportPolicy = { Digest: 'digest', EveryRun: 'every-run', FailuresOnly: 'failures-only' } as const;
+export type ReportPolicy = (typeof ReportPolicy)[keyof typeof ReportPolicy];
+
+/** notify: archives every run report in OSS, e-mails the ones its policy says, and sends the digests. */
 export const NotifyConfigSchema = z.object({
   ...ledger,
   RESEND_API_KEY: required('the Resend API key'),
@@ -177,6 +181,12 @@ export const NotifyConfigSchema = z.object({
   // function role's STS keys and dies with them (within a day and a half).
   REPORT_LINK_ACCESS_KEY_ID: optional(''),
   REPORT_LINK_ACCESS_KEY_SECRET: optional(''),
+  // Failed runs are e-mailed at once under every policy; `digest` also e-mails manual runs at once
+  // and sums change-driven syncs into one digest per index and window; `every-run` e-mails every
+  // run; `failures-only` e-mails nothing else and sends no digest.
+  REPORT_POLICY: optional(ReportPolicy.Digest).pipe(z.enum(Object.values(ReportPolicy), { message: 'must be digest, every-run or failures-only' })),
+  /** Length of a digest window in minutes; windows start at multiples of it since the epoch (UTC). */
+  REPORT_DIGEST_MINUTES: integer(60, 1, 1440),
 });
 /** A RAM role name as the ECS metadata service takes it in the path: 1-64 letters, digits, `.`, `-`, `_`. */
 const RAM_ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/u;

@@ -58,6 +58,9 @@ function reportCell(run: RunHistoryRow): CellView {
     const id = run.report_message_id ?? '';
     return MessageIdSchema.safeParse(id).success ? { text: 'sent', href: `/emails/${id}` } : 'sent';
   }
+  // Archived in OSS either way: held for the index's digest, or e-mailed to no one (REPORT_POLICY).
+  if (run.report_disposition === 'digest') return 'in digest';
+  if (run.report_disposition === 'archived-only') return 'archived';
   return FINAL_STATES.has(run.state) ? 'due' : formatCell.text(null);
 }
 

@@ -34,6 +34,8 @@ const RunHistoryRowSchema = z.object({
   duration_seconds: count.nullable(),
   report_sent: z.boolean(),
   report_message_id: z.string().nullable(),
+  /** sent, digest (held for the index's digest) or archived-only; null while the report is due. */
+  report_disposition: z.string().nullable(),
 });
 export type RunHistoryRow = z.infer<typeof RunHistoryRowSchema>;
 
@@ -206,10 +208,11 @@ export async function readState(sources: StateSources, query: StateQuery = {}): 
   const ledger = new Ledger(sql);
   const { limits } = DashboardDefaults;
   const runs = await queryPanel(RunHistoryRowSchema, () => sql`
-    select run_id, op, index_name, logical_name, state, requested_by, chunk_count, chunks_succeeded, chunks_failed,
-      ids_total, upserted, deleted, skipped, rejected, failed, error, accepted_at, finished_at, duration_seconds,
-      report_sent, report_message_id
-    from vector_sync.run_history limit ${limits.runs}`);
+    select h.run_id, h.op, h.index_name, h.logical_name, h.state, h.requested_by, h.chunk_count, h.chunks_succeeded, h.chunks_failed,
+      h.ids_total, h.upserted, h.deleted, h.skipped, h.rejected, h.failed, h.error, h.accepted_at, h.finished_at, h.duration_seconds,
+      h.report_sent, h.report_message_id, r.report_disposition
+    from vector_sync.run_history as h join vector_sync.runs as r using (run_id)
+    order by h.accepted_at desc, h.run_id limit ${limits.runs}`);
   const selectedRunId = runId ?? (runs.ok ? runs.rows[0]?.run_id ?? null : null);
   const chunks = selectedRunId === null
     ? { ok: true as const, rows: [] }

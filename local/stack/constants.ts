@@ -17,6 +17,11 @@ export const StackDefaults = {
   workerRole: 'vector-sync-worker',
   /** How often the local timer trigger runs reconcile. */
   reconcileEveryMs: 20_000,
+  /** notify's REPORT_POLICY and REPORT_DIGEST_MINUTES, as s.yaml defaults them. */
+  reportPolicy: 'digest',
+  reportDigestMinutes: 60,
+  /** How often the local timer trigger asks notify to send the digests that are due. */
+  digestEveryMs: 30_000,
   maxConnections: 80,
 } as const;
 

@@ -29,7 +29,7 @@ export async function pipelineSnapshot(sql: Sql, logicalIndex: string): Promise<
     sql`select count(*) filter (where state not in ('completed', 'failed')) as open,
                count(*) filter (where state = 'completed') as completed,
                count(*) filter (where state = 'failed') as failed,
-               count(*) filter (where state in ('completed', 'failed') and report_sent_at is null) as reports_pending
+               count(*) filter (where state in ('completed', 'failed') and report_disposition is null) as reports_pending
         from vector_sync.runs`,
     sql`select count(*) filter (where state not in ('succeeded', 'failed')) as open,
                count(*) filter (where state = 'succeeded') as succeeded,

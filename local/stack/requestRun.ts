@@ -42,11 +42,11 @@ export async function requestRun(access: OperatorAccess, data: RunRequestedData)
   return id;
 }
 
-/** Waits until the run opened for `eventId` is final and its report was sent. */
+/** Waits until the run opened for `eventId` is final and its report was settled (sent, held for a digest or archived). */
 export async function waitForRun(sql: Sql, eventId: string, options: { timeoutMs: number; onTick?: () => void }): Promise<RunRow> {
   const rows = await waitFor(
     () => sql`select * from vector_sync.runs where source_event_id = ${eventId}`,
-    (found) => found.some((row) => row.report_sent_at !== null && (row.state === 'completed' || row.state === 'failed')),
+    (found) => found.some((row) => row.report_disposition !== null && (row.state === 'completed' || row.state === 'failed')),
     { timeoutMs: options.timeoutMs, what: `the run of event ${eventId} to end and report`, ...(options.onTick ? { onTick: options.onTick } : {}) },
   );
   return RunRowSchema.parse(rows[0]);

@@ -117,6 +117,8 @@ export interface LocalCloudOptions {
   readonly scheduleIntervalMs?: number;
   /** How often the timer runs reconcile; false: never (call runReconcile). */
   readonly reconcileEveryMs?: number | false;
+  /** How often notify's timer sends the digests that are due; false: never (invoke notify with a timer event). */
+  readonly digestEveryMs?: number | false;
   /** Scales EventBridge's retry delays (tests shorten them). */
   readonly busTimeScale?: number;
   readonly instances?: readonly string[];
@@ -243,6 +245,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       RESEND_BASE_URL: resend.baseUrl,
       REPORT_FROM: StackDefaults.reportFrom,
       REPORT_TO: StackDefaults.reportTo,
+      REPORT_POLICY: StackDefaults.reportPolicy,
+      REPORT_DIGEST_MINUTES: String(StackDefaults.reportDigestMinutes),
       ...options.settings,
     };
     const functions = new Map<StackFunctionName, LocalFunction>();
@@ -288,6 +292,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       const timer = setInterval(() => {
         void reconcile?.invoke({ triggerTime: new Date().toISOString(), triggerName: 'reconcile-timer', payload: '{"task":"reconcile"}' });
       }, reconcileEvery);
+      timer.unref();
+      closers.push(async () => clearInterval(timer));
+    }
+    const digestEvery = options.digestEveryMs ?? StackDefaults.digestEveryMs;
+    if (digestEvery !== false) {
+      const notify = functions.get('notify');
+      const timer = setInterval(() => {
+        void notify?.invoke({ triggerTime: new Date().toISOString(), triggerName: 'digest-timer', payload: '{"task":"digest"}' });
+      }, digestEvery);
       timer.unref();
       closers.push(async () => clearInterval(timer));
     }

@@ -7,6 +7,7 @@ export const EventType = {
   TaskCompleted: 'ecs:CloudAssistant:TaskCompleted',
   RunCompleted: 'vectorsync.run.completed',
   StatsRequested: 'vectorsync.stats.requested',
+  DigestRequested: 'vectorsync.digest.requested',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

@@ -3,7 +3,7 @@ import { ChangesPublishedEventSchema } from './change-events';
 import { EventType } from './constants';
 import { TaskCompletedEventSchema } from './ecs-events';
 import { eventUnion } from './envelopes';
-import { RunRequestedEventSchema } from './manual-events';
+import { DigestRequestedEventSchema, RunRequestedEventSchema } from './manual-events';
 import { ChunkReadyEventSchema, RunAcceptedEventSchema, RunCompletedEventSchema, StatsRequestedEventSchema } from './pipeline-events';
 
 /** The delivered-envelope schema of every event type, by type. */
@@ -15,6 +15,7 @@ export const EventSchemas = {
   [EventType.TaskCompleted]: TaskCompletedEventSchema,
   [EventType.RunCompleted]: RunCompletedEventSchema,
   [EventType.StatsRequested]: StatsRequestedEventSchema,
+  [EventType.DigestRequested]: DigestRequestedEventSchema,
 } as const;
 
 /** Any event of the house plan, told apart by `type`. */
@@ -26,5 +27,6 @@ export const VectorSyncEventSchema = eventUnion(
   TaskCompletedEventSchema,
   RunCompletedEventSchema,
   StatsRequestedEventSchema,
+  DigestRequestedEventSchema,
 );
 export type VectorSyncEvent = z.infer<typeof VectorSyncEventSchema>;

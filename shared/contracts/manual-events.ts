@@ -41,3 +41,16 @@ export type RunRequestedData = z.infer<typeof RunRequestedDataSchema>;
 /** `vectorsync.run.requested` as delivered to validate. */
 export const RunRequestedEventSchema = cloudEventOf(EventType.RunRequested, EventSource.Manual, RunRequestedDataSchema);
 export type RunRequestedEvent = z.infer<typeof RunRequestedEventSchema>;
+
+/** `data` of a manual `vectorsync.digest.requested`: send one index's digest of one window (again). */
+export const DigestRequestedDataSchema = z.strictObject({
+  index: IndexNameSchema,
+  /** The start of the window, as the digest's subject and archive name it. */
+  windowStart: z.iso.datetime({ offset: true, message: 'windowStart must be an ISO 8601 date-time such as 2026-12-04T10:00:00Z' }),
+  requestedBy: RequestedBySchema,
+});
+export type DigestRequestedData = z.infer<typeof DigestRequestedDataSchema>;
+
+/** `vectorsync.digest.requested` as delivered to notify. */
+export const DigestRequestedEventSchema = cloudEventOf(EventType.DigestRequested, EventSource.Manual, DigestRequestedDataSchema);
+export type DigestRequestedEvent = z.infer<typeof DigestRequestedEventSchema>;

@@ -5,6 +5,10 @@ import { ChunkResultSchema, ChunkSelectorSchema } from '../contracts';
 const count = z.union([z.number(), z.string()]).transform((value) => Number(value));
 const time = z.date().nullable();
 
+/** What happened to a run's report (`vector_sync.runs.report_disposition`). */
+export const ReportDisposition = { Sent: 'sent', Digest: 'digest', ArchivedOnly: 'archived-only' } as const;
+export type ReportDisposition = (typeof ReportDisposition)[keyof typeof ReportDisposition];
+
 /** A row of `vector_sync.runs`. */
 export const RunRowSchema = z.object({
   run_id: z.string(),
@@ -27,6 +31,11 @@ export const RunRowSchema = z.object({
   completed_at: time,
   failed_at: time,
   report_sent_at: time,
+  /** The change batch of a change-driven sync run; null for manual runs. */
+  batch_id: z.string().nullable(),
+  report_disposition: z.enum(Object.values(ReportDisposition)).nullable(),
+  report_archive_key: z.string().nullable(),
+  digest_window_start: time,
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
 
@@ -84,3 +93,48 @@ export const ChunkPlanSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('gone'), instance_id: z.null() }),
 ]);
 export type ChunkPlan = z.infer<typeof ChunkPlanSchema>;
+
+// --- reports and digests ---
+
+/** What `vector_sync.settle_run_report` answers. */
+export const ReportSettlementRowSchema = z
+  .object({ settled: z.boolean(), disposition: z.enum(['sent', 'digest', 'archived-only']), window_start: time })
+  .transform((row) => ({ settled: row.settled, disposition: row.disposition, windowStart: row.window_start }));
+export type ReportSettlement = z.output<typeof ReportSettlementRowSchema>;
+
+/** A row of `vector_sync.digests`: one digest e-mail per logical index and window. */
+export const DigestRowSchema = z.object({
+  logical_name: z.string(),
+  window_start: z.date(),
+  window_end: z.date(),
+  state: z.enum(['pending', 'sending', 'sent', 'parked']),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  claimed_at: time,
+  message_id: z.string().nullable(),
+  archive_key: z.string().nullable(),
+  sent_at: time,
+  parked_at: time,
+  resends: z.number(),
+  last_resent_at: time,
+});
+export type DigestRow = z.infer<typeof DigestRowSchema>;
+
+/** A run held for a digest, with the figures the digest sums. */
+export const DigestRunRowSchema = z.object({
+  run_id: z.string(),
+  op: z.enum(['sync', 'rebuild', 'verify']),
+  index_name: z.string(),
+  state: z.enum(['completed', 'failed']),
+  chunk_count: z.number().nullable(),
+  ids_total: count,
+  upserted: count,
+  deleted: count,
+  skipped: count,
+  rejected: count,
+  failed: count,
+  accepted_at: z.date(),
+  finished_at: z.date(),
+  report_archive_key: z.string().nullable(),
+});
+export type DigestRunRow = z.infer<typeof DigestRunRowSchema>;

@@ -107,3 +107,30 @@ export function fcTimerHandler<TConfig extends ConfigSchema, TResult>(
 ): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
   return middy(withTools(spec.name, spec.config, work)).use([jsonLogger(), decodeEvent(), parseTimerEvent(), classifyErrors({ park: parkInLedger(spec.name) })]);
 }
+
+/** True when the invocation is a timer trigger's: its JSON names the trigger and is no CloudEvent. */
+function isTimerInvocation(event: unknown): boolean {
+  let value = event;
+  if (event instanceof Uint8Array || typeof event === 'string') {
+    try {
+      value = JSON.parse(typeof event === 'string' ? event : Buffer.from(event).toString('utf8')) as unknown;
+    } catch {
+      // Not JSON: the event handler's stack says why and parks it.
+      return false;
+    }
+  }
+  return typeof value === 'object' && value !== null && 'triggerName' in value && !('specversion' in value);
+}
+
+/**
+ * The entry point of a function with a timer trigger besides its EventBridge deliveries (both
+ * arrive at the one FC handler): each invocation goes to the stack built for its kind.
+ */
+export function fcEventOrTimerHandler(handlers: {
+  readonly event: MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+  readonly timer: MiddyfiedHandler<unknown, unknown, Error, PipelineContext>;
+}): (event: unknown, context: PipelineContext) => Promise<unknown> {
+  return function route(event, context) {
+    return (isTimerInvocation(event) ? handlers.timer : handlers.event)(event, context);
+  };
+}

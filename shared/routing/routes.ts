@@ -127,6 +127,13 @@ export const ROUTES = [
   },
   {
     bus: BusName.VectorSync,
+    rule: 'vectorsync-digest-requests-to-notify',
+    description: 'digests an operator asks to send (again) go to notify',
+    pattern: { source: [EventSource.Manual], type: [EventType.DigestRequested] },
+    target: { id: 'notify', functionName: FunctionName.Notify, retryStrategy: PushRetryStrategy.ExponentialDecay, deadLetter: DEAD_LETTER_QUEUE },
+  },
+  {
+    bus: BusName.VectorSync,
     rule: 'vectorsync-stats-to-collect-stats',
     description: 'requests to look at a run (reconcile, chunk, operator) go to collect-stats',
     pattern: { source: [EventSource.Pipeline], type: [EventType.StatsRequested] },

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunCompletedEventSchema, RunRequestedEventSchema, StatsRequestedEventSchema } from '../../shared/contracts';
+import { DigestRequestedEventSchema, RunCompletedEventSchema, RunRequestedEventSchema, StatsRequestedEventSchema } from '../../shared/contracts';
+import { lastEndedDigestWindow } from '../../shared/report';
 import { projectRoot } from './deployFiles';
 
 async function event(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -40,6 +41,29 @@ describe('npm run -s event', () => {
     expect(RunRequestedEventSchema.parse(JSON.parse(verify.stdout)).data).toMatchObject({ op: 'verify', heal: false });
     expect(RunCompletedEventSchema.parse(JSON.parse(report.stdout)).data).toEqual({ runId: RUN, outcome: 'failed' });
     expect(StatsRequestedEventSchema.parse(JSON.parse(stats.stdout)).data).toEqual({ runId: RUN });
+  }, 30_000);
+
+  it('writes a digest request for the last ended window by default, or for the window asked for', async () => {
+    // Prepare
+    const expected = lastEndedDigestWindow(new Date(), 30).start.toISOString();
+    // Act
+    const [latest, asked] = await Promise.all([
+      event(['digest', '--index', 'docs', '--minutes', '30']),
+      event(['digest', '--index', 'docs', '--window', '2026-12-04T10:00:00+02:00']),
+    ]);
+    // Assess
+    const latestEvent = DigestRequestedEventSchema.parse(JSON.parse(latest.stdout));
+    // The clock may pass a window boundary between the two readings.
+    expect([expected, lastEndedDigestWindow(new Date(), 30).start.toISOString()]).toContain(latestEvent.data.windowStart);
+    expect(latestEvent).toMatchObject({ source: 'vectorsync.manual', type: 'vectorsync.digest.requested', data: { index: 'docs' } });
+    expect(DigestRequestedEventSchema.parse(JSON.parse(asked.stdout)).data.windowStart).toBe('2026-12-04T08:00:00.000Z');
+  }, 30_000);
+
+  it('refuses a digest window that does not start a window', async () => {
+    const result = await event(['digest', '--index', 'docs', '--window', '2026-12-04T10:15:00Z']);
+    expect(result.status).toBe(64);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('is not the start of a 60-minute window; the window that holds it starts at 2026-12-04T10:00:00.000Z');
   }, 30_000);
 
   it('refuses a request the handler would refuse, saying why', async () => {

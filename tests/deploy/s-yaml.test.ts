@@ -124,11 +124,15 @@ describe('s.yaml', () => {
     }
   });
 
-  it('runs reconcile on a timer whose event the handler accepts', () => {
-    const reconcile = resources.find(([id]) => id === 'reconcile')?.[1].props;
-    const timer = (reconcile?.triggers as any[]).find((trigger) => trigger.triggerType === 'timer');
+  it.each([
+    ['reconcile', 'reconcile'],
+    ['notify', 'digest'],
+  ])('runs %s on a timer whose event the handler accepts (task %s)', (id, task) => {
+    const props = resources.find(([name]) => name === id)?.[1].props;
+    const timer = (props?.triggers as any[]).find((trigger) => trigger.triggerType === 'timer');
     expect(timer.triggerConfig).toMatchObject({ enable: true, cronExpression: expect.stringMatching(/^@every \d+m$|^(\S+ ){5}\S+$/u) });
     expect(TimerEventSchema.safeParse({ triggerTime: '2026-11-23T10:00:00Z', triggerName: timer.triggerName, payload: timer.triggerConfig.payload }).success).toBe(true);
+    expect(JSON.parse(timer.triggerConfig.payload)).toEqual({ task });
   });
 
   it('bounds async retries and event age for every function', () => {

@@ -76,7 +76,8 @@ beforeAll(async () => {
     busTimeScale: 0.01,
     recordDeliveries: true,
     onServiceLog: () => undefined,
-    settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', READY_STALE_SECONDS: '30', LOG_LEVEL: 'warn' },
+    // every-run: this suite reads each run's own report e-mail; the digests are tested in handlers-notify.
+    settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', READY_STALE_SECONDS: '30', LOG_LEVEL: 'warn', REPORT_POLICY: 'every-run' },
     workerSettings: { SEARCHABLE_WAIT_SECONDS: '5', PUT_VECTORS_QPS: '50' },
   });
 }, 180_000);

@@ -204,3 +204,48 @@ as $$
     and p.proname = any (p_function_names)
     and coalesce(p.proconfig @> array['search_path=""'], false);
 $$;
+
+-- Reports and digests ------------------------------------------------------------------------------
+
+-- A change-driven sync run on docsV1, opened from a one-id change batch of 'docs' and finished
+-- (p_state 'completed' or 'failed') at p_finished_at. Returns the run id.
+create or replace function vector_sync_tests.finished_change_run(
+  p_source_event_id text,
+  p_finished_at timestamptz default now(),
+  p_state text default 'completed'
+)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_batch_id uuid;
+  v_run_id uuid;
+begin
+  insert into vector_sync.change_batches (logical_name, id_count) values ('docs', 1) returning batch_id into v_batch_id;
+  insert into vector_sync.change_batch_items (batch_id, document_id, changed_at)
+  values (v_batch_id, p_source_event_id || '-doc', p_finished_at);
+  v_run_id := (vector_sync.open_batch_run(p_source_event_id, v_batch_id, 'docsV1', 1)).run_id;
+  update vector_sync.runs
+  set state = p_state, chunk_count = 0, upserted = 1,
+      completed_at = case when p_state = 'completed' then p_finished_at end,
+      failed_at = case when p_state = 'failed' then p_finished_at end,
+      error = case when p_state = 'failed' then 'chunk 0: test failure' end
+  where run_id = v_run_id;
+  return v_run_id;
+end
+$$;
+
+-- Lets time pass for the digests: every digest window (and the runs held for it) moves p_by into
+-- the past, so a window that was open has ended. p_by should be a whole number of windows.
+create or replace function vector_sync_tests.age_digests(p_by interval default interval '1 day')
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update vector_sync.runs set digest_window_start = digest_window_start - p_by where digest_window_start is not null;
+  update vector_sync.digests set window_start = window_start - p_by, window_end = window_end - p_by,
+    claimed_at = claimed_at - p_by;
+end
+$$;

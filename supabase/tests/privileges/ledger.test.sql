@@ -1,6 +1,6 @@
 -- The API roles can neither read nor write the ledger nor call its functions.
 begin;
-select plan(17);
+select plan(18);
 
 select vector_sync_tests.register_index();
 select vector_sync_tests.open_run('evt-1', 'verify');
@@ -11,7 +11,9 @@ select unnest(array[
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
   'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids', 'index_health',
   'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run',
-  'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks'
+  'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks',
+  'digest_window_start', 'settle_run_report', 'due_digests', 'claim_digest', 'digest_row', 'mark_digest_sent',
+  'fail_digest', 'record_digest_resend'
 ]) as name;
 
 select ok(
@@ -25,6 +27,10 @@ select ok(
 select ok(
   not has_table_privilege('anon', 'vector_sync.change_batch_items', 'select,insert,update,delete'),
   'anon holds no privilege on change batch items'
+);
+select ok(
+  not has_table_privilege('anon', 'vector_sync.digests', 'select,insert,update,delete'),
+  'anon holds no privilege on digests'
 );
 select ok(
   not has_table_privilege('anon', 'vector_sync.run_history', 'select'),
@@ -49,8 +55,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  33,
-  'every one of the 33 ledger functions sets an empty search_path'
+  41,
+  'every one of the 41 ledger functions sets an empty search_path'
 );
 
 set local role anon;
