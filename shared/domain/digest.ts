@@ -123,13 +123,14 @@ export async function sendDueDigests(deps: NotifyDeps, limit: number = DigestLim
 
 /** What a request to send a digest by hand did. */
 export type DigestRequestResult =
-  | { readonly status: 'resent'; readonly logicalName: string; readonly windowStart: string; readonly runs: number; readonly messageId: string; readonly archiveKey: string }
-  | { readonly status: 'no-runs' | 'window-open'; readonly logicalName: string; readonly windowStart: string; readonly message: string };
+  | { readonly status: 'resent'; readonly logicalName: string; readonly windowStart: string; readonly runs: number; readonly messageId: string; readonly archiveKey: string; readonly windowOpen: boolean }
+  | { readonly status: 'no-runs'; readonly logicalName: string; readonly windowStart: string; readonly message: string };
 
 /**
  * Sends the digest of one index and window by hand, even if it was sent: under its own idempotency
- * key (the request's event id, so a redelivered request sends once). A window with no run held
- * for it, or one that has not ended, is answered with why nothing was sent.
+ * key (the request's event id, so a redelivered request sends once). A window that has not ended
+ * is sent as it stands so far (the timer still sends it at its end); a window with no run held for
+ * it is answered with why nothing was sent.
  */
 export async function resendDigest(deps: NotifyDeps, request: { readonly logicalName: string; readonly windowStart: Date; readonly requestId: string }): Promise<DigestRequestResult> {
   const { logicalName, windowStart } = request;
@@ -140,15 +141,16 @@ export async function resendDigest(deps: NotifyDeps, request: { readonly logical
     const message = `no change-driven run of index ${logicalName} was held for a digest window starting at ${start}: nothing to send (windows are REPORT_DIGEST_MINUTES=${deps.settings.digestMinutes} minutes long from the epoch, e.g. ${example})`;
     return { status: 'no-runs', logicalName, windowStart: start, message };
   }
-  if (row.window_end.getTime() > Date.now()) {
-    const message = `the digest window of ${logicalName} starting at ${start} is still open until ${row.window_end.toISOString()}; its digest goes out after that`;
-    return { status: 'window-open', logicalName, windowStart: start, message };
-  }
+  // A window still open is sent as it stands ("so far"); the timer still sends its digest once
+  // the window has ended, with every run held for it by then.
+  const now = new Date();
+  const open = row.window_end.getTime() > now.getTime();
+  const window = open ? { ...windowOf(row), end: now } : windowOf(row);
   try {
-    const sent = await deliverDigest(deps, logicalName, windowOf(row), digestIdempotencyKey(logicalName, windowStart, request.requestId));
+    const sent = await deliverDigest(deps, logicalName, window, digestIdempotencyKey(logicalName, windowStart, request.requestId));
     await deps.ledger.recordDigestResend(logicalName, windowStart, sent.messageId, sent.archiveKey);
-    deps.log.info('digest sent by hand', { logicalName, windowStart: start, runs: sent.runs, messageId: sent.messageId });
-    return { status: 'resent', logicalName, windowStart: start, runs: sent.runs, messageId: sent.messageId, archiveKey: sent.archiveKey };
+    deps.log.info('digest sent by hand', { logicalName, windowStart: start, runs: sent.runs, messageId: sent.messageId, windowOpen: open });
+    return { status: 'resent', logicalName, windowStart: start, runs: sent.runs, messageId: sent.messageId, archiveKey: sent.archiveKey, windowOpen: open };
   } catch (error) {
     if (!(error instanceof DigestEmptyError)) throw error;
     return { status: 'no-runs', logicalName, windowStart: start, message: error.message };

@@ -339,8 +339,13 @@ as $$
 declare
   v vector_sync.digests;
 begin
+  -- A window that has ended counts as sent (a parked digest sent by hand is done); one still open
+  -- stays pending, so the timer sends it at its end with every run held for it by then.
   update vector_sync.digests as d
-  set state = 'sent', sent_at = coalesce(d.sent_at, pg_catalog.now()), message_id = p_message_id, archive_key = p_archive_key,
+  set state = case when d.window_end <= pg_catalog.now() then 'sent' else d.state end,
+      sent_at = case when d.window_end <= pg_catalog.now() then coalesce(d.sent_at, pg_catalog.now()) else d.sent_at end,
+      message_id = case when d.window_end <= pg_catalog.now() then p_message_id else d.message_id end,
+      archive_key = case when d.window_end <= pg_catalog.now() then p_archive_key else d.archive_key end,
       resends = d.resends + 1, last_resent_at = pg_catalog.now()
   where d.logical_name = p_logical_name and d.window_start = p_window_start
   returning d.* into v;

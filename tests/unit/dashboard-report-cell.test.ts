@@ -12,7 +12,7 @@ describe('the dashboard runs panel', () => {
       rejected: 0, failed: 0, error: null, accepted_at: new Date(), finished_at: new Date(), duration_seconds: 1,
       report_sent: false, report_message_id: null, report_disposition: null, ...row,
     };
-    const [runs] = toPanels({ generatedAt: '', selectedRunId: null, runs: { ok: true, rows: [run] }, chunks: none, queues: none, deadLetterCounts: none, deadLetters: none, indexes: none, emails: none, health: none, statusCounts: none, documentId: null, document: null, extra: null });
+    const runs = toPanels({ generatedAt: '', selectedRunId: null, runs: { ok: true, rows: [run] }, chunks: none, queues: none, deadLetterCounts: none, deadLetters: none, indexes: none, emails: none, health: none, statusCounts: none, documentId: null, document: null, extra: null }).find((panel) => panel.id === 'runs');
     return runs?.rows[0]?.cells.at(-1);
   }
 
