@@ -4,7 +4,7 @@ export { StackDefaults, FunctionSizing } from './constants';
 export type { StackFunctionName } from './constants';
 export { pipelineSnapshot, isQuiet, mainJobSummary } from './pipelineSnapshot';
 export type { PipelineSnapshot } from './pipelineSnapshot';
-export { waitFor, requestRun, waitForRun } from './requestRun';
+export { requestDigest, requestRun, waitFor, waitForRun } from './requestRun';
 export { compareIndex } from './compareIndex';
 export { mainJobDatabaseProblem, withoutCredentials } from './checkDatabase';
 export { mailCounts } from './mailCounts';

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sql } from 'postgres';
 import { EventPublisher, createEventBridgeClient } from '../../shared/clients/eventbridge';
 import { EventSource, EventType } from '../../shared/contracts';
-import type { RunRequestedData } from '../../shared/contracts';
+import type { DigestRequestedData, RunRequestedData } from '../../shared/contracts';
 import { RunRowSchema } from '../../shared/ledger';
 import type { RunRow } from '../../shared/ledger';
 
@@ -39,6 +39,20 @@ export async function requestRun(access: OperatorAccess, data: RunRequestedData)
   const result = await publisher.publish([{ id, type: EventType.RunRequested, source: EventSource.Manual, subject: `runs/manual/${data.op}`, data }]);
   const failed = result.failed[0];
   if (failed) throw new Error(`PutEvents refused the ${data.op} request: ${failed.errorCode} ${failed.errorMessage}`);
+  return id;
+}
+
+/**
+ * Publishes `vectorsync.digest.requested` as an operator does (`npm run -s event -- digest`):
+ * notify sends that window's digest now (a window still open as it stands); returns the event id.
+ */
+export async function requestDigest(access: OperatorAccess, data: DigestRequestedData): Promise<string> {
+  const client = createEventBridgeClient({ endpoint: access.endpoint, regionId: access.region, ...access.keys });
+  const publisher = new EventPublisher(client, { busName: access.busName });
+  const id = `manual-digest-${randomUUID()}`;
+  const result = await publisher.publish([{ id, type: EventType.DigestRequested, source: EventSource.Manual, subject: `digests/${data.index}`, data }]);
+  const failed = result.failed[0];
+  if (failed) throw new Error(`PutEvents refused the digest request: ${failed.errorCode} ${failed.errorMessage}`);
   return id;
 }
 

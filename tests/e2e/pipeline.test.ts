@@ -1,6 +1,7 @@
 // The whole pipeline on the local cloud, from rows in Postgres to vectors in OSS Vectors and the
-// report in the outbox: every handler runs from its bundle, the worker from the bundle Cloud
-// Assistant downloads, and the index is checked against Postgres by an independent scan.
+// reports (each run's archived in OSS, change-driven runs summed in a digest e-mail): every handler
+// runs from its bundle, the worker from the bundle Cloud Assistant downloads, and the index is
+// checked against Postgres by an independent scan.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, sampleDocuments } from '../../local/corpus';
 import { bundle, discoverFunctions, discoverWorker } from '../../scripts/bundle';
-import { StackDefaults, compareIndex, isQuiet, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../../local/stack';
+import { StackDefaults, compareIndex, isQuiet, pipelineSnapshot, requestDigest, requestRun, startLocalCloud, waitFor, waitForRun } from '../../local/stack';
+import { digestWindowAt } from '../../shared/report';
 import type { LocalCloud } from '../../local/stack';
 import type { RunRequestedData } from '../../shared/contracts';
 import { databaseTarget, postgresServerSkipReason, postgresServerUrl, testDatabaseUrl } from '../helpers/database';
@@ -48,8 +50,12 @@ async function expectIndexEqualsPostgres(): Promise<void> {
   expect({ missing: result.missing, stale: result.stale, orphaned: result.orphaned }).toEqual({ missing: [], stale: [], orphaned: [] });
 }
 
+function operator() {
+  return { endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator };
+}
+
 function manual(data: RunRequestedData): Promise<string> {
-  return requestRun({ endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator }, data);
+  return requestRun(operator(), data);
 }
 
 async function emails() {
@@ -77,7 +83,7 @@ beforeAll(async () => {
     recordDeliveries: true,
     onServiceLog: () => undefined,
     // every-run: this suite reads each run's own report e-mail; the digests are tested in handlers-notify.
-    settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', READY_STALE_SECONDS: '30', LOG_LEVEL: 'warn', REPORT_POLICY: 'every-run' },
+    settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', READY_STALE_SECONDS: '30', LOG_LEVEL: 'warn' },
     workerSettings: { SEARCHABLE_WAIT_SECONDS: '5', PUT_VECTORS_QPS: '50' },
   });
 }, 180_000);
@@ -89,18 +95,31 @@ afterAll(async () => {
 }, 60_000);
 
 describe.skipIf(skipped)(`the pipeline end to end on the local cloud (${databaseTarget === 'postgres' ? 'PostgreSQL 15' : 'PGlite'})${skipped ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
-  it('brings inserted documents into the index and mails one report per run', async () => {
+  it('brings inserted documents into the index in change batches, archives each run\'s report and sums them in one digest', async () => {
     // Act
     await loadCorpus(cloud.sql, sampleDocuments(400, 11));
     await drain();
-    // Assert
+    // Assert: every id came through a claim-check batch; each run is one batch
     await expectIndexEqualsPostgres();
     const result = await comparison();
     expect(result.indexed).toBe(400);
-    const runs = await cloud.sql`select run_id, state, report_sent_at from vector_sync.runs`;
+    const runs = await cloud.sql<{ run_id: string; state: string; batch_id: string | null; report_disposition: string | null; report_archive_key: string | null }[]>`
+      select run_id, state, batch_id, report_disposition, report_archive_key from vector_sync.runs`;
     expect(runs.length).toBeGreaterThan(0);
-    expect(runs.every((run) => run.state === 'completed' && run.report_sent_at !== null)).toBe(true);
-    expect(await emails()).toHaveLength(runs.length);
+    expect(runs.every((run) => run.state === 'completed' && run.batch_id !== null)).toBe(true);
+    expect((await cloud.sql`select distinct document_id from vector_sync.run_items where changed_at is not null`).length).toBe(400);
+    // Under the default policy the change-driven runs are held for the digest, each report archived
+    expect(runs.every((run) => run.report_disposition === 'digest' && run.report_archive_key !== null)).toBe(true);
+    expect(await emails()).toHaveLength(0);
+    const archived = await cloud.oss.store.get(cloud.settings.OSS_BUCKET ?? '', runs[0]?.report_archive_key ?? '');
+    expect(archived?.body.toString('utf8')).toContain('Index health');
+    // An operator asks for the digest of the window now: one e-mail lists every run, with the health
+    const windowStart = digestWindowAt(new Date(), Number(cloud.settings.REPORT_DIGEST_MINUTES)).start;
+    await requestDigest(operator(), { index: StackDefaults.logicalIndex, windowStart: windowStart.toISOString(), requestedBy: 'e2e' });
+    const [digest] = await waitFor(emails, (mails) => mails.length > 0, { timeoutMs: 60_000, intervalMs: 250, what: 'the digest e-mail' });
+    expect(digest?.metadata.idempotency_key).toMatch(new RegExp(`^digest/${StackDefaults.logicalIndex}/${windowStart.toISOString()}/manual-digest-`, 'u'));
+    for (const run of runs) expect(digest?.html).toContain(run.run_id);
+    expect(digest?.html).toContain('Index health');
     // The worker's own tools agree: stats from the ledger and a scan, and a query by document.
     const worker = (...args: string[]) => exec(process.execPath, [cloud.workerBundle, ...args, '--settings', cloud.workerSettingsFiles[0] ?? '']).then((out) => JSON.parse(out.stdout) as Record<string, unknown>);
     expect(await worker('stats', '--index', StackDefaults.logicalIndex, '--scan')).toMatchObject({ ok: true, totalVectors: 400, scannedVectors: 400 });
@@ -155,10 +174,11 @@ describe.skipIf(skipped)(`the pipeline end to end on the local cloud (${database
     // Assert
     const rejections = await cloud.sql`select reason, run_id from vector_sync.rejections where document_id = ${doc?.id ?? ''}`;
     expect(rejections.map((row) => row.reason)).toEqual(['MetadataTooLarge']);
-    const [run] = await cloud.sql<{ report_message_id: string }[]>`select report_message_id from vector_sync.runs where run_id = ${rejections[0]?.run_id as string}`;
-    const mail = (await emails()).find((entry) => entry.email.id === run?.report_message_id);
-    expect(mail?.html).toContain('MetadataTooLarge');
-    expect(mail?.html).toContain(doc?.id);
+    // The run's report (archived in OSS; the run is held for the digest) names the document and why
+    const [run] = await cloud.sql<{ report_archive_key: string }[]>`select report_archive_key from vector_sync.runs where run_id = ${rejections[0]?.run_id as string}`;
+    const report = (await cloud.oss.store.get(cloud.settings.OSS_BUCKET ?? '', run?.report_archive_key ?? ''))?.body.toString('utf8');
+    expect(report).toContain('MetadataTooLarge');
+    expect(report).toContain(doc?.id);
     await expectIndexEqualsPostgres();
   }, 240_000);
 
