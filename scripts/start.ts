@@ -9,7 +9,9 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCorpus, sampleDocuments } from '../local/corpus';
 import { startDashboard } from '../local/dashboard';
-import { StackDefaults, isQuiet, mailCounts, mainJobDatabaseProblem, mainJobSummary, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun, withoutCredentials } from '../local/stack';
+import { StackDefaults, isQuiet, mailCounts, mainJobDatabaseProblem, mainJobSummary, pipelineSnapshot, requestDigest, requestRun, startLocalCloud, waitFor, waitForRun, withoutCredentials } from '../local/stack';
+import { Ledger } from '../shared/ledger';
+import { digestWindowAt } from '../shared/report';
 import type { LocalCloud, PipelineSnapshot } from '../local/stack';
 
 const { values: args } = parseArgs({
@@ -28,6 +30,10 @@ const started = performance.now();
 
 function elapsed(): string {
   return `${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`;
+}
+
+function seconds(value: number | null): string {
+  return value === null ? '-' : `${value.toFixed(1)} s`;
 }
 
 function say(line: string): void {
@@ -93,11 +99,19 @@ async function main(): Promise<number> {
         lastLine = p.line;
       },
     });
-    say('pipeline drained; running the final verify');
-    const verifyEvent = await requestRun(
-      { endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator },
-      { op: 'verify', index: StackDefaults.logicalIndex, heal: true, requestedBy: 'npm start' },
-    );
+    const operator = { endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator };
+    // The change-driven runs are held for the digest of their window (REPORT_DIGEST_MINUTES), which
+    // ends after this job does: ask for it now, as an operator would, so it shows what it will say.
+    const held = await cloud.sql<{ window_start: Date }[]>`select distinct digest_window_start as window_start from vector_sync.runs where report_disposition = 'digest' order by 1`;
+    const windowStart = held.at(-1)?.window_start ?? digestWindowAt(new Date(), Number(cloud.settings.REPORT_DIGEST_MINUTES)).start;
+    if (held.length > 0) {
+      const digestsBefore = mailCounts(await cloud.resend.outbox.list()).digests;
+      say(`pipeline drained; ${held.length === 1 ? 'its runs are' : 'the runs are'} held for the digest of the window from ${windowStart.toISOString()}: asking for it now`);
+      await requestDigest(operator, { index: StackDefaults.logicalIndex, windowStart: windowStart.toISOString(), requestedBy: 'npm start' });
+      await waitFor(async () => mailCounts(await cloud.resend.outbox.list()).digests, (digests) => digests > digestsBefore, { timeoutMs, intervalMs: 500, what: 'the digest e-mail' });
+    }
+    say('running the final verify');
+    const verifyEvent = await requestRun(operator, { op: 'verify', index: StackDefaults.logicalIndex, heal: true, requestedBy: 'npm start' });
     const verify = await waitForRun(cloud.sql, verifyEvent, { timeoutMs });
     const summary = await mainJobSummary(cloud.sql, verify.run_id, StackDefaults.logicalIndex);
     const [reportRow] = await cloud.sql<{ report_message_id: string | null }[]>`select report_message_id from vector_sync.runs where run_id = ${verify.run_id}`;
@@ -106,6 +120,8 @@ async function main(): Promise<number> {
     const green = verify.state === 'completed' && driftTotal === 0 && summary.failedRuns === 0 && summary.indexVectors === summary.embeddings - summary.rejected;
     const mail = mailCounts(await cloud.resend.outbox.list());
     const runCommands = cloud.cloudAssistant.runner.list().length;
+    // Coverage and lag over the job, as the reports show them (vector_sync.index_health).
+    const health = await new Ledger(cloud.sql).indexHealth(StackDefaults.logicalIndex, { since: new Date(Date.now() - (performance.now() - started) - 60_000), until: new Date() });
     const result = {
       ok: green,
       seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
@@ -113,13 +129,15 @@ async function main(): Promise<number> {
       ...summary,
       runCommands,
       emails: { total: mail.total, runReports: mail.runReports, digests: mail.digests },
+      coverage: { vectors: health.coverage.vectors, embeddings: health.coverage.embeddings, withoutEmbedding: health.coverage.withoutEmbedding, ratio: health.coverage.ratio },
+      lagSeconds: { p50: health.lag.p50Seconds, p95: health.lag.p95Seconds, changes: health.lag.count },
       verifyRun: verify.run_id,
       report: relative(process.cwd(), reportPath),
       outbox: relative(process.cwd(), cloud.resend.outboxPath),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     say(green
-      ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${runCommands} RunCommands, ${mail.total} e-mails (${mail.runReports} run reports, ${mail.digests} digests); worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
+      ? `GREEN: the index holds ${summary.indexVectors} vectors, equal to Postgres (${summary.embeddings} embeddings); ${summary.runs} runs, ${runCommands} RunCommands, ${mail.total} e-mails (${mail.runReports} run reports, ${mail.digests} digests); coverage ${health.coverage.vectors}/${health.coverage.embeddings}; lag p50 ${seconds(health.lag.p50Seconds)}, p95 ${seconds(health.lag.p95Seconds)}; worker ${summary.workerVectorsPerSecond} vectors/s; report ${result.report}`
       : `RED: verify ${verify.state}, drift ${JSON.stringify(summary.drift)}, failed runs ${summary.failedRuns}, index ${summary.indexVectors} vs ${summary.embeddings} embeddings; see ${logFile}`);
     if (!green) {
       // Diagnose the red run here, before the stack (and its in-memory database) goes away.
