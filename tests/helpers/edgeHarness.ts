@@ -39,6 +39,19 @@ export async function startEdgeFunction(name: EdgeFunctionName, env: Record<stri
   });
 }
 
+/** publish-changes in its own `deno run`, signing PutEvents with the bus's first key (one call attempt unless `env` says more). */
+export function startPublishFunction(bus: { readonly endpoint: string; readonly credentials: readonly { readonly accessKeyId: string; readonly accessKeySecret: string }[] }, databaseUrl: string, env: Record<string, string> = {}): Promise<EdgeFunctionProcess> {
+  const [credential] = bus.credentials;
+  return startEdgeFunction('publish-changes', {
+    SUPABASE_DB_URL: databaseUrl,
+    EVENTBRIDGE_ENDPOINT: bus.endpoint,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: credential?.accessKeyId ?? '',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential?.accessKeySecret ?? '',
+    PUBLISH_CALL_ATTEMPTS: '1',
+    ...env,
+  });
+}
+
 /** POSTs to a function (`key` null: no Authorization); answers status and parsed JSON body. */
 export async function callFunction(fn: EdgeFunctionProcess, key: string | null = FUNCTION_KEY): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${fn.port}/`, { method: 'POST', headers: key === null ? {} : { authorization: `Bearer ${key}` } });

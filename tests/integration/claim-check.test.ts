@@ -14,7 +14,7 @@ import type { ChangesPublishedEvent } from '../../shared/contracts';
 import { acceptRun } from '../../shared/domain/validate';
 import { createSql, Ledger } from '../../shared/ledger';
 import { FunctionName, ROUTES } from '../../shared/routing';
-import { callFunction, startEdgeDatabase, startEdgeFunction } from '../helpers/edgeHarness';
+import { callFunction, startEdgeDatabase, startPublishFunction } from '../helpers/edgeHarness';
 import type { EdgeDatabase } from '../helpers/edgeHarness';
 import { RecordingPublisher } from '../concurrency/runsFixtures';
 
@@ -37,16 +37,7 @@ let validate: RecordingFunction;
 const running: EdgeFunctionProcess[] = [];
 
 async function publishFunction(env: Record<string, string> = {}): Promise<EdgeFunctionProcess> {
-  const [credential] = bus.credentials;
-  const fn = await startEdgeFunction('publish-changes', {
-    SUPABASE_DB_URL: database.url,
-    EVENTBRIDGE_ENDPOINT: bus.endpoint,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: credential?.accessKeyId ?? '',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential?.accessKeySecret ?? '',
-    PUBLISH_CALL_ATTEMPTS: '1',
-    VECTOR_INDEX: LOGICAL,
-    ...env,
-  });
+  const fn = await startPublishFunction(bus, database.url, { VECTOR_INDEX: LOGICAL, ...env });
   running.push(fn);
   return fn;
 }

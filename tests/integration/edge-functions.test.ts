@@ -9,7 +9,7 @@ import type { LocalInvokeResult } from '../../local/fc';
 import type { EdgeFunctionProcess } from '../../local/supabase';
 import { ChangesPublishedEventSchema } from '../../shared/contracts';
 import { FunctionName, ROUTES } from '../../shared/routing';
-import { callFunction, startEdgeDatabase, startEdgeFunction } from '../helpers/edgeHarness';
+import { callFunction, startEdgeDatabase, startEdgeFunction, startPublishFunction } from '../helpers/edgeHarness';
 import type { EdgeDatabase } from '../helpers/edgeHarness';
 import { startFakeEmbeddingServer } from '../helpers/fakeEmbeddingServer';
 import type { FakeEmbeddingServer } from '../helpers/fakeEmbeddingServer';
@@ -40,14 +40,7 @@ async function embedFunction(env: Record<string, string> = {}): Promise<EdgeFunc
 }
 
 async function publishFunction(): Promise<EdgeFunctionProcess> {
-  const [credential] = bus.credentials;
-  const fn = await startEdgeFunction('publish-changes', {
-    SUPABASE_DB_URL: database.url,
-    EVENTBRIDGE_ENDPOINT: bus.endpoint,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: credential?.accessKeyId ?? '',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential?.accessKeySecret ?? '',
-    PUBLISH_CALL_ATTEMPTS: '1',
-  });
+  const fn = await startPublishFunction(bus, database.url);
   running.push(fn);
   return fn;
 }
