@@ -62,6 +62,14 @@ async function main(): Promise<number> {
   try {
     await loadCorpus(cloud.sql, sampleDocuments(docCount));
     await drained(cloud, 'the corpus to be indexed');
+    // The corpus's runs are held for the digest of their window: let it go out first, so every
+    // e-mail counted below belongs to the trickle.
+    say('corpus indexed; waiting for its digest window to end and its digest to go out');
+    await waitFor(
+      () => cloud.sql<{ n: number }[]>`select count(*)::int as n from vector_sync.digests where state <> 'sent'`,
+      (rows) => rows[0]?.n === 0,
+      { timeoutMs: digestMinutes * 60_000 + 3 * 60_000, intervalMs: 2000, what: "the corpus's digest" },
+    );
     const ids = (await cloud.sql<{ id: string }[]>`select id::text as id from public.source_documents order by id`).map((row) => row.id);
     const before = await tally(cloud);
     say(`corpus of ${ids.length} documents indexed (${before.runs} runs, ${before.emails.total} e-mails); trickling one edit every ${everyMs / 1000} s for ${minutes} min, digest window ${digestMinutes} min`);
