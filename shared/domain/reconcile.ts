@@ -1,12 +1,13 @@
-// reconcile (timer trigger): recovers silent chunks, resends lost chunk.ready and run.completed
-// events, announces waiting chunks to free slots and nudges collect-stats. Every step is
+// reconcile (timer trigger): recovers silent chunks, closes runs whose close was lost, resends lost
+// chunk.ready and run.completed events, announces waiting chunks to free slots and nudges
+// collect-stats. Every step is
 // idempotent and bounded per tick.
 import { CloudAssistantRequestError } from '../clients/cloud-assistant';
 import type { CloudAssistantClient, InstanceInvocationResult } from '../clients/cloud-assistant';
 import { chunkReadyEvent, statsRequestedEvent } from '../contracts';
 import { describeError } from '../errors';
 import type { ChunkRow } from '../ledger';
-import { announceCompletion, announceWaitingChunks, publishAll, requeueLostAttempt, settleChunkAttempt } from './lifecycle';
+import { announceCompletion, announceWaitingChunks, closeRunIfDone, publishAll, requeueLostAttempt, settleChunkAttempt } from './lifecycle';
 import type { LifecycleDeps, SettleOptions, SettleResult } from './lifecycle';
 
 /** How much one reconcile tick does at most, so a backlog is worked off over several ticks. */
@@ -14,6 +15,7 @@ const ReconcileLimits = {
   silentChunks: 50,
   staleReadyChunks: 100,
   unpublishedCompletions: 50,
+  runsToClose: 50,
   /** Problems kept in the tick's summary (the rest are only counted). */
   reportedErrors: 20,
 } as const;
@@ -33,7 +35,7 @@ export interface ReconcileDeps extends LifecycleDeps {
 
 /** One thing a tick could not do; the next tick tries again. */
 export interface ReconcileProblem {
-  readonly step: 'silent' | 'ready' | 'waiting' | 'completion' | 'nudge';
+  readonly step: 'silent' | 'close' | 'ready' | 'waiting' | 'completion' | 'nudge';
   readonly runId?: string;
   readonly chunkNo?: number;
   readonly code: string;
@@ -44,6 +46,8 @@ export interface ReconcileProblem {
 export interface ReconcileSummary {
   readonly triggerTime: string;
   readonly silent: { checked: number; requeued: number; failed: number; finished: number; stale: number };
+  /** Runs whose chunks were all final but which nobody closed (a lost hand-off), closed now. */
+  readonly closed: number;
   readonly readyResent: number;
   /** Waiting chunks announced for free slots (their chunk.ready was lost, or never sent). */
   readonly announced: number;
@@ -117,6 +121,28 @@ async function recoverSilentChunks(deps: ReconcileDeps, { touched, problems }: T
     }
   }
   return counts;
+}
+
+/**
+ * Step 1b: runs whose chunks have all been final for the grace period but which are still open:
+ * the close that should have followed the last chunk was lost (its TaskCompleted, or the
+ * stats.requested, never reached collect-stats). They are closed here and their completion is
+ * published, once (complete_run and the completion claim make a concurrent close harmless).
+ */
+async function closeFinishedRuns(deps: ReconcileDeps, { problems }: Tick): Promise<number> {
+  const runs = await deps.ledger.runsReadyToClose(deps.settings.graceSeconds, ReconcileLimits.runsToClose);
+  let closed = 0;
+  for (const run of runs) {
+    try {
+      if (await closeRunIfDone(deps, run.run_id)) {
+        closed += 1;
+        deps.log.warn('run closed by reconcile: its chunks were all final but nobody closed it', { runId: run.run_id });
+      }
+    } catch (error) {
+      problems.push(toProblem('close', error, { runId: run.run_id }));
+    }
+  }
+  return closed;
 }
 
 /**
@@ -194,7 +220,8 @@ function tickTag(triggerTime: string): string {
 }
 
 /**
- * One reconcile tick: recovers silent chunks, resends lost chunk.ready events, announces waiting
+ * One reconcile tick: recovers silent chunks, closes runs whose chunks are all final but which are
+ * still open, resends lost chunk.ready events, announces waiting
  * chunks to free slots, publishes lost run completions and nudges collect-stats for every run it
  * touched. A problem with one item is kept in the summary and the rest goes on (the next tick
  * tries again).
@@ -202,6 +229,7 @@ function tickTag(triggerTime: string): string {
 export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTime: string }): Promise<ReconcileSummary> {
   const state: Tick = { touched: new Set(), problems: [] };
   const silent = await recoverSilentChunks(deps, state);
+  const closed = await closeFinishedRuns(deps, state);
   const readyResent = await resendStaleReadyChunks(deps, state);
   const announced = await announceToFreeSlots(deps, state);
   const completionsPublished = await publishLostCompletions(deps, state);
@@ -210,6 +238,7 @@ export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTim
   return {
     triggerTime: tick.triggerTime,
     silent,
+    closed,
     readyResent,
     announced,
     completionsPublished,

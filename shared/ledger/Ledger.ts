@@ -211,6 +211,11 @@ export class Ledger extends LedgerBase {
     return this.many('unpublished_completions', RunRowSchema, (sql) => sql`select * from vector_sync.unpublished_completions(make_interval(secs => ${graceSeconds}), ${limit})`);
   }
 
+  /** Open runs whose chunks have all been final (or that have none) for `graceSeconds`: their close was lost. */
+  runsReadyToClose(graceSeconds: number, limit: number): Promise<RunRow[]> {
+    return this.many('runs_ready_to_close', RunRowSchema, (sql) => sql`select * from vector_sync.runs_ready_to_close(make_interval(secs => ${graceSeconds}), ${limit})`);
+  }
+
   // --- indexes ---
 
   registerIndex(input: { indexName: string; logicalName: string; bucket: string; dimension: number; metric: IndexRow['metric'] }): Promise<IndexRow> {

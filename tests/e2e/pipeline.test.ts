@@ -250,6 +250,26 @@ describe.skipIf(skipped)(`the pipeline end to end on the local cloud (${database
     await expectIndexEqualsPostgres();
   }, 300_000);
 
+  it('closes and reports a run whose chunks finished but whose every TaskCompleted was lost', async () => {
+    // Prepare: the workers record their chunks in the ledger, but no TaskCompleted reaches
+    // collect-stats, so no chunk is silent and nobody closes the run but reconcile.
+    cloud.lostTaskCompleted.drop = 1000;
+    const [mark] = await cloud.sql<{ t: Date }[]>`select now() as t`;
+    // Act
+    try {
+      await loadCorpus(cloud.sql, sampleDocuments(30, 53));
+      await drain();
+    } finally {
+      cloud.lostTaskCompleted.drop = 0;
+    }
+    // Assert: each run closed once, its report settled once, and the index holds the documents
+    const runs = await cloud.sql<{ state: string; report_disposition: string | null }[]>`
+      select state, report_disposition from vector_sync.runs where accepted_at > ${mark?.t ?? new Date(0)}`;
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((run) => run.state === 'completed' && run.report_disposition === 'digest')).toBe(true);
+    await expectIndexEqualsPostgres();
+  }, 300_000);
+
   it('rides out a storm of 429 answers from OSS Vectors without losing a vector', async () => {
     // Prepare
     // More 429s in a row than one call's five attempts: one chunk attempt gives up and is retried.

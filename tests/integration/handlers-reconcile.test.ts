@@ -1,12 +1,13 @@
 // reconcile against the local Postgres (real migrations), the EventBridge emulator and the Cloud
-// Assistant emulator: silent chunks, lost chunk.ready events, lost run completions, the summary.
+// Assistant emulator: silent chunks, runs whose close was lost, lost chunk.ready events, lost run
+// completions, the summary.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCloudAssistantClient } from '../../shared/clients/cloud-assistant';
 import type { CloudAssistantClient } from '../../shared/clients/cloud-assistant';
 import { reconcile } from '../../shared/domain/reconcile';
 import type { ReconcileDeps } from '../../shared/domain/reconcile';
 import { fixture } from '../helpers/fixtures';
-import { dispatchedRun, fcRole, startHarness } from '../helpers/pipelineHarness';
+import { chunkResult, commandIdOf, dispatchedRun, fcRole, startHarness } from '../helpers/pipelineHarness';
 import type { Harness } from '../helpers/pipelineHarness';
 
 let h: Harness;
@@ -107,6 +108,40 @@ describe('reconcile', () => {
     expect(eventsFor('notify', run.run_id)).toEqual([expect.objectContaining({ id: `${run.run_id}-completed`, data: { runId: run.run_id, outcome: 'completed' } })]);
   });
 
+  it('closes and reports, once, a run whose chunks all finished but whose close was lost', async () => {
+    // Prepare: the worker recorded both chunks, then the TaskCompleted hand-offs were lost (no
+    // collect-stats ran); and a run with nothing to do whose stats request was lost.
+    const runId = await dispatchedRun(h, 'lostclose', 2);
+    for (const chunkNo of [0, 1]) await h.ledger.finishChunk({ runId, chunkNo, succeeded: true, result: chunkResult, commandId: commandIdOf('lostclose', chunkNo) });
+    const empty = await h.ledger.openRun({ sourceEventId: 'evt-lostclose-empty', op: 'verify', indexName: 'docsg1' });
+    await h.ledger.markRunChunked(empty.run_id, 0);
+    await h.sql`update vector_sync.chunks set finished_at = now() - interval '1 minute' where run_id = ${runId}`;
+    await h.sql`update vector_sync.runs set chunked_at = now() - interval '1 minute' where run_id = ${empty.run_id}`;
+    // Act
+    const first = await reconcile(deps(), tick);
+    const second = await reconcile(deps(), tick);
+    await h.bus.idle();
+    // Assess: both closed by the first tick, each completion published once
+    expect(first.closed).toBe(2);
+    expect(second.closed).toBe(0);
+    expect(await h.ledger.run(runId)).toMatchObject({ state: 'completed', upserted: 2 });
+    expect((await h.ledger.run(empty.run_id))?.state).toBe('completed');
+    expect(eventsFor('notify', runId)).toEqual([expect.objectContaining({ id: `${runId}-completed`, data: { runId, outcome: 'completed' } })]);
+    expect(eventsFor('notify', empty.run_id)).toHaveLength(1);
+  });
+
+  it('leaves a run alone while one of its chunks is still in flight', async () => {
+    // Prepare
+    const runId = await dispatchedRun(h, 'halfdone', 2);
+    await h.ledger.finishChunk({ runId, chunkNo: 0, succeeded: true, result: chunkResult, commandId: commandIdOf('halfdone', 0) });
+    await h.sql`update vector_sync.chunks set finished_at = now() - interval '1 minute' where run_id = ${runId} and chunk_no = 0`;
+    // Act
+    const summary = await reconcile(deps(), tick);
+    // Assess
+    expect(summary.closed).toBe(0);
+    expect((await h.ledger.run(runId))?.state).toBe('dispatched');
+  });
+
   it('announces a waiting chunk whose chunk.ready was lost once a slot is free, and nudges collect-stats for the runs it touched', async () => {
     // Prepare
     const runId = await dispatchedRun(h, 'lost', 2);
@@ -118,6 +153,7 @@ describe('reconcile', () => {
     expect(summary).toEqual({
       triggerTime: tick.triggerTime,
       silent: { checked: 0, requeued: 0, failed: 0, finished: 0, stale: 0 },
+      closed: 0,
       readyResent: 0,
       announced: 1,
       completionsPublished: 0,
