@@ -52,7 +52,10 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
     return;
   }
   const written = run.op === 'sync' ? await syncChunk(withIds(job), result) : await rebuildChunk(withRange(job), result);
-  if (written.length > 0 && worker.config.VALIDATION_SAMPLE > 0) result.validation = await validationQuery(worker, index, written);
+  if (written.length === 0 || worker.config.VALIDATION_SAMPLE === 0) return;
+  // A sync wrote into the active generation, which a rebuild may have switched since the run began.
+  const searched = run.op === 'sync' ? ((await worker.ledger.activeIndex(index.logical_name)) ?? index) : index;
+  result.validation = await validationQuery(worker, searched, written);
 }
 
 /**

@@ -41,6 +41,34 @@ function keepSample(kept: VectorInput[], page: readonly VectorInput[]): void {
 }
 
 /**
+ * Runs one target's writes. A target that answers NoSuchVectorIndex because a rebuild switched
+ * generations meanwhile (the ledger has it retired or dropped now) is left out: its vectors went
+ * with it, and the generation that replaced it was being built when the targets were read, so it
+ * gets the same writes. Any other failure is thrown.
+ */
+async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof OssVectorsRequestError && error.status === 404)) throw error;
+    const now = await worker.ledger.index(target.index_name);
+    if (now !== undefined && now.state !== 'retired' && now.state !== 'dropped') throw error;
+    worker.log.warn('generation gone meanwhile (a rebuild switched it out); left out of this write', { indexName: target.index_name, state: now?.state ?? 'unknown' });
+  }
+}
+
+/**
+ * Where a sync writes now: the logical index's active generation (read again for every page, so a
+ * rebuild that switches generations mid-chunk is followed) and every generation being built, so a
+ * rebuild in progress misses nothing. The run's own generation is the fallback while none is active.
+ */
+async function syncTargets(worker: WorkerContext, index: IndexRow): Promise<IndexRow[]> {
+  const active = (await worker.ledger.activeIndex(index.logical_name)) ?? index;
+  const building = (await worker.ledger.generations(index.logical_name, 'building')).filter((g) => g.index_name !== active.index_name);
+  return [active, ...building];
+}
+
+/**
  * Checks each row's vector against the index's limits (a bad one is recorded as a rejection with
  * its reason and the rest go on), leaves unchanged rows, PutVectors the rest into every target
  * (≤ 500 per call, at this chunk's share of the write quota; the client throttles and retries) and
@@ -64,13 +92,15 @@ async function writeVectors(worker: WorkerContext, input: WriteInput, counts: Ch
   }
   const limit = worker.oss.config.limits.maxVectorsPerPut;
   for (const target of input.targets) {
-    if (target !== primary) await ensureIndex(worker.oss, target);
-    for (let i = 0; i < put.length; i += limit) {
-      const batch = put.slice(i, i + limit);
-      await input.quota.refresh();
-      await worker.oss.putVectors({ bucket: target.bucket, indexName: target.index_name, vectors: batch.map((item) => item.vector), index: shapeOf(target) });
-      await worker.ledger.upsertIndexState(target.index_name, batch.map((item) => item.row.document_id), batch.map((item) => item.row.content_hash));
-    }
+    await unlessGoneMeanwhile(worker, target, async () => {
+      if (target !== primary) await ensureIndex(worker.oss, target);
+      for (let i = 0; i < put.length; i += limit) {
+        const batch = put.slice(i, i + limit);
+        await input.quota.refresh();
+        await worker.oss.putVectors({ bucket: target.bucket, indexName: target.index_name, vectors: batch.map((item) => item.vector), index: shapeOf(target) });
+        await worker.ledger.upsertIndexState(target.index_name, batch.map((item) => item.row.document_id), batch.map((item) => item.row.content_hash));
+      }
+    });
   }
   const upserted = put.map((item) => item.row.document_id);
   await worker.ledger.recordItems(input.runId, upserted, 'upsert', 'upserted');
@@ -86,27 +116,30 @@ async function writeVectors(worker: WorkerContext, input: WriteInput, counts: Ch
  * A sync chunk: the ids of its selector (up to CHUNK_MAX_IDS), each decided from its current row,
  * read and written a page of WORKER_BATCH_ROWS at a time. A row that exists is checked and written
  * (or left when the index holds its hash already); an id without a row is deleted from the index.
- * The run's generation and any generation being rebuilt get the same writes, so a rebuild in
- * progress misses nothing. Returns a bounded sample of the written vectors.
+ * The active generation and any generation being rebuilt get the same writes (read again for each
+ * page, see syncTargets), so a rebuild in progress misses nothing and a switch-over mid-chunk is
+ * followed. Returns a bounded sample of the written vectors.
  */
 export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts): Promise<VectorInput[]> {
   const { worker, run, chunk, index, quota } = job;
   const ids = job.selector.ids;
-  const building = (await worker.ledger.generations(index.logical_name, 'building')).filter((g) => g.index_name !== index.index_name);
-  const targets = [index, ...building];
   const sample: VectorInput[] = [];
   const page = worker.config.WORKER_BATCH_ROWS;
   for (let i = 0; i < ids.length; i += page) {
     const slice = ids.slice(i, i + page);
+    const targets = await syncTargets(worker, index);
+    const primary = targets[0] ?? index;
     const rows = await worker.ledger.embeddingsByIds(slice);
     keepSample(sample, await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets, rows, skipUnchanged: true, quota }, counts));
     const present = new Set(rows.map((row) => row.document_id));
     const gone = [...new Set(slice.filter((id) => !present.has(id)))];
     if (gone.length === 0) continue;
-    const held = await worker.ledger.hashes(index.index_name, gone);
+    const held = await worker.ledger.hashes(primary.index_name, gone);
     for (const target of targets) {
-      await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: gone });
-      await worker.ledger.deleteIndexState(target.index_name, gone);
+      await unlessGoneMeanwhile(worker, target, async () => {
+        await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: gone });
+        await worker.ledger.deleteIndexState(target.index_name, gone);
+      });
     }
     const deleted = gone.filter((id) => held.has(id));
     const absent = gone.filter((id) => !held.has(id));

@@ -1,0 +1,108 @@
+// A sync chunk racing a rebuild's switch-over (issue 19): the run was opened on one generation,
+// and while the chunk writes, the rebuild activates the next one and drops the first. The chunk
+// follows the switch (the active generation and any being built are read again for every page),
+// leaves out the generation that is gone (NoSuchVectorIndex, and the ledger has it dropped), and
+// ends with every vector in the new active generation instead of failing the run.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Sql } from 'postgres';
+import type { LocalPostgres } from '../../local/supabase';
+import { OssVectorsClient, OssVectorsNotFoundError } from '../../shared/clients/oss-vectors';
+import { noCounts } from '../../shared/contracts';
+import type { IdsSelector } from '../../shared/contracts';
+import { createSql } from '../../shared/ledger';
+import { Logger } from '../../shared/logging';
+import type { WorkerContext } from '../../ecs/context';
+import { syncChunk } from '../../ecs/jobs/write';
+import { WorkerLedger } from '../../ecs/ledger';
+import { writeQuotaFor } from '../../ecs/writeQuota';
+import { startTestPostgres } from '../helpers/database';
+import { manyIds } from '../helpers/fixtures';
+
+let pg: LocalPostgres;
+let sql: Sql;
+let ledger: WorkerLedger;
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  sql = createSql(pg.url, { max: 2 });
+  ledger = new WorkerLedger(sql);
+}, 60_000);
+
+afterAll(async () => {
+  await sql.end();
+  await pg.close();
+});
+
+function noSuchIndex(indexName: string): OssVectorsNotFoundError {
+  return new OssVectorsNotFoundError({ operation: 'PutVectors', status: 404, code: 'NoSuchVectorIndex', message: `The specified vector index ${indexName} does not exist.` });
+}
+
+describe('a sync chunk during a rebuild switch-over', () => {
+  it('follows the switch and the drop, and writes every vector into the new active generation', async () => {
+    // Prepare: swapv1 active (the run's generation), swapv2 being built; 1,000 documents in two pages
+    await ledger.registerIndex({ indexName: 'swapv1', logicalName: 'swap', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.activateIndex('swapv1');
+    await ledger.registerIndex({ indexName: 'swapv2', logicalName: 'swap', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    const ids = manyIds(1000).map((id) => id.replace(/^00000000/u, '5b5b5b5b'));
+    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
+              from public.source_documents where id = any(${ids}::uuid[])`;
+    const run = await ledger.openRun({ sourceEventId: 'evt-swap', op: 'sync', indexName: 'swapv1', ids });
+    await ledger.addChunk(run.run_id, 0, { ids });
+    await ledger.markRunChunked(run.run_id, 1);
+    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-swap', invokeId: 't-swap', instanceId: 'i-local0001' });
+    const chunk = await ledger.markChunkRunning(run.run_id, 0);
+    const index = await ledger.index('swapv1');
+    if (!index) throw new Error('swapv1 is not registered');
+    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    const puts: { index: string; size: number }[] = [];
+    let switched = false;
+    vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
+      if (input.indexName === 'swapv1') {
+        // The rebuild finishes right now: swapv2 becomes active, swapv1 is retired and dropped.
+        if (!switched) {
+          await ledger.activateIndex('swapv2');
+          await ledger.markIndexDropped('swapv1');
+          switched = true;
+        }
+        throw noSuchIndex('swapv1');
+      }
+      puts.push({ index: input.indexName, size: input.vectors.length });
+    });
+    vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
+    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    const counts = noCounts();
+    // Act
+    await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'swap') }, counts);
+    // Assess: no failure; both pages in swapv2 (the first as the generation being built, the second as the active one)
+    expect(switched).toBe(true);
+    expect(counts).toMatchObject({ upserted: 1000, rejected: 0, failed: 0 });
+    expect(puts).toEqual([{ index: 'swapv2', size: 500 }, { index: 'swapv2', size: 500 }]);
+    const [held] = await sql<{ n: number }[]>`select count(*)::int as n from vector_sync.index_state where index_name = 'swapv2'`;
+    expect(held?.n).toBe(1000);
+  }, 60_000);
+
+  it('still fails on NoSuchVectorIndex for a generation the ledger says is active', async () => {
+    // Prepare: the active generation's OSS index is missing for real (deleted by hand)
+    await ledger.registerIndex({ indexName: 'lostv1', logicalName: 'lost', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.activateIndex('lostv1');
+    const ids = manyIds(3).map((id) => id.replace(/^00000000/u, '5c5c5c5c'));
+    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
+              from public.source_documents where id = any(${ids}::uuid[])`;
+    const run = await ledger.openRun({ sourceEventId: 'evt-lost', op: 'sync', indexName: 'lostv1', ids });
+    await ledger.addChunk(run.run_id, 0, { ids });
+    await ledger.markRunChunked(run.run_id, 1);
+    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-lost', invokeId: 't-lost', instanceId: 'i-local0001' });
+    const chunk = await ledger.markChunkRunning(run.run_id, 0);
+    const index = await ledger.index('lostv1');
+    if (!index) throw new Error('lostv1 is not registered');
+    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    vi.spyOn(oss, 'putVectors').mockRejectedValue(noSuchIndex('lostv1'));
+    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    // Act / Assess
+    await expect(syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'lost') }, noCounts())).rejects.toBeInstanceOf(OssVectorsNotFoundError);
+  }, 60_000);
+});
