@@ -11,6 +11,9 @@ import { publishAll } from './lifecycle';
 /** An event that arrived from another bus than the project's: a misrouted rule, never retried. */
 export class WrongBusError extends PermanentError {}
 
+/** A rebuild was asked for while another rebuild of the same index is still running: refused, not queued. */
+export class RebuildInProgressError extends PermanentError {}
+
 /** A sync or verify run names a logical index that has no active generation yet (run a rebuild first). */
 export class NoActiveIndexError extends PermanentError {}
 
@@ -60,7 +63,8 @@ function requestedBy(data: RunRequestedData): { requestedBy?: string } {
 }
 
 /**
- * Opens the run an event asks for, keyed by the event id (a redelivery returns the same run).
+ * Opens the run an event asks for, keyed by the event id (a redelivery returns the same run). A
+ * rebuild is refused while another rebuild of the same index is still running.
  * A change batch opens its sync run from the ledger (one run per batch); changes, manual syncs
  * and verifies target the active generation; a rebuild registers a new
  * generation (same shape as the active one, or the defaults) that becomes active only once loaded.
@@ -73,6 +77,18 @@ export async function openRunForEvent(ledger: Ledger, source: RunSource, default
     // One transaction: a run the ledger refuses (e.g. the event id already names another run)
     // must not leave its new generation behind as 'building', where syncs would keep writing.
     return ledger.transaction(async (tx) => {
+      // One rebuild of an index at a time: a later request (another event id) is refused with the
+      // running one's id, while a redelivery of the running one's own event finds its run.
+      await tx.lockRebuildsOf(logical);
+      if ((await tx.runOfEvent(source.id)) === undefined) {
+        const running = await tx.openRebuildOf(logical);
+        if (running) {
+          throw new RebuildInProgressError(
+            `a rebuild of index ${logical} is already running (run ${running.run_id}, ${running.state} since ${running.accepted_at.toISOString()}); ask again once it has finished`,
+            { code: 'RebuildInProgress', details: { index: logical, eventId: source.id, runningRunId: running.run_id } },
+          );
+        }
+      }
       const generation = await tx.registerIndex({ indexName: generationName(logical, source.id), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
       return tx.openRun({ sourceEventId: source.id, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(source.data) });
     });

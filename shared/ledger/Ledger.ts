@@ -216,6 +216,28 @@ export class Ledger extends LedgerBase {
     return this.many('runs_ready_to_close', RunRowSchema, (sql) => sql`select * from vector_sync.runs_ready_to_close(make_interval(secs => ${graceSeconds}), ${limit})`);
   }
 
+  /**
+   * Holds the logical index's rebuild lock until the surrounding transaction ends (use inside
+   * `transaction`): rebuild requests of one index arriving together take turns, so the later ones
+   * see the earlier one's run.
+   */
+  async lockRebuildsOf(logicalName: string): Promise<void> {
+    await this.query('lock_rebuilds_of', (sql) => sql`select pg_advisory_xact_lock(hashtextextended(${`vector_sync.rebuild/${logicalName}`}, 0))`);
+  }
+
+  /** The rebuild of a logical index that is still open (not completed or failed), if any. */
+  openRebuildOf(logicalName: string): Promise<RunRow | undefined> {
+    return this.maybe('open_rebuild_of', RunRowSchema, (sql) => sql`
+      select r.* from vector_sync.runs as r join vector_sync.indexes as i on i.index_name = r.index_name
+      where i.logical_name = ${logicalName} and r.op = 'rebuild' and r.state not in ('completed', 'failed')
+      order by r.accepted_at limit 1`);
+  }
+
+  /** The run an event opened, if any. */
+  runOfEvent(sourceEventId: string): Promise<RunRow | undefined> {
+    return this.maybe('run_of_event', RunRowSchema, (sql) => sql`select * from vector_sync.runs where source_event_id = ${sourceEventId}`);
+  }
+
   // --- indexes ---
 
   registerIndex(input: { indexName: string; logicalName: string; bucket: string; dimension: number; metric: IndexRow['metric'] }): Promise<IndexRow> {

@@ -6,7 +6,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { EventType } from '../../shared/contracts';
 import { announceChunks } from '../../shared/domain/chunk';
 import { dispatchChunk } from '../../shared/domain/dispatch';
-import { acceptRun, generationName } from '../../shared/domain/validate';
+import { RebuildInProgressError, acceptRun, generationName } from '../../shared/domain/validate';
 import { Ledger } from '../../shared/ledger';
 import { recordChangeBatch } from '../helpers/changeBatches';
 import { describeOnServer } from '../helpers/database';
@@ -89,8 +89,31 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
         select (select count(*)::int from vector_sync.runs where source_event_id = ${id}) as runs,
                (select count(*)::int from vector_sync.indexes where index_name = ${generationName(LOGICAL, id)} and state = 'building') as generations`;
       expect(row, `round ${round}`).toEqual({ runs: 1, generations: 1 });
+      // Finished (here: failed) before the next round: one rebuild of an index runs at a time.
+      await ledger.failRun(answers[0]?.runId ?? '', 'ended by the test');
     }
     expect((await ledger.activeIndex(LOGICAL))?.index_name).toBe(GENERATION);
+  });
+
+  it('opens one rebuild and refuses the others when rebuilds of one index are requested at once', async () => {
+    // Prepare
+    const publisher = new RecordingPublisher();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Act: six different requests (six operators) for a rebuild of the same index
+      const results = await atOnce(db.sql, racers, (_, i) =>
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id: `many-rebuilds-${round}-${i}`, bus: 'vector-sync', type: EventType.RunRequested, data: { op: 'rebuild', index: LOGICAL } }),
+      );
+      // Assert: one run, five clear refusals naming it, no generation of a refused request
+      const answers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      expect(answers, `round ${round}`).toHaveLength(1);
+      const refusals = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      expect(refusals.every((reason) => reason instanceof RebuildInProgressError && reason.message.includes(answers[0]?.runId ?? '?')), `round ${round}`).toBe(true);
+      const [row] = await db.sql<{ building: number }[]>`
+        select count(*)::int as building from vector_sync.indexes where index_name like ${`${LOGICAL}r%`} and state = 'building'
+          and index_name in (select index_name from vector_sync.runs where source_event_id like ${`many-rebuilds-${round}-%`})`;
+      expect(row?.building, `round ${round}`).toBe(1);
+      await ledger.failRun(answers[0]?.runId ?? '', 'ended by the test');
+    }
   });
 
   it('cuts a run into chunks once when its run.accepted copies reach chunk at once', async () => {

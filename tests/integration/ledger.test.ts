@@ -6,7 +6,7 @@ import type { LocalPostgres } from '../../local/supabase';
 import { createSql } from '../../shared/ledger';
 import { chunkRun } from '../../shared/domain/chunk';
 import { buildRunReport, renderReport } from '../../shared/report';
-import { generationName, NoActiveIndexError, openRunForEvent } from '../../shared/domain/validate';
+import { generationName, NoActiveIndexError, openRunForEvent, RebuildInProgressError } from '../../shared/domain/validate';
 import type { RunSource } from '../../shared/domain/validate';
 import { Ledger, LedgerRefusedError } from '../../shared/ledger';
 import { recordChangeBatch } from '../helpers/changeBatches';
@@ -127,6 +127,9 @@ describe('openRunForEvent', () => {
 
   it('registers one new generation per rebuild event, shaped like the active one', async () => {
     // Prepare
+    // One rebuild of an index at a time: the chunk test's rebuild run ends first.
+    const earlier = await ledger.openRebuildOf('documents');
+    if (earlier) await ledger.failRun(earlier.run_id, 'ended for this test');
     const event: RunSource = { id: 'evt-rebuild-1', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } };
     // Act
     const run = await openRunForEvent(ledger, event, { ...defaults, dimension: 8 });
@@ -136,6 +139,18 @@ describe('openRunForEvent', () => {
     expect(run).toMatchObject({ op: 'rebuild', index_name: generationName('documents', 'evt-rebuild-1'), requested_by: 'ops' });
     expect(generation).toEqual({ state: 'building', dimension: 384 });
     expect((await sql`select count(*)::int as n from vector_sync.indexes where logical_name = 'documents'`)[0]?.n).toBe(2);
+  });
+
+  it('refuses a second rebuild of an index while the first is running, naming it', async () => {
+    // Prepare: the previous test's rebuild (evt-rebuild-1) is still open
+    const second: RunSource = { id: 'evt-rebuild-2', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } };
+    const first: RunSource = { id: 'evt-rebuild-1', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'documents', requestedBy: 'ops' } };
+    // Act / Assert: refused for good with the running run's id; no generation left behind; the first one's redelivery still finds its run
+    const running = await ledger.openRebuildOf('documents');
+    await expect(openRunForEvent(ledger, second, defaults)).rejects.toThrow(new RegExp(`already running \\(run ${running?.run_id ?? '?'}`, 'u'));
+    await expect(openRunForEvent(ledger, second, defaults)).rejects.toBeInstanceOf(RebuildInProgressError);
+    expect(await sql`select 1 from vector_sync.indexes where index_name = ${generationName('documents', 'evt-rebuild-2')}`).toHaveLength(0);
+    expect((await openRunForEvent(ledger, first, defaults)).run_id).toBe(running?.run_id);
   });
 
   it('refuses a sync on an index that has no active generation as permanent', async () => {
