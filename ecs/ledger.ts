@@ -113,6 +113,19 @@ export class WorkerLedger extends Ledger {
     return this.many('generations', IndexRowSchema, (sql) => sql`select * from vector_sync.indexes where logical_name = ${logicalName} and state = ${state} order by created_at, index_name`);
   }
 
+  /**
+   * Generations of a logical index being built by a rebuild that is still open. A generation left
+   * 'building' by a rebuild that failed (or was never opened) is not one: writing into it would
+   * only feed an index that will never be activated.
+   */
+  liveBuildingGenerations(logicalName: string): Promise<IndexRow[]> {
+    return this.many('live_building_generations', IndexRowSchema, (sql) => sql`
+      select i.* from vector_sync.indexes as i
+      where i.logical_name = ${logicalName} and i.state = 'building'
+        and exists (select 1 from vector_sync.runs as r where r.index_name = i.index_name and r.op = 'rebuild' and r.state not in ('completed', 'failed'))
+      order by i.created_at, i.index_name`);
+  }
+
   /** The content hash index_state holds for each of the ids that it knows. */
   async hashes(indexName: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

@@ -59,12 +59,12 @@ async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, writ
 
 /**
  * Where a sync writes now: the logical index's active generation (read again for every page, so a
- * rebuild that switches generations mid-chunk is followed) and every generation being built, so a
- * rebuild in progress misses nothing. The run's own generation is the fallback while none is active.
+ * rebuild that switches generations mid-chunk is followed) and every generation an open rebuild is
+ * building, so a rebuild in progress misses nothing (one a failed rebuild left behind gets nothing). The run's own generation is the fallback while none is active.
  */
 async function syncTargets(worker: WorkerContext, index: IndexRow): Promise<IndexRow[]> {
   const active = (await worker.ledger.activeIndex(index.logical_name)) ?? index;
-  const building = (await worker.ledger.generations(index.logical_name, 'building')).filter((g) => g.index_name !== active.index_name);
+  const building = (await worker.ledger.liveBuildingGenerations(index.logical_name)).filter((g) => g.index_name !== active.index_name);
   return [active, ...building];
 }
 

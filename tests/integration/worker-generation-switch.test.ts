@@ -43,6 +43,7 @@ describe('a sync chunk during a rebuild switch-over', () => {
     await ledger.registerIndex({ indexName: 'swapv1', logicalName: 'swap', bucket: 'vectors', dimension: 384, metric: 'cosine' });
     await ledger.activateIndex('swapv1');
     await ledger.registerIndex({ indexName: 'swapv2', logicalName: 'swap', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.openRun({ sourceEventId: 'evt-swap-rebuild', op: 'rebuild', indexName: 'swapv2' });
     const ids = manyIds(1000).map((id) => id.replace(/^00000000/u, '5b5b5b5b'));
     await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
     await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
@@ -81,6 +82,38 @@ describe('a sync chunk during a rebuild switch-over', () => {
     expect(puts).toEqual([{ index: 'swapv2', size: 500 }, { index: 'swapv2', size: 500 }]);
     const [held] = await sql<{ n: number }[]>`select count(*)::int as n from vector_sync.index_state where index_name = 'swapv2'`;
     expect(held?.n).toBe(1000);
+  }, 60_000);
+
+  it('writes nothing into a generation a failed rebuild left building', async () => {
+    // Prepare: orphv1 active; orphv2 still 'building', but its rebuild run failed
+    await ledger.registerIndex({ indexName: 'orphv1', logicalName: 'orph', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.activateIndex('orphv1');
+    await ledger.registerIndex({ indexName: 'orphv2', logicalName: 'orph', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    const rebuild = await ledger.openRun({ sourceEventId: 'evt-orph-rebuild', op: 'rebuild', indexName: 'orphv2' });
+    await ledger.failRun(rebuild.run_id, 'failed for the test');
+    const ids = manyIds(3).map((id) => id.replace(/^00000000/u, '5d5d5d5d'));
+    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
+    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
+              from public.source_documents where id = any(${ids}::uuid[])`;
+    const run = await ledger.openRun({ sourceEventId: 'evt-orph', op: 'sync', indexName: 'orphv1', ids });
+    await ledger.addChunk(run.run_id, 0, { ids });
+    await ledger.markRunChunked(run.run_id, 1);
+    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-orph', invokeId: 't-orph', instanceId: 'i-local0001' });
+    const chunk = await ledger.markChunkRunning(run.run_id, 0);
+    const index = await ledger.index('orphv1');
+    if (!index) throw new Error('orphv1 is not registered');
+    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    const puts: string[] = [];
+    vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
+      puts.push(input.indexName);
+    });
+    vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
+    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    // Act
+    await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'orph') }, noCounts());
+    // Assess
+    expect(puts).toEqual(['orphv1']);
   }, 60_000);
 
   it('still fails on NoSuchVectorIndex for a generation the ledger says is active', async () => {
