@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,40 +28,8 @@ import { createFirstIndex, publishWorkerBundle } from '../../shared/bootstrap';
 import { ComponentConfigSchemas } from '../../shared/config';
 import { FunctionSizing, StackDefaults } from './constants';
 import type { StackFunctionName } from './constants';
-
-/** Keys of one local boot: made up at start, so no key is ever written into the repository. */
-export interface LocalKeys {
-  /** The FC function role's STS keys, handed to handlers in their context as FC does. */
-  readonly functionRole: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
-  /** The RAM user the publish-changes edge function signs PutEvents with. */
-  readonly edgePublisher: { readonly accessKeyId: string; readonly accessKeySecret: string };
-  /** The worker instances' RAM role: STS keys the local ECS metadata service hands out. */
-  readonly worker: { readonly accessKeyId: string; readonly accessKeySecret: string; readonly securityToken: string };
-  /** Operator keys (npm start itself: routing deploy, manual runs, bundle upload). */
-  readonly operator: { readonly accessKeyId: string; readonly accessKeySecret: string };
-  readonly resendApiKey: string;
-  readonly functionKey: string;
-}
-
-function token(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
-}
-
-function accessKey(): { accessKeyId: string; accessKeySecret: string } {
-  return { accessKeyId: `LTAIlocal${randomBytes(8).toString('hex')}`, accessKeySecret: token(24) };
-}
-
-/** Fresh keys for a boot. */
-function makeLocalKeys(): LocalKeys {
-  return {
-    functionRole: { accessKeyId: `STS.local${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
-    edgePublisher: accessKey(),
-    worker: { accessKeyId: `STS.worker${randomBytes(8).toString('hex')}`, accessKeySecret: token(24), securityToken: token(48) },
-    operator: accessKey(),
-    resendApiKey: `re_local_${token(18)}`,
-    functionKey: token(24),
-  };
-}
+import { makeLocalKeys } from './localKeys';
+import type { LocalKeys } from './localKeys';
 
 /**
  * The environment of one function: only the variables its config schema declares, picked from
@@ -286,24 +254,16 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));
     await createFirstIndex({ workerBundle, settingsFile: workerSettingsFiles[0] ?? '', indexName: StackDefaults.firstGeneration, logicalName: StackDefaults.logicalIndex, dimension: StackDefaults.dimension });
 
-    const reconcileEvery = options.reconcileEveryMs ?? StackDefaults.reconcileEveryMs;
-    if (reconcileEvery !== false) {
-      const reconcile = functions.get('reconcile');
-      const timer = setInterval(() => {
-        void reconcile?.invoke({ triggerTime: new Date().toISOString(), triggerName: 'reconcile-timer', payload: '{"task":"reconcile"}' });
-      }, reconcileEvery);
-      timer.unref();
-      closers.push(async () => clearInterval(timer));
-    }
-    const digestEvery = options.digestEveryMs ?? StackDefaults.digestEveryMs;
-    if (digestEvery !== false) {
-      const notify = functions.get('notify');
-      const timer = setInterval(() => {
-        void notify?.invoke({ triggerTime: new Date().toISOString(), triggerName: 'digest-timer', payload: '{"task":"digest"}' });
-      }, digestEvery);
-      timer.unref();
-      closers.push(async () => clearInterval(timer));
-    }
+    // The two FC timer triggers of s.yaml: reconcile's tick and notify's digest tick.
+    const timer = (name: 'reconcile' | 'notify', every: number | false, triggerName: string, task: string): void => {
+      if (every === false) return;
+      const fn = functions.get(name);
+      const handle = setInterval(() => void fn?.invoke({ triggerTime: new Date().toISOString(), triggerName, payload: JSON.stringify({ task }) }), every);
+      handle.unref();
+      closers.push(async () => clearInterval(handle));
+    };
+    timer('reconcile', options.reconcileEveryMs ?? StackDefaults.reconcileEveryMs, 'reconcile-timer', 'reconcile');
+    timer('notify', options.digestEveryMs ?? StackDefaults.digestEveryMs, 'digest-timer', 'digest');
     return { supabase, eventBridge, cloudAssistant, oss, ossVectors, resend, functions, sql, keys, settings, routing, workerSettingsFiles, workerBundle, lostTaskCompleted, delivered, close };
   } catch (error) {
     await close();

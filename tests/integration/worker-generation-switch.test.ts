@@ -6,17 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sql } from 'postgres';
 import type { LocalPostgres } from '../../local/supabase';
-import { OssVectorsClient, OssVectorsNotFoundError } from '../../shared/clients/oss-vectors';
+import { OssVectorsNotFoundError } from '../../shared/clients/oss-vectors';
 import { noCounts } from '../../shared/contracts';
 import type { IdsSelector } from '../../shared/contracts';
 import { createSql } from '../../shared/ledger';
-import { Logger } from '../../shared/logging';
-import type { WorkerContext } from '../../ecs/context';
 import { syncChunk } from '../../ecs/jobs/write';
 import { WorkerLedger } from '../../ecs/ledger';
 import { writeQuotaFor } from '../../ecs/writeQuota';
 import { startTestPostgres } from '../helpers/database';
 import { manyIds } from '../helpers/fixtures';
+import { runningSyncChunk, seedEmbeddedDocuments, unreachableOss, workerWith } from '../helpers/workerChunks';
 
 let pg: LocalPostgres;
 let sql: Sql;
@@ -45,18 +44,9 @@ describe('a sync chunk during a rebuild switch-over', () => {
     await ledger.registerIndex({ indexName: 'swapv2', logicalName: 'swap', bucket: 'vectors', dimension: 384, metric: 'cosine' });
     await ledger.openRun({ sourceEventId: 'evt-swap-rebuild', op: 'rebuild', indexName: 'swapv2' });
     const ids = manyIds(1000).map((id) => id.replace(/^00000000/u, '5b5b5b5b'));
-    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
-    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
-              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
-              from public.source_documents where id = any(${ids}::uuid[])`;
-    const run = await ledger.openRun({ sourceEventId: 'evt-swap', op: 'sync', indexName: 'swapv1', ids });
-    await ledger.addChunk(run.run_id, 0, { ids });
-    await ledger.markRunChunked(run.run_id, 1);
-    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-swap', invokeId: 't-swap', instanceId: 'i-local0001' });
-    const chunk = await ledger.markChunkRunning(run.run_id, 0);
-    const index = await ledger.index('swapv1');
-    if (!index) throw new Error('swapv1 is not registered');
-    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    await seedEmbeddedDocuments(sql, ids);
+    const { run, chunk, index } = await runningSyncChunk(ledger, 'swap', 'swapv1', ids);
+    const oss = unreachableOss();
     const puts: { index: string; size: number }[] = [];
     let switched = false;
     vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
@@ -72,7 +62,7 @@ describe('a sync chunk during a rebuild switch-over', () => {
       puts.push({ index: input.indexName, size: input.vectors.length });
     });
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
-    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
     const counts = noCounts();
     // Act
     await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'swap') }, counts);
@@ -92,24 +82,15 @@ describe('a sync chunk during a rebuild switch-over', () => {
     const rebuild = await ledger.openRun({ sourceEventId: 'evt-orph-rebuild', op: 'rebuild', indexName: 'orphv2' });
     await ledger.failRun(rebuild.run_id, 'failed for the test');
     const ids = manyIds(3).map((id) => id.replace(/^00000000/u, '5d5d5d5d'));
-    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
-    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
-              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
-              from public.source_documents where id = any(${ids}::uuid[])`;
-    const run = await ledger.openRun({ sourceEventId: 'evt-orph', op: 'sync', indexName: 'orphv1', ids });
-    await ledger.addChunk(run.run_id, 0, { ids });
-    await ledger.markRunChunked(run.run_id, 1);
-    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-orph', invokeId: 't-orph', instanceId: 'i-local0001' });
-    const chunk = await ledger.markChunkRunning(run.run_id, 0);
-    const index = await ledger.index('orphv1');
-    if (!index) throw new Error('orphv1 is not registered');
-    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    await seedEmbeddedDocuments(sql, ids);
+    const { run, chunk, index } = await runningSyncChunk(ledger, 'orph', 'orphv1', ids);
+    const oss = unreachableOss();
     const puts: string[] = [];
     vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
       puts.push(input.indexName);
     });
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
-    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
     // Act
     await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'orph') }, noCounts());
     // Assess
@@ -121,20 +102,11 @@ describe('a sync chunk during a rebuild switch-over', () => {
     await ledger.registerIndex({ indexName: 'lostv1', logicalName: 'lost', bucket: 'vectors', dimension: 384, metric: 'cosine' });
     await ledger.activateIndex('lostv1');
     const ids = manyIds(3).map((id) => id.replace(/^00000000/u, '5c5c5c5c'));
-    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
-    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
-              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
-              from public.source_documents where id = any(${ids}::uuid[])`;
-    const run = await ledger.openRun({ sourceEventId: 'evt-lost', op: 'sync', indexName: 'lostv1', ids });
-    await ledger.addChunk(run.run_id, 0, { ids });
-    await ledger.markRunChunked(run.run_id, 1);
-    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-lost', invokeId: 't-lost', instanceId: 'i-local0001' });
-    const chunk = await ledger.markChunkRunning(run.run_id, 0);
-    const index = await ledger.index('lostv1');
-    if (!index) throw new Error('lostv1 is not registered');
-    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    await seedEmbeddedDocuments(sql, ids);
+    const { run, chunk, index } = await runningSyncChunk(ledger, 'lost', 'lostv1', ids);
+    const oss = unreachableOss();
     vi.spyOn(oss, 'putVectors').mockRejectedValue(noSuchIndex('lostv1'));
-    const worker = { config: { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 }, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
     // Act / Assess
     await expect(syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'lost') }, noCounts())).rejects.toBeInstanceOf(OssVectorsNotFoundError);
   }, 60_000);

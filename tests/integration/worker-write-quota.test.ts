@@ -4,18 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sql } from 'postgres';
 import type { LocalPostgres } from '../../local/supabase';
-import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import type { VectorInput } from '../../shared/clients/oss-vectors';
 import { noCounts } from '../../shared/contracts';
 import type { IdsSelector } from '../../shared/contracts';
 import { createSql } from '../../shared/ledger';
-import { Logger } from '../../shared/logging';
-import type { WorkerContext } from '../../ecs/context';
 import { syncChunk } from '../../ecs/jobs/write';
 import { WorkerLedger } from '../../ecs/ledger';
 import { writeQuotaFor } from '../../ecs/writeQuota';
 import { startTestPostgres } from '../helpers/database';
 import { manyIds } from '../helpers/fixtures';
+import { runningSyncChunk, seedEmbeddedDocuments, unreachableOss, workerWith } from '../helpers/workerChunks';
 
 let pg: LocalPostgres;
 let sql: Sql;
@@ -73,20 +71,11 @@ describe('syncChunk of 5,000 ids', () => {
   it('reads and writes them a page at a time, at its share of the write quota, and keeps a bounded sample', async () => {
     // Prepare: 5,000 documents with embeddings, a sync run with one chunk of all of them, running
     const ids = manyIds(5000).map((id) => id.replace(/^00000000/u, '5a5a5a5a'));
-    await sql`insert into public.source_documents (id, content) select unnest(${ids}::uuid[]), 'document'`;
-    await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
-              select id, encode(sha256(convert_to(content || id::text, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector
-              from public.source_documents where id = any(${ids}::uuid[])`;
-    const run = await ledger.openRun({ sourceEventId: 'evt-5000', op: 'sync', indexName: 'docsv1', ids });
-    await ledger.addChunk(run.run_id, 0, { ids });
-    await ledger.markRunChunked(run.run_id, 1);
-    await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: 'c-5000', invokeId: 't-5000', instanceId: 'i-local0001' });
-    const chunk = await ledger.markChunkRunning(run.run_id, 0);
-    const index = await ledger.index('docsv1');
-    if (!index) throw new Error('docsv1 is not registered');
+    await seedEmbeddedDocuments(sql, ids);
+    const { run, chunk, index } = await runningSyncChunk(ledger, '5000', 'docsv1', ids);
     // This chunk and the previous test's three running chunks of 'docs' share the quota.
     const writers = await ledger.writersOf('docs');
-    const oss = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9' });
+    const oss = unreachableOss();
     const puts: { index: string; size: number; rate: number }[] = [];
     vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
       puts.push({ index: input.indexName, size: input.vectors.length, rate: oss.putVectorsRate });
@@ -100,7 +89,7 @@ describe('syncChunk of 5,000 ids', () => {
       return readEmbeddings(page);
     });
     const config = { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 10 };
-    const worker = { config, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+    const worker = workerWith(ledger, oss, config);
     const counts = noCounts();
     // Act
     const sample: VectorInput[] = await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'docs') }, counts);
