@@ -10,6 +10,8 @@ export const EmulatorLimits = {
   maxEventBytes: 64 * 1024,
   maxRulesPerBus: 50,
   maxTargetsPerRule: 5,
+  /** Custom buses per region (the default bus not counted). */
+  maxCustomBuses: 50,
 } as const;
 
 /** The bus every account has. */
@@ -57,6 +59,9 @@ export class EventBusStore {
   createBus(name: string, description: string): StoredBus {
     checkName('bus', name);
     if (this.buses.has(name)) throw new EventBridgeApiError(409, 'EventBusAlreadyExist', `event bus ${name} already exists`);
+    const custom = [...this.buses.keys()].filter((bus) => bus !== DEFAULT_BUS).length;
+    // The limits page gives the count but no error code; named like the rule and target limits.
+    if (custom >= EmulatorLimits.maxCustomBuses) throw new EventBridgeApiError(400, 'ExceededEventBusLimit', `the region already has ${EmulatorLimits.maxCustomBuses} custom event buses`);
     const bus: StoredBus = { name, description, createTimestamp: Date.now(), rules: new Map() };
     this.buses.set(name, bus);
     return bus;

@@ -26,6 +26,8 @@ function refusal(event: Record<string, unknown>, store: EventBusStore): [string,
   if (typeof event.source !== 'string' || event.source === '' || event.source.length > 128) return ['InvalidArgument', 'source must be 1-128 characters'];
   if (typeof event.type !== 'string' || event.type === '' || event.type.length > 64) return ['InvalidArgument', 'type must be 1-64 characters'];
   if (event.specversion !== '1.0') return ['InvalidArgument', 'specversion must be 1.0'];
+  // Required by the PutEvents page; the SDK does not fill it in, so a publisher that forgets it is refused here as in the cloud.
+  if (typeof event.time !== 'string' || event.time === '') return ['InvalidArgument', 'time is required (the event time, e.g. an RFC 3339 timestamp)'];
   if (typeof event.subject === 'string' && event.subject.length > 512) return ['InvalidArgument', 'subject is longer than 512 characters'];
   const bus = event.aliyuneventbusname;
   if (typeof bus !== 'string' || bus === '') return ['InvalidArgument', 'aliyuneventbusname is missing'];

@@ -44,6 +44,18 @@ describe('deployRouting', () => {
     expect((await control.listRules('default')).map((rule) => rule.name)).toEqual(['vectorsync-task-completed-to-collect-stats']);
   });
 
+  it('refuses a custom bus past the region limit of 50 with a clear error', async () => {
+    // Prepare: the pipeline's bus plus 49 others make 50 custom buses.
+    const { control, account } = await setUp();
+    await deployRouting(control, account);
+    for (let n = 1; n < 50; n += 1) await control.createBus(`other-${n}`, '');
+    // Act
+    const refused = control.createBus('one-too-many', '');
+    // Assert
+    await expect(refused).rejects.toMatchObject({ code: 'ExceededEventBusLimit' });
+    expect((await control.listBuses()).filter((bus) => bus.name !== 'default')).toHaveLength(50);
+  });
+
   it('changes nothing on a second run', async () => {
     const { control, account } = await setUp();
     await deployRouting(control, account);

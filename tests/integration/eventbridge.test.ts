@@ -125,6 +125,20 @@ describe('EventBridge emulator with the official SDK and our publisher', () => {
     expect(answer.entryList?.[0]).toMatchObject({ eventId: 'ev-6', errorCode: 'EventTooLarge' });
   });
 
+  it('refuses an event without its time, as the PutEvents page requires, and takes it with one', async () => {
+    // Prepare
+    const emulator = await start();
+    const { client } = publisherFor(emulator);
+    const untimed = new CloudEvent({ id: 'ev-7', source: 's', type: 't', extensions: { aliyuneventbusname: 'vector-sync' }, data: Buffer.from('{}') });
+    const timed = new CloudEvent({ id: 'ev-8', source: 's', type: 't', time: new Date().toISOString(), extensions: { aliyuneventbusname: 'vector-sync' }, data: Buffer.from('{}') });
+    // Act
+    const answer = await client.putEvents([untimed, timed]);
+    // Assert
+    expect(answer.failedEntryCount).toBe(1);
+    expect(answer.entryList?.[0]).toMatchObject({ eventId: 'ev-7', errorCode: 'InvalidArgument', errorMessage: expect.stringContaining('time') });
+    expect(answer.entryList?.[1]?.errorCode).toBeUndefined();
+  });
+
   it('resends only the entries that failed in a partial failure', async () => {
     const emulator = await start();
     emulator.functions.clear();
