@@ -4,7 +4,7 @@ import type { TaskCompletedCloudEvent } from './buildTaskCompletedEvent';
 import { CloudAssistantApiError } from './errors';
 import { executeRun, killGroup } from './executeRun';
 import type { InstanceState, RunEnd } from './executeRun';
-import { isoTime } from './invocations';
+import { FINAL_RUN_STATUSES, isoTime } from './invocations';
 import type { InstanceRun, InvocationRecord } from './invocations';
 import type { RunCommandSpec } from './requests';
 
@@ -25,7 +25,7 @@ export interface CommandRunnerOptions {
   readonly onTaskCompleted?: (event: TaskCompletedCloudEvent) => unknown;
 }
 
-const FINAL = new Set(['Success', 'Failed', 'Timeout', 'Invalid', 'Stopped']);
+const FINAL: ReadonlySet<string> = FINAL_RUN_STATUSES;
 
 function newId(prefix: string): string {
   return `${prefix}-lc${randomBytes(8).toString('hex')}`;
@@ -33,7 +33,8 @@ function newId(prefix: string): string {
 
 /**
  * Keeps the invocations and runs them: ClientToken idempotency, one bash run per instance moving
- * Pending -> Running -> Success | Failed | Timeout (or Stopped on shutdown), a TaskCompleted
+ * Pending -> Running -> Success | Failed | Timeout | Error (Aborted or Invalid when it cannot start;
+ * Terminated or Cancelled on shutdown), a TaskCompleted
  * event per finished run, and a promise per invocation that resolves when all runs are final.
  */
 export class CommandRunner {
@@ -91,7 +92,14 @@ export class CommandRunner {
     this.closed = true;
     for (const pgid of this.groups) killGroup(pgid);
     for (const record of this.records.values()) {
-      for (const run of record.runs) if (!FINAL.has(run.status)) this.finish(record, run, { status: 'Stopped', errorCode: 'ExecutionInterrupted', errorInfo: 'the emulator stopped' });
+      for (const run of record.runs) {
+        if (FINAL.has(run.status)) continue;
+        // Killed while running is Terminated; never started is Cancelled.
+        const end: RunEnd = run.status === 'Running'
+          ? { status: 'Terminated', errorCode: 'ExecutionInterrupted', errorInfo: 'the emulator stopped while the command ran' }
+          : { status: 'Cancelled', errorCode: 'ExecutionInterrupted', errorInfo: 'the emulator stopped before the command started' };
+        this.finish(record, run, end);
+      }
     }
   }
 
@@ -108,14 +116,15 @@ export class CommandRunner {
         trackProcess: (pgid, alive) => void (alive ? this.groups.add(pgid) : this.groups.delete(pgid)),
       });
     } catch (error) {
-      end = { status: 'Failed', errorCode: 'ExecutionException', errorInfo: error instanceof Error ? error.message : String(error) };
+      // The agent could not run it (an exception, not the script's exit code): Error, as the cloud reports it.
+      end = { status: 'Error', errorCode: 'ExecutionException', errorInfo: error instanceof Error ? error.message : String(error) };
     }
     if (!FINAL.has(run.status)) this.finish(record, run, end);
   }
 
   private finish(record: InvocationRecord, run: InstanceRun, end: RunEnd): void {
     const now = isoTime();
-    Object.assign(run, { ...end, finishTime: now, updateTime: now, ...(end.status === 'Stopped' ? { stopTime: now } : {}) });
+    Object.assign(run, { ...end, finishTime: now, updateTime: now, ...(end.status === 'Stopped' || end.status === 'Terminated' ? { stopTime: now } : {}) });
     const event = buildTaskCompletedEvent(record, run, this.options);
     if (this.options.onTaskCompleted) {
       Promise.resolve()

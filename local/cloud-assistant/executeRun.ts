@@ -48,11 +48,13 @@ function never(status: RunStatus, errorCode: string, errorInfo: string): RunEnd 
  * substitutes the parameters, runs it in bash with the ECS environment and maps the outcome.
  */
 export async function executeRun(record: InvocationRecord, run: InstanceRun, context: RunContext): Promise<RunEnd> {
-  if (context.state === InstanceState.Stopped) return never('Failed', 'InstanceNotRunning', 'the instance is not running');
-  if (context.state === InstanceState.AgentOffline) return never('Failed', 'ClientNotRunning', 'the Cloud Assistant client is not running');
+  // A run that never starts is Aborted (not delivered) or Invalid (the request cannot run there);
+  // Failed is kept for a script that ran and exited non-zero, as the cloud reports it.
+  if (context.state === InstanceState.Stopped) return never('Aborted', 'InstanceNotRunning', 'the instance is not running');
+  if (context.state === InstanceState.AgentOffline) return never('Aborted', 'ClientNotRunning', 'the Cloud Assistant client is not running');
   if (record.spec.type !== 'RunShellScript') return never('Invalid', 'CommandNotApplicable', `${record.spec.type} does not run on a Linux instance`);
   const cwd = record.spec.workingDir ?? context.home;
-  if (!existsSync(cwd)) return never('Failed', 'DirectoryNotExists', `the working directory ${cwd} does not exist`);
+  if (!existsSync(cwd)) return never('Invalid', 'DirectoryNotExists', `the working directory ${cwd} does not exist`);
   run.status = 'Running';
   run.startTime = isoTime();
   run.updateTime = run.startTime;

@@ -6,7 +6,10 @@ import { pageOf } from './requests';
 import type { RunCommandSpec } from './requests';
 
 /** Per-instance InvocationStatus values the emulator moves through. */
-export type RunStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout' | 'Invalid' | 'Stopped';
+export type RunStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout' | 'Error' | 'Invalid' | 'Aborted' | 'Cancelled' | 'Stopped' | 'Terminated';
+
+/** The per-instance statuses after which nothing changes. */
+export const FINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['Success', 'Failed', 'Timeout', 'Error', 'Invalid', 'Aborted', 'Cancelled', 'Stopped', 'Terminated']);
 
 /** One instance's run of an invocation. */
 export interface InstanceRun {

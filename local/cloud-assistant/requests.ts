@@ -17,6 +17,12 @@ export const EmulatorLimits = {
   maxResults: 50,
   defaultMaxResults: 10,
   defaultTimeoutSeconds: 60,
+  minTimeoutSeconds: 10,
+  maxUsernameLength: 255,
+  maxLauncherBytes: 1024,
+  maxTags: 20,
+  maxTagKeyLength: 64,
+  maxTagValueLength: 128,
 } as const;
 
 /** A RunCommand request after its parameters were checked. */
@@ -129,7 +135,7 @@ function required(query: URLSearchParams, name: string): string {
 
 function limited(query: URLSearchParams, name: string, limit: number): string | undefined {
   const value = query.get(name) ?? undefined;
-  if (value !== undefined && value.length > limit) throw new CloudAssistantApiError(400, `InvalidParam.${name}`, `${name} is longer than ${limit} characters`);
+  if (value !== undefined && value.length > limit) throw new CloudAssistantApiError(400, `InvalidParameter.${name}`, `${name} is longer than ${limit} characters`);
   return value;
 }
 
@@ -148,8 +154,50 @@ function timeoutOf(query: URLSearchParams): number {
   const raw = query.get('Timeout');
   if (raw === null) return EmulatorLimits.defaultTimeoutSeconds;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new CloudAssistantApiError(400, 'InvalidParam.Timeout', 'Timeout must be a positive whole number of seconds');
+  if (!Number.isInteger(value) || value < EmulatorLimits.minTimeoutSeconds) {
+    throw new CloudAssistantApiError(400, 'InvalidParameter.Timeout', `Timeout must be a whole number of seconds, at least ${EmulatorLimits.minTimeoutSeconds}`);
+  }
   return value;
+}
+
+/** `docker://`, `containerd://` or `cri-o://` (optional) and 64 hex characters. */
+const CONTAINER_ID = /^(?:(?:docker|containerd|cri-o):\/\/)?[0-9a-f]{64}$/u;
+
+/**
+ * The run-as and container fields, checked with their documented codes: Username up to 255
+ * characters, Launcher up to 1 KB, ContainerId as 64 hex characters with an optional runtime prefix.
+ */
+function checkRunAs(query: URLSearchParams): void {
+  const username = query.get('Username');
+  if (username !== null && username.length > EmulatorLimits.maxUsernameLength) {
+    throw new CloudAssistantApiError(403, 'Username.ExceedLimit', `Username is longer than ${EmulatorLimits.maxUsernameLength} characters`);
+  }
+  const launcher = query.get('Launcher');
+  if (launcher !== null && Buffer.byteLength(launcher, 'utf8') > EmulatorLimits.maxLauncherBytes) {
+    throw new CloudAssistantApiError(403, 'InvalidLauncher.LengthLimitExceeded', `Launcher is longer than ${EmulatorLimits.maxLauncherBytes} bytes`);
+  }
+  const containerId = query.get('ContainerId');
+  if (containerId !== null && containerId !== '' && !CONTAINER_ID.test(containerId)) {
+    throw new CloudAssistantApiError(400, 'InvalidContainerId.Malformed', 'ContainerId must be 64 hex characters, optionally prefixed by docker://, containerd:// or cri-o://');
+  }
+}
+
+/**
+ * The invocation's `Tag.N.Key/Value`: at most 20, keys 1-64 characters not starting with `aliyun`
+ * or `acs:`, values up to 128. The codes are ECS's tag codes; the RunCommand page lists the limits only.
+ */
+function checkTags(query: URLSearchParams): void {
+  let count = 0;
+  for (let n = 1; query.has(`Tag.${n}.Key`) || query.has(`Tag.${n}.Value`); n += 1) {
+    count += 1;
+    const key = query.get(`Tag.${n}.Key`) ?? '';
+    const value = query.get(`Tag.${n}.Value`) ?? '';
+    if (key === '' || key.length > EmulatorLimits.maxTagKeyLength || /^(?:aliyun|acs:)/iu.test(key)) {
+      throw new CloudAssistantApiError(400, 'InvalidTagKey.Malformed', `Tag.${n}.Key must be 1-${EmulatorLimits.maxTagKeyLength} characters and not start with aliyun or acs:`);
+    }
+    if (value.length > EmulatorLimits.maxTagValueLength) throw new CloudAssistantApiError(400, 'InvalidTagValue.Malformed', `Tag.${n}.Value is longer than ${EmulatorLimits.maxTagValueLength} characters`);
+  }
+  if (count > EmulatorLimits.maxTags) throw new CloudAssistantApiError(400, 'NumberExceed.Tags', `${count} tags; the limit is ${EmulatorLimits.maxTags}`);
 }
 
 /** The request's API parameters without the token, in a fixed order: what idempotency compares. */
@@ -165,7 +213,7 @@ function fingerprintOf(query: URLSearchParams): string {
  */
 export function parseRunCommand(query: URLSearchParams): RunCommandSpec {
   const type = required(query, 'Type');
-  if (!COMMAND_TYPES.has(type)) throw new CloudAssistantApiError(400, 'InvalidParam.Type', `Type ${type} is not RunShellScript, RunPowerShellScript or RunBatScript`);
+  if (!COMMAND_TYPES.has(type)) throw new CloudAssistantApiError(400, 'InvalidParameter.Type', `Type ${type} is not RunShellScript, RunPowerShellScript or RunBatScript`);
   const raw = required(query, 'CommandContent');
   const base64 = (query.get('ContentEncoding') ?? '').toLowerCase() === 'base64';
   const content = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
@@ -182,6 +230,8 @@ export function parseRunCommand(query: URLSearchParams): RunCommandSpec {
   if (clientToken !== undefined && (!ASCII.test(clientToken) || clientToken.length > EmulatorLimits.maxClientTokenLength)) {
     throw new CloudAssistantApiError(400, 'InvalidClientToken.Malformed', 'ClientToken must be 1-64 ASCII characters');
   }
+  checkRunAs(query);
+  checkTags(query);
   const repeatMode = query.get('RepeatMode') ?? 'Once';
   if (repeatMode !== 'Once') throw new CloudAssistantApiError(400, 'OperationDenied.RepeatMode', `the local emulator runs RepeatMode Once only (got ${repeatMode})`);
   return {

@@ -108,8 +108,8 @@ describe('Cloud Assistant client against the local emulator', () => {
     await ca.waitForInvocation(ids.invokeId);
     const results = await client.listInvocationResults({ invokeId: ids.invokeId, maxResults: 1 });
     const byId = new Map(results.map((result) => [result.instanceId, result]));
-    expect(byId.get('i-offline01')).toMatchObject({ status: 'Failed', errorCode: 'ClientNotRunning', failure: { action: InstanceErrorAction.TryAnotherInstance } });
-    expect(byId.get('i-stopped01')).toMatchObject({ status: 'Failed', errorCode: 'InstanceNotRunning', failure: { action: InstanceErrorAction.TryAnotherInstance } });
+    expect(byId.get('i-offline01')).toMatchObject({ status: 'Aborted', errorCode: 'ClientNotRunning', failure: { action: InstanceErrorAction.TryAnotherInstance } });
+    expect(byId.get('i-stopped01')).toMatchObject({ status: 'Aborted', errorCode: 'InstanceNotRunning', failure: { action: InstanceErrorAction.TryAnotherInstance } });
     expect(byId.get('i-local0001')?.status).toBe('Success');
     const [summary] = (await client.describeInvocations({ invokeId: ids.invokeId, includeOutput: true })).items;
     expect(summary?.status).toBe('PartialFailed');

@@ -69,6 +69,19 @@ describe('collectStats', () => {
     expect(eventsFor('notify', runId)).toEqual([]);
   });
 
+  it.each(['Aborted', 'Invalid', 'Error', 'Cancelled', 'Terminated', 'Stopped'] as const)('requeues an attempt that ended %s (never ran, or stopped) with the status in its reason', async (status) => {
+    // Prepare
+    const tag = `st${status.toLowerCase()}`;
+    const runId = await dispatchedRun(h, tag, 1);
+    // Act: Cloud Assistant reports -1 as the exit code of a run that never started.
+    const result = await collectStats(deps(), taskCompleted(tag, 0, status, -1));
+    // Assert
+    expect(result).toMatchObject({ runId, chunkNo: 0, action: 'requeued' });
+    const chunk = await h.ledger.chunk(runId, 0);
+    expect(chunk).toMatchObject({ state: 'ready', attempts: 1, command_id: null });
+    expect(chunk?.error).toContain(`ended ${status}`);
+  });
+
   it('ignores a second delivery of the failed attempt once the chunk was requeued', async () => {
     // Prepare
     const runId = await dispatchedRun(h, 'again', 1);

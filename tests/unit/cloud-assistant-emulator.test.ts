@@ -22,15 +22,30 @@ describe('parseRunCommand', () => {
     expect(parseRunCommand(query({ ContentEncoding: 'Nonsense' })).content).toBe('echo hi');
   });
 
-  it.each([
+  it.each(([
     [{ Type: '' }, 'MissingParam.Type'],
     [{ 'InstanceId.1': '' }, 'MissingParam.InstanceId'],
-    [{ Timeout: '1.5' }, 'InvalidParam.Timeout'],
+    [{ Timeout: '1.5' }, 'InvalidParameter.Timeout'],
+    [{ Timeout: '9' }, 'InvalidParameter.Timeout'],
+    [{ Type: 'RunPythonScript' }, 'InvalidParameter.Type'],
+    [{ WorkingDir: `/${'d'.repeat(200)}` }, 'InvalidParameter.WorkingDir'],
+    [{ Username: 'u'.repeat(256) }, 'Username.ExceedLimit'],
+    [{ Launcher: `python3 -u ${'x'.repeat(1024)}` }, 'InvalidLauncher.LengthLimitExceeded'],
+    [{ ContainerId: 'not-a-container' }, 'InvalidContainerId.Malformed'],
+    [{ ContainerId: `docker://${'A'.repeat(64)}` }, 'InvalidContainerId.Malformed'],
+    [{ 'Tag.1.Key': 'acs:owner', 'Tag.1.Value': 'x' }, 'InvalidTagKey.Malformed'],
+    [{ 'Tag.1.Key': 'owner', 'Tag.1.Value': 'v'.repeat(129) }, 'InvalidTagValue.Malformed'],
+    [Object.fromEntries(Array.from({ length: 21 }, (_, n) => [[`Tag.${n + 1}.Key`, `k${n}`], [`Tag.${n + 1}.Value`, 'v']]).flat()), 'NumberExceed.Tags'],
     [{ RepeatMode: 'Period' }, 'OperationDenied.RepeatMode'],
     [{ EnableParameter: 'true', Parameters: '{"A":"1","a":"2"}', CommandContent: '{{a}}' }, 'ParameterKey.Duplicate'],
     [{ EnableParameter: 'true', Parameters: JSON.stringify({ ['k'.repeat(65)]: 'v' }) }, 'ParameterKey.ExceedLimit'],
-  ])('refuses %j with %s', (overrides, code) => {
+  ] as [Record<string, string>, string][]).map(([overrides, code]) => ({ overrides, code, fields: Object.keys(overrides).slice(0, 2).join(', ') })))('refuses $fields with $code', ({ overrides, code }) => {
     expect(() => parseRunCommand(query(overrides))).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('takes the documented forms of the run-as, container and tag fields', () => {
+    const spec = parseRunCommand(query({ Timeout: '10', Username: 'root', Launcher: 'bash {{ACS::ScriptFileName}}', ContainerId: `containerd://${'a'.repeat(64)}`, 'Tag.1.Key': 'team', 'Tag.1.Value': 'search' }));
+    expect(spec.timeoutSeconds).toBe(10);
   });
 });
 

@@ -55,7 +55,7 @@ interface PreparedCommand {
 const ASCII = /^[\x20-\x7e]+$/u;
 
 function checkLength(value: string | undefined, limit: number, what: string): void {
-  if (value !== undefined && value.length > limit) throw new InvalidCommandError(`${what} is longer than ${limit} characters`, { code: `InvalidParam.${what}` });
+  if (value !== undefined && value.length > limit) throw new InvalidCommandError(`${what} is longer than ${limit} characters`, { code: `InvalidParameter.${what}` });
 }
 
 /**
@@ -76,8 +76,8 @@ function prepareCommand(input: RunCommandInput): PreparedCommand {
   if (input.clientToken !== undefined && (!ASCII.test(input.clientToken) || input.clientToken.length > RunCommandLimits.maxClientTokenLength)) {
     throw new InvalidClientTokenError(input.clientToken.length);
   }
-  if (input.timeoutSeconds !== undefined && !(Number.isInteger(input.timeoutSeconds) && input.timeoutSeconds > 0)) {
-    throw new InvalidCommandError(`timeout must be a positive whole number of seconds (got ${input.timeoutSeconds})`, { code: 'InvalidParam.Timeout' });
+  if (input.timeoutSeconds !== undefined && !(Number.isInteger(input.timeoutSeconds) && input.timeoutSeconds >= 10)) {
+    throw new InvalidCommandError(`timeout must be a whole number of seconds, at least 10 (got ${input.timeoutSeconds})`, { code: 'InvalidParameter.Timeout' });
   }
   checkLength(input.name, RunCommandLimits.maxNameLength, 'Name');
   checkLength(input.description, RunCommandLimits.maxDescriptionLength, 'Description');
