@@ -16,6 +16,7 @@ const ReconcileLimits = {
   staleReadyChunks: 100,
   unpublishedCompletions: 50,
   runsToClose: 50,
+  abandonedGenerations: 20,
   /** Problems kept in the tick's summary (the rest are only counted). */
   reportedErrors: 20,
 } as const;
@@ -35,7 +36,7 @@ export interface ReconcileDeps extends LifecycleDeps {
 
 /** One thing a tick could not do; the next tick tries again. */
 export interface ReconcileProblem {
-  readonly step: 'silent' | 'close' | 'ready' | 'waiting' | 'completion' | 'nudge';
+  readonly step: 'silent' | 'close' | 'ready' | 'waiting' | 'completion' | 'retire' | 'nudge';
   readonly runId?: string;
   readonly chunkNo?: number;
   readonly code: string;
@@ -52,6 +53,8 @@ export interface ReconcileSummary {
   /** Waiting chunks announced for free slots (their chunk.ready was lost, or never sent). */
   readonly announced: number;
   readonly completionsPublished: number;
+  /** Generations a failed or refused rebuild left building, retired now (the next switch-over drops them). */
+  readonly retired: number;
   readonly nudged: number;
   readonly problems: number;
   readonly errors: ReconcileProblem[];
@@ -202,6 +205,22 @@ async function publishLostCompletions(deps: ReconcileDeps, { problems }: Tick): 
   return published;
 }
 
+/**
+ * Step 4b: generations left `building` with no rebuild open on them for the grace period (their
+ * rebuild failed, or was refused after registering them) are retired: no sync writes into them,
+ * and the next rebuild's switch-over deletes their OSS index and marks them dropped.
+ */
+async function retireAbandonedGenerations(deps: ReconcileDeps, { problems }: Tick): Promise<number> {
+  try {
+    const retired = await deps.ledger.retireAbandonedGenerations(deps.settings.graceSeconds, ReconcileLimits.abandonedGenerations);
+    if (retired.length > 0) deps.log.warn('abandoned generations retired; the next switch-over drops them', { generations: retired.map((index) => index.index_name) });
+    return retired.length;
+  } catch (error) {
+    problems.push(toProblem('retire', error));
+    return 0;
+  }
+}
+
 /** Step 5: asks collect-stats to look at every run the tick touched; one id per run and tick. */
 async function nudgeRuns(deps: ReconcileDeps, { touched, problems }: Tick, tag: string): Promise<number> {
   if (touched.size === 0) return 0;
@@ -222,7 +241,8 @@ function tickTag(triggerTime: string): string {
 /**
  * One reconcile tick: recovers silent chunks, closes runs whose chunks are all final but which are
  * still open, resends lost chunk.ready events, announces waiting
- * chunks to free slots, publishes lost run completions and nudges collect-stats for every run it
+ * chunks to free slots, publishes lost run completions, retires generations abandoned by failed
+ * rebuilds and nudges collect-stats for every run it
  * touched. A problem with one item is kept in the summary and the rest goes on (the next tick
  * tries again).
  */
@@ -233,6 +253,7 @@ export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTim
   const readyResent = await resendStaleReadyChunks(deps, state);
   const announced = await announceToFreeSlots(deps, state);
   const completionsPublished = await publishLostCompletions(deps, state);
+  const retired = await retireAbandonedGenerations(deps, state);
   const nudged = await nudgeRuns(deps, state, tickTag(tick.triggerTime));
   const { problems } = state;
   return {
@@ -242,6 +263,7 @@ export async function reconcile(deps: ReconcileDeps, tick: { readonly triggerTim
     readyResent,
     announced,
     completionsPublished,
+    retired,
     nudged,
     problems: problems.length,
     errors: problems.slice(0, ReconcileLimits.reportedErrors),

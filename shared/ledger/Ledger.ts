@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChunkResult, ChunkSelector } from '../contracts';
 import { createSql } from './connection';
-import { ReportLedger } from './ReportLedger';
+import { RecoveryLedger } from './RecoveryLedger';
 import { eventText, nullableStorable, PARKED_EXCERPT_CHARS, storable } from './storableText';
 import { ChunkPlanSchema, ChunkRowSchema, IndexRowSchema, IndexStatsRowSchema, ParkedEventRowSchema, RejectionGroupRowSchema, RunRowSchema } from './rows';
 import type { ChunkPlan, ChunkRow, IndexRow, IndexStats, ParkedEvent, RejectionGroup, RunRow } from './rows';
@@ -22,9 +22,10 @@ export interface ParkedFailureRecord {
  * function, so a repeated call is harmless and an impossible move is a LedgerRefusedError; each
  * read is one keyed query. Nothing is held open across the network calls between two methods.
  * What the reports read and settle (health, document status, dispositions, digests) is
- * ReportLedger's.
+ * ReportLedger's; what reconcile finds and recovers (silent chunks, lost closes and completions,
+ * abandoned generations) is RecoveryLedger's.
  */
-export class Ledger extends ReportLedger {
+export class Ledger extends RecoveryLedger {
   // --- runs ---
 
   openRun(input: { sourceEventId: string; op: RunRow['op']; indexName: string; ids?: readonly string[]; requestedBy?: string }): Promise<RunRow> {
@@ -136,16 +137,6 @@ export class Ledger extends ReportLedger {
     return this.one('requeue_chunk_attempt', ChunkRowSchema, (sql) => sql`select * from vector_sync.requeue_chunk_attempt(${runId}, ${chunkNo}, ${commandId}, ${reason}, ${maxAttempts})`);
   }
 
-  /** Chunks dispatched or running for longer than `olderThanSeconds`, oldest first. */
-  silentChunks(olderThanSeconds: number, limit = 100): Promise<ChunkRow[]> {
-    return this.many('silent_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.silent_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
-  }
-
-  /** Ready chunks holding a slot (attempt planned, RunCommand not recorded) untouched for `olderThanSeconds`; touched now. */
-  touchStaleReady(olderThanSeconds: number, limit: number): Promise<ChunkRow[]> {
-    return this.many('touch_stale_ready_chunks', ChunkRowSchema, (sql) => sql`select * from vector_sync.touch_stale_ready_chunks(make_interval(secs => ${olderThanSeconds}), ${limit})`);
-  }
-
   chunkForCommand(commandId: string): Promise<ChunkRow | undefined> {
     return this.maybe('chunk_for_command', ChunkRowSchema, (sql) => sql`select * from vector_sync.chunk_for_command(${commandId}) where run_id is not null`);
   }
@@ -157,36 +148,6 @@ export class Ledger extends ReportLedger {
       where state in ('dispatched', 'running') and instance_id = any(${[...instanceIds]}::text[])
       group by instance_id`);
     return new Map(rows.map((row) => [String(row.instance_id), Number(row.n)]));
-  }
-
-  // --- each run's completion, published exactly once (claim, confirm, release, reclaim) ---
-
-  /** True once per final run: the caller publishes its completion. */
-  claimCompletion(runId: string): Promise<boolean> {
-    return this.flag('claim_run_completion', (sql) => sql`select vector_sync.claim_run_completion(${runId}) as flag`);
-  }
-
-  /** Takes over a claim older than `graceSeconds` (its holder died), or an unclaimed completion. */
-  reclaimCompletion(runId: string, graceSeconds: number): Promise<boolean> {
-    return this.flag('reclaim_run_completion', (sql) => sql`select vector_sync.reclaim_run_completion(${runId}, make_interval(secs => ${graceSeconds})) as flag`);
-  }
-
-  async confirmCompletion(runId: string): Promise<void> {
-    await this.query('confirm_run_completion', (sql) => sql`select vector_sync.confirm_run_completion(${runId})`);
-  }
-
-  async releaseCompletion(runId: string): Promise<void> {
-    await this.query('release_run_completion', (sql) => sql`select vector_sync.release_run_completion(${runId})`);
-  }
-
-  /** Final runs whose completion was never published (claims older than `graceSeconds` included). */
-  unpublishedCompletions(graceSeconds: number, limit: number): Promise<RunRow[]> {
-    return this.many('unpublished_completions', RunRowSchema, (sql) => sql`select * from vector_sync.unpublished_completions(make_interval(secs => ${graceSeconds}), ${limit})`);
-  }
-
-  /** Open runs whose chunks have all been final (or that have none) for `graceSeconds`: their close was lost. */
-  runsReadyToClose(graceSeconds: number, limit: number): Promise<RunRow[]> {
-    return this.many('runs_ready_to_close', RunRowSchema, (sql) => sql`select * from vector_sync.runs_ready_to_close(make_interval(secs => ${graceSeconds}), ${limit})`);
   }
 
   /**

@@ -130,6 +130,31 @@ describe('reconcile', () => {
     expect(eventsFor('notify', empty.run_id)).toHaveLength(1);
   });
 
+  it('retires a generation a failed rebuild left building, once, and leaves one an open rebuild builds', async () => {
+    // Prepare: two rebuilds of index "abandon": the first failed, the second still runs.
+    await h.ledger.registerIndex({ indexName: 'abandong1', logicalName: 'abandon', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    await h.ledger.activateIndex('abandong1');
+    await h.ledger.registerIndex({ indexName: 'abandong2', logicalName: 'abandon', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    const failed = await h.ledger.openRun({ sourceEventId: 'evt-abandon-failed', op: 'rebuild', indexName: 'abandong2' });
+    await h.ledger.failRun(failed.run_id, 'a chunk failed for good');
+    await h.ledger.registerIndex({ indexName: 'abandong3', logicalName: 'abandon', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    await h.ledger.openRun({ sourceEventId: 'evt-abandon-open', op: 'rebuild', indexName: 'abandong3' });
+    await h.sql`update vector_sync.runs set failed_at = now() - interval '1 minute' where run_id = ${failed.run_id}`;
+    await h.sql`update vector_sync.indexes set created_at = now() - interval '1 minute' where logical_name = 'abandon'`;
+    // Act
+    const first = await reconcile(deps(), tick);
+    const second = await reconcile(deps(), tick);
+    // Assert
+    expect(first.retired).toBe(1);
+    expect(second.retired).toBe(0);
+    const states = await h.sql<{ index_name: string; state: string }[]>`select index_name, state from vector_sync.indexes where logical_name = 'abandon' order by index_name`;
+    expect(states).toEqual([
+      { index_name: 'abandong1', state: 'active' },
+      { index_name: 'abandong2', state: 'retired' },
+      { index_name: 'abandong3', state: 'building' },
+    ]);
+  });
+
   it('leaves a run alone while one of its chunks is still in flight', async () => {
     // Prepare
     const runId = await dispatchedRun(h, 'halfdone', 2);
@@ -157,6 +182,7 @@ describe('reconcile', () => {
       readyResent: 0,
       announced: 1,
       completionsPublished: 0,
+      retired: 0,
       nudged: 1,
       problems: 0,
       errors: [],
