@@ -14,6 +14,7 @@ export function policyValues(env: NodeJS.ProcessEnv): Record<string, string> {
     region: need('ALIBABA_CLOUD_REGION'),
     accountId: need('ALIBABA_CLOUD_ACCOUNT_ID'),
     bus: BusName.VectorSync,
+    changesBus: BusName.Changes,
     deadLetterQueue: DEAD_LETTER_QUEUE.name,
     artifactsBucket: need('VECTOR_SYNC_ARTIFACTS_BUCKET'),
     vectorBucket: need('VECTOR_SYNC_VECTOR_BUCKET'),

@@ -15,10 +15,9 @@ export const handler = fcHandler(
       {
         ledger,
         publisher: publisherFor(config, context),
-        busName: config.EVENT_BUS_NAME,
         defaults: { bucket: config.VECTOR_BUCKET, dimension: config.VECTOR_DIMENSION, metric: config.VECTOR_METRIC },
       },
-      { ...event, id: envelope?.id ?? context.requestId, bus: envelope?.aliyuneventbusname },
+      { ...event, id: envelope?.id ?? context.requestId },
     );
     log.info('run accepted', { ...result });
     return result;

@@ -38,10 +38,11 @@ export class EventBridgeService implements EmulatorService {
 
   private handle(action: string, request: EmulatorRequest): EmulatorResponse {
     try {
-      verifySignature(request.method, request.url, request.headers, this.credentials);
+      const keyId = verifySignature(request.method, request.url, request.headers, this.credentials);
       if (action === 'putEvents') {
         const clientAddress = request.raw.socket.remoteAddress ?? '127.0.0.1';
-        return { status: 200, body: putEvents(request.body, { store: this.store, deliverer: this.deliverer, faults: this.faults, clientAddress }) };
+        const allowedBuses = this.credentials.find((credential) => credential.accessKeyId === keyId)?.putEventsBuses;
+        return { status: 200, body: putEvents(request.body, { store: this.store, deliverer: this.deliverer, faults: this.faults, clientAddress, ...(allowedBuses ? { allowedBuses } : {}) }) };
       }
       const handler = CONTROL_PLANE[action];
       if (!handler) return this.errorResponse(404, 'NotFound', `no such action ${action}`);

@@ -13,6 +13,8 @@ export interface PutEventsContext {
   /** Per-entry faults: a rule for operation `PutEventsEntry` fails single entries (partial failure). */
   readonly faults: FaultInjector;
   readonly clientAddress: string;
+  /** The buses the caller's RAM policy lets it put events to; absent: all. */
+  readonly allowedBuses?: readonly string[];
 }
 
 type Entry = { EventId: string; TraceId?: string; ErrorCode?: string; ErrorMessage?: string };
@@ -51,6 +53,12 @@ export function putEvents(body: Buffer, context: PutEventsContext): object {
   if (!Array.isArray(events) || events.length === 0) throw new EventBridgeApiError(400, 'InvalidArgument', 'the body must be a non-empty JSON array of CloudEvents');
   if (events.length > EmulatorLimits.maxEventsPerRequest) {
     throw new EventBridgeApiError(400, 'ExceededMaxEventCount', `${events.length} events in one request; the limit is ${EmulatorLimits.maxEventsPerRequest}`);
+  }
+  if (context.allowedBuses) {
+    // RAM authorises PutEvents per bus resource: one entry on a bus the key may not write to
+    // refuses the whole request, as a denied API call does.
+    const denied = (events as unknown[]).map((raw) => (typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).aliyuneventbusname : undefined)).find((bus) => typeof bus === 'string' && !context.allowedBuses?.includes(bus));
+    if (denied !== undefined) throw new EventBridgeApiError(403, 'AccessDenied', `The OwnerId that your Access Key Id associated to is forbidden for this operation (eventbridge:PutEvents on bus ${String(denied)})`);
   }
   const entries: Entry[] = [];
   for (const raw of events as unknown[]) {

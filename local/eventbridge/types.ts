@@ -5,6 +5,11 @@ export interface EmulatorCredential {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
   readonly securityToken?: string;
+  /**
+   * The buses this key may PutEvents to, as its RAM policy's `eventbridge:PutEvents` resources say;
+   * absent: every bus (the policy allows `eventbus/*`).
+   */
+  readonly putEventsBuses?: readonly string[];
 }
 
 /** Anything that can be invoked like a LocalFunction. */

@@ -1,6 +1,9 @@
 /** What the local cloud stands up, with the names the cloud deploy uses. */
 export const StackDefaults = {
+  /** The pipeline bus: the functions and operators publish here. */
   busName: 'vector-sync',
+  /** The changes bus: only the Supabase publisher writes here (its key may write nowhere else). */
+  changesBusName: 'vector-sync-changes',
   /** The logical index the edge function publishes to (`VECTOR_INDEX`). */
   logicalIndex: 'docs',
   /** Its first generation, created by the worker's `create-index` at boot. */

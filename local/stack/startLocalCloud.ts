@@ -141,7 +141,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     await mkdir(workDir, { recursive: true });
     const fcRole = keys.functionRole;
-    const eventBridge = await startEventBridge({ credentials: [fcRole, keys.edgePublisher, keys.operator], functions: new Map(), ...(options.busTimeScale ? { timeScale: options.busTimeScale } : {}) });
+    // Each key may put events only on the buses its RAM policy names (deploy/ram/*.policy.json).
+    const busKeys = [
+      { ...fcRole, putEventsBuses: [StackDefaults.busName] },
+      { ...keys.edgePublisher, putEventsBuses: [StackDefaults.changesBusName] },
+      { ...keys.operator, putEventsBuses: [StackDefaults.busName] },
+    ];
+    const eventBridge = await startEventBridge({ credentials: busKeys, functions: new Map(), ...(options.busTimeScale ? { timeScale: options.busTimeScale } : {}) });
     closers.push(() => eventBridge.close());
     const account = { region: eventBridge.region, accountId: eventBridge.accountId };
     const lostTaskCompleted = { drop: 0 };
@@ -182,7 +188,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         VECTOR_SYNC_FUNCTION_KEY: keys.functionKey,
         EMBEDDING_PROVIDER: 'hash',
         EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
-        EVENT_BUS_NAME: StackDefaults.busName,
+        EVENT_BUS_NAME: StackDefaults.changesBusName,
         VECTOR_INDEX: StackDefaults.logicalIndex,
         ALIBABA_CLOUD_ACCESS_KEY_ID: keys.edgePublisher.accessKeyId,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: keys.edgePublisher.accessKeySecret,

@@ -8,9 +8,6 @@ import { PermanentError } from '../errors';
 import type { Ledger, RunRow } from '../ledger';
 import { publishAll } from './lifecycle';
 
-/** An event that arrived from another bus than the project's: a misrouted rule, never retried. */
-export class WrongBusError extends PermanentError {}
-
 /** A rebuild was asked for while another rebuild of the same index is still running: refused, not queued. */
 export class RebuildInProgressError extends PermanentError {}
 
@@ -33,8 +30,6 @@ export type RunSource =
 export interface AcceptRunDeps {
   readonly ledger: Ledger;
   readonly publisher: Pick<EventPublisher, 'publish'>;
-  /** The project's bus; events from any other bus are refused. */
-  readonly busName: string;
   readonly defaults: IndexDefaults;
 }
 
@@ -105,14 +100,12 @@ export async function openRunForEvent(ledger: Ledger, source: RunSource, default
 }
 
 /**
- * Opens the run an event asks for (keyed by the event id, so a redelivery finds the same run) and
+ * Opens the run an event asks for (keyed by the event id, so a redelivery finds the same run; the
+ * handler's route check made sure it came on its route's bus) and
  * announces it with `vectorsync.run.accepted`. The announcement is repeated while the run is still
  * 'accepted' (an earlier publish may have failed) and never once chunk has taken it.
  */
-export async function acceptRun(deps: AcceptRunDeps, source: RunSource & { readonly bus: string | undefined }): Promise<AcceptRunResult> {
-  if (source.bus !== undefined && source.bus !== deps.busName) {
-    throw new WrongBusError(`event ${source.id} came from bus ${source.bus}, not ${deps.busName}: check the rule that routes it`, { details: { eventId: source.id, bus: source.bus } });
-  }
+export async function acceptRun(deps: AcceptRunDeps, source: RunSource): Promise<AcceptRunResult> {
   const run = await openRunForEvent(deps.ledger, source, deps.defaults);
   const announced = run.state === 'accepted';
   if (announced) await publishAll(deps.publisher, [runAcceptedEvent(run.run_id)]);

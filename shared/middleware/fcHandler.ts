@@ -10,6 +10,7 @@ import type { CloudEventMeta, TimerEvent } from '../contracts';
 import { ledgerFor } from '../ledger';
 import type { Ledger } from '../ledger';
 import type { Logger, LogLevel, LogSink } from '../logging';
+import { checkRoute } from './checkRoute';
 import { classifyErrors } from './classifyErrors';
 import { jsonLogger } from './jsonLogger';
 import { decodeEvent, parseEvent, parseTimerEvent } from './parseEvent';
@@ -22,20 +23,24 @@ type ConfigSchema = z.ZodType<{ SUPABASE_DB_URL: string }>;
 /** Options of the standard middleware stack. */
 export interface FcPipelineOptions {
   readonly schema: EnvelopeSchema;
+  /** The function's name: its routes say which bus each event type must come on (none: no check). */
+  readonly functionName?: string;
   readonly park: ParkFn;
   readonly level?: LogLevel;
   readonly sink?: LogSink;
 }
 
 /**
- * The standard middleware stack of an FC handler, in order: logger, decode, parse, error
- * classification (onError runs in reverse, so a failure is classified before it is logged).
+ * The standard middleware stack of an FC handler, in order: logger, decode, parse, the route
+ * check (each type only from its route's bus), error classification (onError runs in reverse, so
+ * a failure is classified before it is logged).
  */
 export function fcPipeline(options: FcPipelineOptions): PipelineMiddleware[] {
   return [
     jsonLogger({ ...(options.level ? { level: options.level } : {}), ...(options.sink ? { sink: options.sink } : {}) }),
     decodeEvent(),
     parseEvent({ schema: options.schema }),
+    ...(options.functionName ? [checkRoute({ functionName: options.functionName })] : []),
     classifyErrors({ park: options.park }),
   ];
 }
@@ -97,7 +102,7 @@ export function fcHandler<TEvent extends EnvelopeSchema, TConfig extends ConfigS
   spec: { readonly name: string; readonly event: TEvent; readonly config: TConfig },
   work: (event: EventInput<z.output<TEvent>>, tools: HandlerTools<z.output<TConfig>>) => Promise<TResult>,
 ): MiddyfiedHandler<unknown, unknown, Error, PipelineContext> {
-  return middy(withTools(spec.name, spec.config, work)).use(fcPipeline({ schema: spec.event, park: parkInLedger(spec.name) }));
+  return middy(withTools(spec.name, spec.config, work)).use(fcPipeline({ schema: spec.event, functionName: spec.name, park: parkInLedger(spec.name) }));
 }
 
 /** An FC handler for a timer trigger: its event is a TimerEvent, not a CloudEvent. */

@@ -2,6 +2,7 @@ export { jsonLogger, levelFromEnvironment } from './jsonLogger';
 export type { JsonLoggerOptions } from './jsonLogger';
 export { decodeEvent, parseEvent } from './parseEvent';
 export type { EventInput } from './parseEvent';
+export { checkRoute, WrongRouteError } from './checkRoute';
 export { classifyErrors } from './classifyErrors';
 export type { ClassifyErrorsOptions, ParkedResponse } from './classifyErrors';
 export { fcEventOrTimerHandler, fcHandler, fcPipeline, fcTimerHandler } from './fcHandler';

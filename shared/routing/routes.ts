@@ -3,8 +3,13 @@
 // local bus loads the same list.
 import { EventSource, EventType } from '../contracts';
 
-/** The event buses: the custom bus the pipeline publishes on, and the default bus of service events. */
-export const BusName = { VectorSync: 'vector-sync', Default: 'default' } as const;
+/**
+ * The event buses: the changes bus, which only the Supabase publisher writes to (its RAM user may
+ * put events there and nowhere else); the pipeline bus, where the functions and operators publish;
+ * and the default bus of Alibaba Cloud service events. A publisher's keys therefore cannot start a
+ * rebuild or fake a pipeline event: those routes live on the pipeline bus.
+ */
+export const BusName = { Changes: 'vector-sync-changes', VectorSync: 'vector-sync', Default: 'default' } as const;
 export type BusName = (typeof BusName)[keyof typeof BusName];
 
 /** FC 3.0 functions that are rule targets. */
@@ -91,7 +96,7 @@ export const DEAD_LETTER_QUEUE = { kind: DeadLetterKind.Mns, name: 'vector-sync-
  */
 export const ROUTES = [
   {
-    bus: BusName.VectorSync,
+    bus: BusName.Changes,
     rule: 'vectorsync-changes-to-validate',
     description: 'changes published by Supabase go to validate',
     pattern: { source: [EventSource.SupabaseEdge], type: [EventType.ChangesPublished] },
@@ -148,3 +153,14 @@ export const ROUTES = [
     target: { id: 'collect-stats', functionName: FunctionName.CollectStats, retryStrategy: PushRetryStrategy.Backoff, deadLetter: DEAD_LETTER_QUEUE },
   },
 ] as const satisfies readonly Route[];
+
+/** Where a function takes events from: for each event type its route delivers, the bus. */
+export function routesInto(functionName: string): ReadonlyMap<string, string> {
+  const allowed = new Map<string, string>();
+  for (const route of ROUTES as readonly Route[]) {
+    if (route.target.functionName !== functionName) continue;
+    const types = route.pattern.type;
+    if (Array.isArray(types)) for (const type of types) if (typeof type === 'string') allowed.set(type, route.bus);
+  }
+  return allowed;
+}

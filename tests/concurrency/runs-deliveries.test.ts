@@ -38,7 +38,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
       const id = data.batchId;
       // Act
       const results = await atOnce(db.sql, racers, (_, i) =>
-        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id, bus: 'vector-sync', type: EventType.ChangesPublished, data }),
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, defaults }, { id, type: EventType.ChangesPublished, data }),
       );
       // Assert: every copy answers the same run; one row and one set of items exist
       expect(rejections(results), `round ${round}`).toEqual([]);
@@ -58,7 +58,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
       const data = await recordChangeBatch(db.sql, LOGICAL, idsFor(`twin${round}`, 4));
       // Act: each racer delivers its own event for the one batch (a forged or re-sent copy)
       const results = await atOnce(db.sql, racers, (_, i) =>
-        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id: `${data.batchId}-copy-${i}`, bus: 'vector-sync', type: EventType.ChangesPublished, data }),
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, defaults }, { id: `${data.batchId}-copy-${i}`, type: EventType.ChangesPublished, data }),
       );
       // Assert: all answer the one run of the batch, which holds the batch's ids once
       expect(rejections(results), `round ${round}`).toEqual([]);
@@ -78,7 +78,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
       const id = `rebuild-${round}`;
       // Act
       const results = await atOnce(db.sql, racers, (_, i) =>
-        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id, bus: 'vector-sync', type: EventType.RunRequested, data: { op: 'rebuild', index: LOGICAL } }),
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, defaults }, { id, type: EventType.RunRequested, data: { op: 'rebuild', index: LOGICAL } }),
       );
       // Assert
       expect(rejections(results), `round ${round}`).toEqual([]);
@@ -101,7 +101,7 @@ describeOnServer('duplicate run and chunk deliveries at once', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       // Act: six different requests (six operators) for a rebuild of the same index
       const results = await atOnce(db.sql, racers, (_, i) =>
-        acceptRun({ ledger: ledgers[i] as Ledger, publisher, busName: 'vector-sync', defaults }, { id: `many-rebuilds-${round}-${i}`, bus: 'vector-sync', type: EventType.RunRequested, data: { op: 'rebuild', index: LOGICAL } }),
+        acceptRun({ ledger: ledgers[i] as Ledger, publisher, defaults }, { id: `many-rebuilds-${round}-${i}`, type: EventType.RunRequested, data: { op: 'rebuild', index: LOGICAL } }),
       );
       // Assert: one run, five clear refusals naming it, no generation of a refused request
       const answers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPolicy, policyValues, WORKER_TAG } from '../../deploy/ram/renderPolicy';
 import { FunctionSizing } from '../../local/stack';
 import { ComponentConfigSchemas } from '../../shared/config';
-import { TimerEventSchema } from '../../shared/contracts';
+import { EventType, TimerEventSchema } from '../../shared/contracts';
 import { BusName, COMMAND_NAME_PREFIX, DEAD_LETTER_QUEUE, ROUTES } from '../../shared/routing';
 import { canonicalJson } from '../../shared/values';
 import { functionFolders, projectRoot, readDeployEnvExample, readSYaml } from './deployFiles';
@@ -172,6 +172,15 @@ describe('RAM policies (deploy/ram)', () => {
     expect(onInstances?.Condition).toEqual({ StringEquals: { [`ecs:tag/${WORKER_TAG.key}`]: WORKER_TAG.value } });
     expect(actionsOf('fc-role.policy.json')).toEqual(expect.arrayContaining(['ecs:DescribeInvocations', 'ecs:DescribeInvocationResults', 'oss:GetObject', 'oss:PutObject']));
     expect(actionsOf('fc-role.policy.json').filter((action) => /Vector/u.test(action))).toEqual([]);
+  });
+
+  it('let the publisher put events on the changes bus and nowhere else, so its keys cannot reach a rebuild route', () => {
+    const publisher = policy('publisher-user.policy.json');
+    expect(publisher.Statement).toEqual([
+      { Effect: 'Allow', Action: ['eventbridge:PutEvents'], Resource: [`acs:eventbridge:${values.region}:${values.accountId}:eventbus/${BusName.Changes}`] },
+    ]);
+    const onChanges = ROUTES.filter((route) => route.bus === BusName.Changes).map((route) => route.pattern.type);
+    expect(onChanges).toEqual([[EventType.ChangesPublished]]);
   });
 
   it('let the worker role do every OSS Vectors operation the client calls, on the one vector bucket', () => {

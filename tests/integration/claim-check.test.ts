@@ -51,9 +51,9 @@ async function queueChanges(n: number): Promise<string[]> {
 
 /** Hands every delivered event to validate twice (a redelivery), then counts each id's runs. */
 async function validateAll(): Promise<Map<string, number>> {
-  const deps = { ledger, publisher: new RecordingPublisher(), busName: 'vector-sync', defaults: { bucket: 'vectors', dimension: 384, metric: 'cosine' } as const };
+  const deps = { ledger, publisher: new RecordingPublisher(), defaults: { bucket: 'vectors', dimension: 384, metric: 'cosine' } as const };
   for (const event of [...validate.events, ...validate.events]) {
-    await acceptRun(deps, { id: event.id, bus: 'vector-sync', type: event.type, data: event.data });
+    await acceptRun(deps, { id: event.id, type: event.type, data: event.data });
   }
   const rows = await sql<{ document_id: string; runs: number }[]>`
     select i.document_id, count(*)::int as runs from vector_sync.run_items as i group by i.document_id`;

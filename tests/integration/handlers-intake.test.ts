@@ -9,7 +9,7 @@ import { createCloudAssistantClient } from '../../shared/clients/cloud-assistant
 import { OssObjectStore, uploadWorkerBundle } from '../../shared/clients/oss';
 import { announceChunks } from '../../shared/domain/chunk';
 import { WorkerBundleMissingError, dispatchChunk } from '../../shared/domain/dispatch';
-import { WrongBusError, acceptRun } from '../../shared/domain/validate';
+import { acceptRun } from '../../shared/domain/validate';
 import { selectorIds } from '../../shared/contracts';
 import { recordChangeBatch } from '../helpers/changeBatches';
 import { fcRole, startHarness } from '../helpers/pipelineHarness';
@@ -52,8 +52,8 @@ describe('validate (acceptRun)', () => {
     h = await startHarness();
     await activeIndex(h);
     const data = await recordChangeBatch(h.sql, 'docs', uuids(500));
-    const source = { id: data.batchId, bus: 'vector-sync', type: 'vectorsync.changes.published' as const, data };
-    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
+    const source = { id: data.batchId, type: 'vectorsync.changes.published' as const, data };
+    const deps = { ledger: h.ledger, publisher: h.publisher, defaults };
     // Act
     const first = await acceptRun(deps, source);
     const second = await acceptRun(deps, source);
@@ -66,25 +66,46 @@ describe('validate (acceptRun)', () => {
     expect((await acceptRun(deps, source)).announced).toBe(false);
   }, 60_000);
 
-  it('refuses an event from another bus and registers a first generation for a rebuild', async () => {
+  it('registers a first generation for a rebuild', async () => {
     // Prepare
     h = await startHarness();
-    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
-    // Act / Assess
-    await expect(acceptRun(deps, { id: 'r-1', bus: 'default', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } })).rejects.toBeInstanceOf(WrongBusError);
-    const rebuild = await acceptRun(deps, { id: 'r-2', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    const deps = { ledger: h.ledger, publisher: h.publisher, defaults };
+    // Act
+    const rebuild = await acceptRun(deps, { id: 'r-2', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    // Assert
     const [generation] = await h.sql`select logical_name, bucket, dimension, metric, state from vector_sync.indexes where index_name = ${rebuild.indexName}`;
     expect(generation).toEqual({ logical_name: 'docs', bucket: 'local-vectors', dimension: 384, metric: 'cosine', state: 'building' });
+  }, 60_000);
+
+  it('takes each event type only from its route\'s bus: a rebuild put on the changes bus, or changes on the pipeline bus, are parked and open nothing', async () => {
+    // Prepare: what the changes publisher could put on the one bus it may write to.
+    h = await startHarness();
+    await activeIndex(h);
+    const handler = await bundledValidate(h);
+    const rebuild = { ...(JSON.parse(readFileSync('events/rebuild.json', 'utf8')) as Record<string, unknown>), id: 'sneaky-rebuild', aliyuneventbusname: 'vector-sync-changes' };
+    const data = await recordChangeBatch(h.sql, 'docs', uuids(3));
+    const changes = { ...(JSON.parse(readFileSync('events/changes-published.json', 'utf8')) as Record<string, unknown>), id: data.batchId, data, aliyuneventbusname: 'vector-sync' };
+    // Act
+    const answers = [await handler(Buffer.from(JSON.stringify(rebuild)), h.fcContext('validate')), await handler(Buffer.from(JSON.stringify(changes)), h.fcContext('validate'))];
+    // Assert
+    expect(answers).toEqual([
+      expect.objectContaining({ status: 'parked', code: 'WrongRoute', reason: expect.stringContaining('takes it only from bus vector-sync:') }),
+      expect.objectContaining({ status: 'parked', code: 'WrongRoute', reason: expect.stringContaining('takes it only from bus vector-sync-changes') }),
+    ]);
+    const runs = await h.sql<{ n: number }[]>`select count(*)::int as n from vector_sync.runs`;
+    const generations = await h.sql<{ n: number }[]>`select count(*)::int as n from vector_sync.indexes`;
+    expect(runs[0]?.n).toBe(0);
+    expect(generations[0]?.n).toBe(1);
   }, 60_000);
 
   it('leaves no generation behind when the ledger refuses a rebuild (its event id already names a sync run)', async () => {
     // Prepare
     h = await startHarness();
     await activeIndex(h);
-    const deps = { ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults };
-    await acceptRun(deps, { id: 'reused-id', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'sync', index: 'docs', ids: uuids(2) } });
+    const deps = { ledger: h.ledger, publisher: h.publisher, defaults };
+    await acceptRun(deps, { id: 'reused-id', type: 'vectorsync.run.requested', data: { op: 'sync', index: 'docs', ids: uuids(2) } });
     // Act
-    const refused = acceptRun(deps, { id: 'reused-id', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    const refused = acceptRun(deps, { id: 'reused-id', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
     // Assess
     await expect(refused).rejects.toMatchObject({ code: '42710' });
     const generations = await h.sql<{ index_name: string; state: string }[]>`select index_name, state from vector_sync.indexes order by index_name`;
@@ -180,7 +201,7 @@ describe('chunk (announceChunks)', () => {
   it('gives a rebuild of an empty table one open-ended chunk, so new rows still land', async () => {
     // Prepare
     h = await startHarness();
-    const rebuild = await acceptRun({ ledger: h.ledger, publisher: h.publisher, busName: 'vector-sync', defaults }, { id: 'r-empty', bus: 'vector-sync', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
+    const rebuild = await acceptRun({ ledger: h.ledger, publisher: h.publisher, defaults }, { id: 'r-empty', type: 'vectorsync.run.requested', data: { op: 'rebuild', index: 'docs' } });
     // Act
     const result = await announceChunks({ ledger: h.ledger, publisher: h.publisher, maxIds: 500, maxChunksInFlight: 4 }, rebuild.runId);
     await h.bus.idle();

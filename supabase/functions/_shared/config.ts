@@ -68,7 +68,7 @@ const PublishConfigSchema = z
     PUBLISH_VT_SECONDS: integer(300, 10, 86_400),
     /** `data.index` of the events: a logical index name as the change event's contract takes it. */
     VECTOR_INDEX: optional('documents').pipe(IndexNameSchema),
-    EVENT_BUS_NAME: optional('vector-sync').pipe(z.string().max(127, 'must be at most 127 characters')),
+    EVENT_BUS_NAME: optional('vector-sync-changes').pipe(z.string().max(127, 'must be at most 127 characters')),
     EVENTBRIDGE_ENDPOINT: required('the EventBridge endpoint, <account-id>.eventbridge.<region>.aliyuncs.com'),
     ALIBABA_CLOUD_ACCESS_KEY_ID: required('the key id PutEvents is signed with'),
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: required('the key secret PutEvents is signed with'),
