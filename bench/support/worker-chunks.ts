@@ -115,8 +115,8 @@ export interface ChunkProcess {
   readonly upserted: number;
   /** The process's peak resident set (VmHWM), in kB. */
   readonly peakRssKb: number;
-  /** How long its validation query waited for written vectors to become searchable. */
-  readonly validationWaitMs: number;
+  /** How long its validation query took (querying, and waiting for written vectors to become searchable). */
+  readonly validationMs: number;
 }
 
 function parsedLine<T>(schema: z.ZodType<T>, line: string): T | undefined {
@@ -149,7 +149,7 @@ async function runWorkerProcess(input: { bundle: string; settingsPath: string; h
   const summary = parseWorkerSummary(stdout);
   if (code !== 0 || !summary.ok) throw new Error(`worker chunk ${input.chunkNo} exited ${String(code)}: ${stdout.trim()}\n${tail.join('\n')}`);
   const counts = ChunkResultSchema.safeParse(summary);
-  return { chunkNo: input.chunkNo, seconds: (performance.now() - started) / 1000, upserted: counts.success ? counts.data.upserted : 0, peakRssKb, validationWaitMs: counts.success ? (counts.data.validation?.waitedMs ?? 0) : 0 };
+  return { chunkNo: input.chunkNo, seconds: (performance.now() - started) / 1000, upserted: counts.success ? counts.data.upserted : 0, peakRssKb, validationMs: counts.success ? (counts.data.validation?.waitedMs ?? 0) : 0 };
 }
 
 /** What handing out a run's chunks measured. */

@@ -55,8 +55,8 @@ export interface WorkerRebuild {
   /** The largest peak RSS of the worker processes, in MB. */
   readonly peakRssMb: number;
   readonly chunkSeconds: { readonly min: number; readonly median: number; readonly max: number };
-  /** Summed over the chunks: time their validation queries waited for vectors to become searchable. */
-  readonly validationWaitSeconds: number;
+  /** Summed over the chunks: time their validation queries took (searchable delay included). */
+  readonly validationSeconds: number;
   /** The generation the rebuild built is the active one now. */
   readonly activated: boolean;
   readonly check: IndexCheck;
@@ -107,7 +107,7 @@ export async function runWorkerRebuild(input: { database: BenchDatabase; emulato
       serverCpuSeconds: round(served.cpuMs / 1000),
       peakRssMb: round(Math.max(0, ...run.processes.map((p) => p.peakRssKb)) / 1024),
       chunkSeconds: spread(run.processes),
-      validationWaitSeconds: round(run.processes.reduce((sum, p) => sum + p.validationWaitMs, 0) / 1000),
+      validationSeconds: round(run.processes.reduce((sum, p) => sum + p.validationMs, 0) / 1000),
       activated,
       check,
     };
