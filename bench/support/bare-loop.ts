@@ -8,7 +8,6 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from 'postgres';
 import * as z from 'zod';
@@ -17,6 +16,7 @@ import { sendHttp } from '../../shared/clients/oss-vectors/OssVectorsTransport';
 import type { RangeSelector } from '../../shared/contracts';
 import { createSql } from '../../shared/ledger';
 import type { EmulatorProcess } from './emulator-process';
+import { nextMessage, stopChild } from './processes';
 
 const CHILD_FLAG = '--bare-loop';
 
@@ -130,11 +130,11 @@ export interface BareLoopResult {
   readonly calls: number;
 }
 
-async function nextMessage(proc: ChildProcess): Promise<FromChild> {
-  const [message] = (await Promise.race([once(proc, 'message'), once(proc, 'exit').then(([code]) => Promise.reject(new Error(`a bare-loop process exited (${String(code)})`)))])) as [unknown];
-  const parsed = FromChildSchema.parse(message);
-  if (parsed.type === 'failed') throw new Error(`bare loop: ${parsed.message}`);
-  return parsed;
+/** The child's next answer; a failure it reports fails the loop. */
+async function answerOf(proc: ChildProcess): Promise<FromChild> {
+  const answer = await nextMessage(proc, FromChildSchema, 'a bare-loop process');
+  if (answer.type === 'failed') throw new Error(`bare loop: ${answer.message}`);
+  return answer;
 }
 
 /** Runs the bare loop over `ranges` with `processes` processes into `indexName` (which must exist). */
@@ -155,7 +155,7 @@ export async function runBareLoop(input: {
     await Promise.all(
       children.map(async (proc) => {
         proc.send(config);
-        await nextMessage(proc);
+        await answerOf(proc);
       }),
     );
     const queue = [...input.ranges];
@@ -166,7 +166,7 @@ export async function runBareLoop(input: {
       children.map(async (proc) => {
         for (let range = queue.shift(); range !== undefined; range = queue.shift()) {
           proc.send({ type: 'range', ...range });
-          const done = await nextMessage(proc);
+          const done = await answerOf(proc);
           if (done.type === 'range-done') {
             vectors += done.vectors;
             calls += done.calls;
@@ -176,14 +176,7 @@ export async function runBareLoop(input: {
     );
     return { seconds: (performance.now() - started) / 1000, vectors, calls };
   } finally {
-    await Promise.all(
-      children.map(async (proc) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return;
-        const exited = once(proc, 'exit');
-        proc.send({ type: 'done' });
-        await exited;
-      }),
-    );
+    await Promise.all(children.map((proc) => stopChild(proc, { type: 'done' })));
   }
 }
 

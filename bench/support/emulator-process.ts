@@ -3,8 +3,6 @@
 // write calls and the 429s of the worker benchmarks. `startEmulatorProcess` forks this file, which
 // is also the child's entry point.
 import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { EmulatorServer } from '../../local/http';
@@ -12,6 +10,7 @@ import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService 
 import { startOssVectorsEmulator } from '../../local/oss-vectors';
 import type { OssVectorsEmulatorOptions } from '../../local/oss-vectors';
 import { OssVectorsClient, OssVectorsUnavailableError } from '../../shared/clients/oss-vectors';
+import { nextMessage, stopChild } from './processes';
 
 /** The index write quota the emulator enforces (issue 14 part 1), or `false` for none. */
 export const WriteQuotaSchema = z.union([z.object({ requestsPerSecond: z.number().positive(), vectorsPerSecond: z.number().positive() }), z.literal(false)]);
@@ -144,15 +143,10 @@ async function serve(): Promise<void> {
   process.send?.({ type: 'ready', ...info, quotaEnforced });
 }
 
-async function nextMessage<T>(child: ChildProcess, schema: z.ZodType<T>): Promise<T> {
-  const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(([code]) => Promise.reject(new Error(`the emulator process exited (${String(code)})`)))])) as [unknown];
-  return schema.parse(message);
-}
-
 /** Starts the emulator in a child process with `writeQuota`; resolves once it serves. */
 export async function startEmulatorProcess(writeQuota: WriteQuota): Promise<EmulatorProcess> {
   const child = fork(fileURLToPath(import.meta.url), [SERVE_FLAG, JSON.stringify(writeQuota)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] });
-  const ready = await nextMessage(child, ReadySchema);
+  const ready = await nextMessage(child, ReadySchema, 'the emulator process');
   let closed: Promise<void> | undefined;
   return {
     endpoint: ready.endpoint,
@@ -164,15 +158,10 @@ export async function startEmulatorProcess(writeQuota: WriteQuota): Promise<Emul
     client: () => clientOf(ready),
     async stats() {
       child.send({ type: 'stats' });
-      return (await nextMessage(child, StatsReplySchema)).stats;
+      return (await nextMessage(child, StatsReplySchema, 'the emulator process')).stats;
     },
     close() {
-      closed ??= (async () => {
-        if (child.exitCode !== null) return;
-        const exited = once(child, 'exit');
-        child.send({ type: 'close' });
-        await exited;
-      })();
+      closed ??= stopChild(child, { type: 'close' });
       return closed;
     },
   };

@@ -173,7 +173,11 @@ export async function runChunks(input: { ledger: Ledger; runId: string; chunkNos
       const plan = await input.ledger.planChunkInstance({ runId: input.runId, chunkNo, attempt: 1, instanceId, maxInFlight: input.maxInFlight });
       if (plan.outcome !== 'planned') throw new Error(`chunk ${chunkNo} could not take a slot: ${plan.outcome}`);
       await input.ledger.markChunkDispatched({ runId: input.runId, chunkNo, commandId: `c-bench-${chunkNo}`, invokeId: `t-bench-${chunkNo}`, instanceId });
-      const done = await runWorkerProcess({ ...input, chunkNo });
+      const done = await runWorkerProcess({ ...input, chunkNo }).catch((error: unknown) => {
+        // No further chunks: the run has failed, and the bench is about to close the database.
+        queue.length = 0;
+        throw error;
+      });
       processes.push(done);
       progress('chunk done', { chunkNo, upserted: done.upserted, seconds: Math.round(done.seconds * 10) / 10, peakRssMb: Math.round(done.peakRssKb / 1024), chunksDone: processes.length, chunks: input.chunkNos.length });
     }
