@@ -9,7 +9,7 @@ import type { CloudAssistantClient } from '../clients/cloud-assistant';
 import { ObjectMeta } from '../clients/oss';
 import type { OssObjectStore } from '../clients/oss';
 import { UUID_PATTERN } from '../contracts';
-import { PermanentError, TransientError } from '../errors';
+import { PermanentError, TransientError, classifyError, describeError } from '../errors';
 import { LedgerRefusedError } from '../ledger';
 import type { ChunkPlan, Ledger } from '../ledger';
 import type { Logger } from '../logging';
@@ -218,7 +218,17 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
         unavailable.push(`${instanceId}: ${error.code}`);
         continue;
       }
-      if (codeOf(error) !== 'IdempotentParameterMismatch') throw error;
+      if (codeOf(error) !== 'IdempotentParameterMismatch') {
+        // Refused for good: the same command would be refused on every instance and every retry, so
+        // the attempt ends here (the chunk fails with the reason and frees its slot; reconcile closes
+        // the run) and the event is parked once. A transient failure is rethrown for a retry.
+        if (classifyError(error) === 'permanent') {
+          const reason = `RunCommand refused: ${codeOf(error) ?? 'error'}: ${describeError(error).message}`;
+          await deps.ledger.refuseChunkAttempt({ runId, chunkNo, attempt, reason });
+          deps.log.error('RunCommand refused for good; the chunk fails', { instanceId, reason });
+        }
+        throw error;
+      }
       // An earlier delivery ran this attempt but died before recording it: adopt its invocation.
       ids = await findEarlierInvocation(deps.cloudAssistant, { instanceId, runId, chunkNo });
       if (!ids) throw error;

@@ -116,6 +116,11 @@ export class Ledger extends RecoveryLedger {
       select outcome, instance_id from vector_sync.plan_chunk_instance(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.instanceId}, ${input.maxInFlight}, ${input.insteadOf ?? null})`);
   }
 
+  /** Fails a ready chunk whose planned attempt RunCommand refused for good, with the reason; frees its slot. */
+  refuseChunkAttempt(input: { runId: string; chunkNo: number; attempt: number; reason: string }): Promise<ChunkRow> {
+    return this.one('refuse_chunk_attempt', ChunkRowSchema, (sql) => sql`select * from vector_sync.refuse_chunk_attempt(${input.runId}, ${input.chunkNo}, ${input.attempt}, ${input.reason})`);
+  }
+
   markChunkDispatched(input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }): Promise<ChunkRow> {
     return this.one('mark_chunk_dispatched', ChunkRowSchema, (sql) => sql`select * from vector_sync.mark_chunk_dispatched(${input.runId}, ${input.chunkNo}, ${input.commandId}, ${input.invokeId}, ${input.instanceId})`);
   }

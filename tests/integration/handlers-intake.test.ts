@@ -262,6 +262,21 @@ describe('dispatch (dispatchChunk)', () => {
     await expect(dispatchChunk(deps, { runId, chunkNo: 0 })).rejects.toThrow(/workers\/9\.9\.9\/worker\.js/u);
   }, 60_000);
 
+  it('fails the chunk with the reason and frees its slot when RunCommand refuses the command for good', async () => {
+    // Prepare: the cloud refuses every RunCommand (a permission the function role lacks).
+    const { runId, deps, ecs } = await setUp(['online', 'online']);
+    ecs.faults.add({ operation: 'RunCommand', kind: 'status', status: 403, code: 'Operation.Forbidden', rate: 1 });
+    // Act: the first delivery is refused, a redelivery finds nothing left to do.
+    const refused = await dispatchChunk(deps, { runId, chunkNo: 0 }).catch((error: unknown) => error);
+    const again = await dispatchChunk(deps, { runId, chunkNo: 0 });
+    // Assert
+    expect(refused).toMatchObject({ code: 'Operation.Forbidden' });
+    expect(again).toMatchObject({ status: 'skipped' });
+    expect(await h?.ledger.chunk(runId, 0)).toMatchObject({ state: 'failed', attempts: 1, instance_id: null, error: expect.stringContaining('RunCommand refused: Operation.Forbidden') });
+    expect(await h?.ledger.chunkSlotsTaken()).toBe(0);
+    expect(ecs.runner.list()).toHaveLength(0);
+  }, 60_000);
+
   it('sends the next attempt of a chunk to another instance', async () => {
     // Prepare: the first attempt's instance had its agent down (reported per instance, afterwards)
     const { runId, deps } = await setUp(['online', 'online']);
