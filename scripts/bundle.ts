@@ -1,7 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
+
+/** The project's root, whose node_modules the packages of every bundle come from. */
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** One bundle to produce. */
 export interface BundleSpec {
@@ -49,15 +53,34 @@ const rawText: Plugin = {
 
 /**
  * Bundles one entry the way FC 3.0 nodejs20 loads it: a single self-contained CommonJS file
- * exporting `handler`, minified, for node20.
+ * exporting `handler`, minified, for node20, with node built-ins left to node. Two passes: the
+ * project's own code first, keeping the names of its classes and functions (error class names are
+ * codes in logs and parked records), then that with its packages, minified. esbuild's keepNames
+ * on the whole bundle would also name every function of every package at load time, about 2,000
+ * calls and 10 ms of each cold start, for names nobody reads.
  */
 export async function bundle(
   spec: BundleSpec,
   options: { minify?: boolean; define?: Record<string, string> } = {},
 ): Promise<BundleResult> {
   mkdirSync(dirname(spec.outfile), { recursive: true });
-  await build({
+  const own = await build({
     entryPoints: [spec.entry],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    keepNames: true,
+    plugins: [rawText],
+    write: false,
+    logLevel: 'warning',
+    ...(options.define ? { define: options.define } : {}),
+  });
+  const code = own.outputFiles[0]?.text;
+  if (code === undefined) throw new Error(`bundling ${spec.entry} produced no output`);
+  await build({
+    stdin: { contents: code, resolveDir: projectRoot, sourcefile: spec.entry, loader: 'js' },
     outfile: spec.outfile,
     bundle: true,
     platform: 'node',
@@ -65,14 +88,8 @@ export async function bundle(
     format: 'cjs',
     minify: options.minify ?? true,
     legalComments: 'none',
-    // Error class names are codes in logs and parked records: keep them through minification.
-    keepNames: true,
     mainFields: ['module', 'main'],
-    // ali-oss requires proxy-agent only when a proxy is configured; it is not installed and never used.
-    external: ['proxy-agent'],
-    plugins: [rawText],
     logLevel: 'warning',
-    ...(options.define ? { define: options.define } : {}),
   });
   markCommonJs(dirname(spec.outfile));
   return { ...spec, bytes: statSync(spec.outfile).size };

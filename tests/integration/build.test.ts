@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverFunctions, discoverWorker } from '../../scripts/bundle';
+import { bundle, discoverFunctions, discoverWorker } from '../../scripts/bundle';
 import { projectRoot } from '../helpers/fixtures';
 import { buildProbe } from '../helpers/probe';
 
@@ -34,6 +34,21 @@ describe('bundle', () => {
       cwd: tmpdir(),
     });
     expect(loaded).toBe('function');
+  });
+
+  it("keeps the project's error class names through minification", async () => {
+    // Prepare: an entry whose error class name is its code, as the project's errors are.
+    const dir = mkdtempSync(join(tmpdir(), 'ovs-names-'));
+    const entry = join(dir, 'index.ts');
+    writeFileSync(entry, `import { PermanentError } from ${JSON.stringify(join(projectRoot, 'shared/errors'))};
+class ChunkOverflowError extends PermanentError {}
+export const handler = (): string[] => { const error = new ChunkOverflowError('too big'); return [error.name, error.code]; };
+`);
+    // Act
+    const built = await bundle({ name: 'names', entry, outfile: join(dir, 'dist/index.js') });
+    const names = execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(require(${JSON.stringify(built.outfile)}).handler()))`], { encoding: 'utf8', cwd: tmpdir() });
+    // Assess
+    expect(JSON.parse(names)).toEqual(['ChunkOverflowError', 'ChunkOverflowError']);
   });
 });
 

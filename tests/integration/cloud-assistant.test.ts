@@ -6,13 +6,15 @@ import {
   CloudAssistantUnavailableError,
   CommandTooLargeError,
   createCloudAssistantClient,
+  createEcsApiClient,
+  EcsAction,
   InstanceErrorAction,
   InstanceUnavailableError,
   InvalidClientTokenError,
   InvalidParameterNameError,
   TooManyParametersError,
 } from '../../shared/clients/cloud-assistant';
-import type { CloudAssistantClient } from '../../shared/clients/cloud-assistant';
+import type { CloudAssistantClient, EcsParameter } from '../../shared/clients/cloud-assistant';
 import { TaskCompletedEventSchema } from '../../shared/contracts';
 
 let emulator: CloudAssistantEmulator | undefined;
@@ -207,16 +209,22 @@ describe('RunCommand limits', () => {
     ['an unknown instance', { InstanceId: ['i-nothere01'] }, 404, 'InvalidInstance.NotFound'],
     ['a ClientToken over 64 characters', { ClientToken: 't'.repeat(65) }, 400, 'InvalidClientToken.Malformed'],
   ])('answers %s in the emulator with its documented code', async (_name, overrides, status, code) => {
+    // Prepare: the raw API client sends what the CloudAssistantClient would refuse before sending.
     const { ca } = await start();
-    const { createEcsSdkClient } = await import('../../shared/clients/cloud-assistant');
-    const { RunCommandRequest } = await import('@alicloud/ecs20140526');
-    const { RuntimeOptions } = await import('@darabonba/typescript');
-    const sdk = createEcsSdkClient({ endpoint: ca.endpoint, accessKeyId: ca.credentials[0]?.accessKeyId ?? '', accessKeySecret: ca.credentials[0]?.accessKeySecret ?? '' });
-    const base: Record<string, unknown> = { CommandContent: Buffer.from('echo {{a}}').toString('base64'), EnableParameter: true, Parameters: '{"a":"v"}', InstanceId: ['i-local0001'], ...overrides };
-    const request = new RunCommandRequest({
-      regionId: ca.region, type: 'RunShellScript', contentEncoding: 'Base64', commandContent: base.CommandContent, instanceId: base.InstanceId,
-      enableParameter: base.EnableParameter, parameters: JSON.parse(String(base.Parameters)), ...(base.ClientToken ? { clientToken: base.ClientToken } : {}),
-    });
-    await expect(sdk.runCommandWithOptions(request, new RuntimeOptions({}))).rejects.toMatchObject({ code, statusCode: status });
+    const api = createEcsApiClient({ endpoint: ca.endpoint, regionId: ca.region, accessKeyId: ca.credentials[0]?.accessKeyId ?? '', accessKeySecret: ca.credentials[0]?.accessKeySecret ?? '' });
+    const parameters: Record<string, EcsParameter> = {
+      RegionId: ca.region,
+      Type: 'RunShellScript',
+      ContentEncoding: 'Base64',
+      CommandContent: Buffer.from('echo {{a}}').toString('base64'),
+      EnableParameter: true,
+      Parameters: '{"a":"v"}',
+      InstanceId: ['i-local0001'],
+      ...overrides,
+    };
+    // Act
+    const answer = api.call(EcsAction.RunCommand, parameters);
+    // Assess
+    await expect(answer).rejects.toMatchObject({ code, statusCode: status });
   });
 });

@@ -49,7 +49,7 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
-describe('OssObjectStore against the OSS emulator (ali-oss, V4 signing)', () => {
+describe('OssObjectStore against the OSS emulator (V4 signing)', () => {
   it('round-trips the worker bundle with its sha256 in metadata', async () => {
     // Prepare
     const oss = await start();
@@ -114,6 +114,19 @@ describe('OssObjectStore against the OSS emulator (ali-oss, V4 signing)', () => 
     await expect(put).rejects.toBeInstanceOf(OssAccessDeniedError);
     await expect(put).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', transient: false });
     expect(sleeps).toEqual([]);
+  });
+
+  it('reads the code of a refused HEAD from x-oss-err, since its answer has no body', async () => {
+    // Prepare
+    const oss = await start();
+    const { store } = storeFor(oss, { accessKeySecret: 'wrong-secret' });
+
+    // Act
+    const head = store.head('a.txt');
+
+    // Assess
+    await expect(head).rejects.toBeInstanceOf(OssAccessDeniedError);
+    await expect(head).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', details: { operation: 'HeadObject', status: 403 } });
   });
 
   it('recovers from two 503 answers to GetObject by retrying', async () => {

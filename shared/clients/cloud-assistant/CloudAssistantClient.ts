@@ -14,8 +14,8 @@ import {
   classifyApiError,
 } from './errors';
 import { InvocationResultsBodySchema, InvocationsBodySchema, RunCommandBodySchema, toInstanceResult, toInvocationSummary } from './responses';
-import { DescribeInvocationResultsRequest, DescribeInvocationsRequest, RunCommandRequest, RuntimeOptions, createEcsSdkClient } from './sdk';
-import type { EcsSdkClient } from './sdk';
+import { EcsAction, createEcsApiClient } from './sdk';
+import type { EcsApiClient } from './sdk';
 import { CloudAssistantDefaults } from './types';
 import type {
   CloudAssistantClientConfig,
@@ -91,13 +91,13 @@ function prepareCommand(input: RunCommandInput): PreparedCommand {
 }
 
 /**
- * Cloud Assistant over the official ECS SDK: RunCommand with the script Base64-encoded and
- * checked against the documented limits first, and the two Describe calls with decoded output.
- * Throttling, 5xx and network failures are retried with capped, jittered backoff.
+ * Cloud Assistant over the ECS API: RunCommand with the script Base64-encoded and checked against
+ * the documented limits first, and the two Describe calls with decoded output. Throttling, 5xx
+ * and network failures are retried with capped, jittered backoff.
  */
 export class CloudAssistantClient {
   constructor(
-    private readonly sdk: EcsSdkClient,
+    private readonly api: EcsApiClient,
     private readonly regionId: string = CloudAssistantDefaults.regionId,
     private readonly retryOptions: CloudAssistantRetryOptions = {},
   ) {}
@@ -105,38 +105,40 @@ export class CloudAssistantClient {
   /** Starts a shell script on the instances; resolves with the ids once Cloud Assistant took it. */
   async runCommand(input: RunCommandInput): Promise<RunCommandResult> {
     const prepared = prepareCommand(input);
-    const request = new RunCommandRequest({
-      regionId: this.regionId,
-      type: 'RunShellScript',
-      commandContent: prepared.commandContent,
-      contentEncoding: 'Base64',
-      instanceId: [...input.instanceIds],
-      enableParameter: prepared.enableParameter,
-      timeout: input.timeoutSeconds ?? CloudAssistantDefaults.timeoutSeconds,
-      ...(prepared.parameters ? { parameters: prepared.parameters } : {}),
-      ...(input.name === undefined ? {} : { name: input.name }),
-      ...(input.description === undefined ? {} : { description: input.description }),
-      ...(input.clientToken === undefined ? {} : { clientToken: input.clientToken }),
-      ...(input.workingDir === undefined ? {} : { workingDir: input.workingDir }),
-    });
-    const response = await this.call('RunCommand', () => this.sdk.runCommandWithOptions(request, new RuntimeOptions({})), input.instanceIds);
-    return parseBody('RunCommand', RunCommandBodySchema, response.body);
+    const parameters = {
+      RegionId: this.regionId,
+      Type: 'RunShellScript',
+      CommandContent: prepared.commandContent,
+      ContentEncoding: 'Base64',
+      InstanceId: input.instanceIds,
+      EnableParameter: prepared.enableParameter,
+      Timeout: input.timeoutSeconds ?? CloudAssistantDefaults.timeoutSeconds,
+      // The API takes the custom parameters as one JSON object in text.
+      Parameters: prepared.parameters === undefined ? undefined : JSON.stringify(prepared.parameters),
+      Name: input.name,
+      Description: input.description,
+      ClientToken: input.clientToken,
+      WorkingDir: input.workingDir,
+    };
+    const action = EcsAction.RunCommand;
+    const ids = parseBody(action, RunCommandBodySchema, await this.call(action, () => this.api.call(action, parameters), input.instanceIds));
+    return { commandId: ids.CommandId, invokeId: ids.InvokeId, requestId: ids.RequestId };
   }
 
   /** One page of per-instance results, output decoded. */
   async describeInvocationResults(query: InvocationResultsQuery): Promise<Page<InstanceInvocationResult>> {
-    const request = new DescribeInvocationResultsRequest({
-      regionId: this.regionId,
-      maxResults: query.maxResults ?? CloudAssistantDefaults.pageSize,
-      ...(query.invokeId === undefined ? {} : { invokeId: query.invokeId }),
-      ...(query.instanceId === undefined ? {} : { instanceId: query.instanceId }),
-      ...(query.commandId === undefined ? {} : { commandId: query.commandId }),
-      ...(query.nextToken === undefined ? {} : { nextToken: query.nextToken }),
-    });
-    const response = await this.call('DescribeInvocationResults', () => this.sdk.describeInvocationResultsWithOptions(request, new RuntimeOptions({})));
-    const body = parseBody('DescribeInvocationResults', InvocationResultsBodySchema, response.body);
-    const rows = body.invocation.invocationResults?.invocationResult ?? [];
-    return { items: rows.map((row) => toInstanceResult(row)), nextToken: body.invocation.nextToken || undefined };
+    const parameters = {
+      RegionId: this.regionId,
+      MaxResults: query.maxResults ?? CloudAssistantDefaults.pageSize,
+      InvokeId: query.invokeId,
+      InstanceId: query.instanceId,
+      CommandId: query.commandId,
+      NextToken: query.nextToken,
+    };
+    const action = EcsAction.DescribeInvocationResults;
+    const body = parseBody(action, InvocationResultsBodySchema, await this.call(action, () => this.api.call(action, parameters)));
+    const rows = body.Invocation.InvocationResults?.InvocationResult ?? [];
+    return { items: rows.map((row) => toInstanceResult(row)), nextToken: body.Invocation.NextToken || undefined };
   }
 
   /** Every per-instance result matching the query, following NextToken. */
@@ -153,19 +155,19 @@ export class CloudAssistantClient {
 
   /** One page of tasks with their aggregate status and per-instance rows. */
   async describeInvocations(query: InvocationsQuery): Promise<Page<InvocationSummary>> {
-    const request = new DescribeInvocationsRequest({
-      regionId: this.regionId,
-      maxResults: query.maxResults ?? CloudAssistantDefaults.pageSize,
-      includeOutput: query.includeOutput ?? false,
-      ...(query.invokeId === undefined ? {} : { invokeId: query.invokeId }),
-      ...(query.commandId === undefined ? {} : { commandId: query.commandId }),
-      ...(query.instanceId === undefined ? {} : { instanceId: query.instanceId }),
-      ...(query.invokeStatus === undefined ? {} : { invokeStatus: query.invokeStatus }),
-      ...(query.nextToken === undefined ? {} : { nextToken: query.nextToken }),
-    });
-    const response = await this.call('DescribeInvocations', () => this.sdk.describeInvocationsWithOptions(request, new RuntimeOptions({})));
-    const body = parseBody('DescribeInvocations', InvocationsBodySchema, response.body);
-    return { items: (body.invocations?.invocation ?? []).map(toInvocationSummary), nextToken: body.nextToken || undefined };
+    const parameters = {
+      RegionId: this.regionId,
+      MaxResults: query.maxResults ?? CloudAssistantDefaults.pageSize,
+      IncludeOutput: query.includeOutput ?? false,
+      InvokeId: query.invokeId,
+      CommandId: query.commandId,
+      InstanceId: query.instanceId,
+      InvokeStatus: query.invokeStatus,
+      NextToken: query.nextToken,
+    };
+    const action = EcsAction.DescribeInvocations;
+    const body = parseBody(action, InvocationsBodySchema, await this.call(action, () => this.api.call(action, parameters)));
+    return { items: (body.Invocations?.Invocation ?? []).map(toInvocationSummary), nextToken: body.NextToken || undefined };
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>, instanceIds: readonly string[] = []): Promise<T> {
@@ -210,9 +212,9 @@ function parseBody<T>(operation: string, schema: z.ZodType<T>, body: unknown): T
   return parsed.data;
 }
 
-/** Builds a CloudAssistantClient on the official ECS SDK for the cloud or the local emulator. */
+/** Builds a CloudAssistantClient on the ECS API for the cloud or the local emulator. */
 export function createCloudAssistantClient(config: CloudAssistantClientConfig, retryOptions: CloudAssistantRetryOptions = {}): CloudAssistantClient {
-  return new CloudAssistantClient(createEcsSdkClient(config), config.regionId ?? CloudAssistantDefaults.regionId, retryOptions);
+  return new CloudAssistantClient(createEcsApiClient(config), config.regionId ?? CloudAssistantDefaults.regionId, retryOptions);
 }
 
 interface CloudAssistantInput {

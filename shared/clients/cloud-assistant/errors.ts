@@ -140,8 +140,8 @@ function readString(value: unknown, key: string): string | undefined {
 }
 
 /**
- * The SDK reads `x-acs-retry-after` as a bare integer whose unit is undocumented; its own retry
- * policy treats it as milliseconds, and so does this client.
+ * The generic client (`@alicloud/openapi-core`) reads `x-acs-retry-after` as a bare integer whose
+ * unit is undocumented; its own retry policy treats it as milliseconds, and so does this client.
  */
 function retryAfterOf(error: unknown): number | undefined {
   const value = readField(error, 'retryAfter');
@@ -149,9 +149,9 @@ function retryAfterOf(error: unknown): number | undefined {
 }
 
 /**
- * Wraps what the SDK threw. Throttling (any status: ECS answers it with 400), 5xx and network
- * failures are transient; an instance the API refuses is an InstanceUnavailableError; every
- * other answered error is permanent.
+ * Wraps what the generic client threw. Throttling (any status: ECS answers it with 400), 5xx and
+ * network failures are transient; an instance the API refuses is an InstanceUnavailableError;
+ * every other answered error is permanent.
  */
 export function classifyApiError(
   error: unknown,

@@ -1,7 +1,9 @@
 export { CloudAssistantClient, cloudAssistantFor, createCloudAssistantClient } from './CloudAssistantClient';
-export { createEcsSdkClient } from './sdk';
+export { EcsAction, createEcsApiClient } from './sdk';
+export type { EcsApiClient, EcsParameter } from './sdk';
 export {
   CloudAssistantRequestError,
+  CloudAssistantResponseError,
   CloudAssistantUnavailableError,
   CommandTooLargeError,
   InstanceErrorAction,

@@ -1,59 +1,60 @@
-// The answers of RunCommand and the two Describe calls: their schemas after the SDK's mapping,
-// and their reading into typed results with decoded output and classified failures.
+// The answers of RunCommand and the two Describe calls: their schemas as ECS sends them (JSON with
+// the API's own names), and their reading into typed results with decoded output and classified
+// failures.
 import * as z from 'zod';
 import { classifyInstanceError } from './errors';
 import type { InstanceInvocationResult, InvocationSummary } from './types';
 
 const optionalString = z.string().optional();
 
-/** One per-instance row, as the SDK maps DescribeInvocationResults and DescribeInvocations. */
+/** One per-instance row of DescribeInvocationResults (`InvocationResult`) and DescribeInvocations (`InvokeInstance`). */
 const InstanceRowSchema = z.object({
-  invokeId: optionalString,
-  commandId: optionalString,
-  instanceId: z.string({ message: 'a result row has no InstanceId' }),
-  invocationStatus: optionalString,
-  exitCode: z.number().int().optional(),
-  errorCode: optionalString,
-  errorInfo: optionalString,
-  output: optionalString,
-  dropped: z.number().int().nonnegative().optional(),
-  startTime: optionalString,
-  finishedTime: optionalString,
-  finishTime: optionalString,
+  InvokeId: optionalString,
+  CommandId: optionalString,
+  InstanceId: z.string({ message: 'a result row has no InstanceId' }),
+  InvocationStatus: optionalString,
+  ExitCode: z.number().int().optional(),
+  ErrorCode: optionalString,
+  ErrorInfo: optionalString,
+  Output: optionalString,
+  Dropped: z.number().int().nonnegative().optional(),
+  StartTime: optionalString,
+  FinishedTime: optionalString,
+  FinishTime: optionalString,
 });
 type InstanceRow = z.infer<typeof InstanceRowSchema>;
 
-/** The DescribeInvocationResults body after the SDK's mapping. */
+/** The DescribeInvocationResults body. */
 export const InvocationResultsBodySchema = z.object({
-  invocation: z.object({
-    invocationResults: z.object({ invocationResult: z.array(InstanceRowSchema).default([]) }).optional(),
-    nextToken: optionalString,
+  Invocation: z.object({
+    InvocationResults: z.object({ InvocationResult: z.array(InstanceRowSchema).default([]) }).optional(),
+    NextToken: optionalString,
   }),
 });
 
-/** One task of the DescribeInvocations body after the SDK's mapping. */
+/** One task of the DescribeInvocations body. */
 const InvocationRowSchema = z.object({
-  invokeId: z.string({ message: 'an invocation has no InvokeId' }),
-  commandId: z.string({ message: 'an invocation has no CommandId' }),
-  commandName: optionalString,
-  invocationStatus: optionalString,
-  creationTime: optionalString,
-  timeout: z.number().optional(),
-  parameters: optionalString,
-  invokeInstances: z.object({ invokeInstance: z.array(InstanceRowSchema).default([]) }).optional(),
+  InvokeId: z.string({ message: 'an invocation has no InvokeId' }),
+  CommandId: z.string({ message: 'an invocation has no CommandId' }),
+  CommandName: optionalString,
+  InvocationStatus: optionalString,
+  CreationTime: optionalString,
+  Timeout: z.number().optional(),
+  Parameters: optionalString,
+  InvokeInstances: z.object({ InvokeInstance: z.array(InstanceRowSchema).default([]) }).optional(),
 });
 
-/** The DescribeInvocations body after the SDK's mapping. */
+/** The DescribeInvocations body. */
 export const InvocationsBodySchema = z.object({
-  invocations: z.object({ invocation: z.array(InvocationRowSchema).default([]) }).optional(),
-  nextToken: optionalString,
+  Invocations: z.object({ Invocation: z.array(InvocationRowSchema).default([]) }).optional(),
+  NextToken: optionalString,
 });
 
-/** The RunCommand body after the SDK's mapping. */
+/** The RunCommand body. */
 export const RunCommandBodySchema = z.object({
-  requestId: z.string().default(''),
-  commandId: z.string({ message: 'RunCommand answered without a CommandId' }),
-  invokeId: z.string({ message: 'RunCommand answered without an InvokeId' }),
+  RequestId: z.string().default(''),
+  CommandId: z.string({ message: 'RunCommand answered without a CommandId' }),
+  InvokeId: z.string({ message: 'RunCommand answered without an InvokeId' }),
 });
 
 /** Per-instance statuses after which nothing changes any more. */
@@ -76,25 +77,25 @@ function decodeOutput(value: string | undefined): string {
 
 /** Turns a per-instance row into a typed result, decoding the output and classifying a failure. */
 export function toInstanceResult(row: InstanceRow, fallback: { invokeId?: string; commandId?: string } = {}): InstanceInvocationResult {
-  const status = row.invocationStatus ?? 'Pending';
+  const status = row.InvocationStatus ?? 'Pending';
   const final = FINAL_INVOCATION_STATUSES.has(status);
-  const errorCode = row.errorCode ?? '';
-  const errorInfo = row.errorInfo ?? '';
+  const errorCode = row.ErrorCode ?? '';
+  const errorInfo = row.ErrorInfo ?? '';
   const failed = final && status !== 'Success';
   const failureCode = errorCode === '' ? status : errorCode;
   return {
-    invokeId: row.invokeId ?? fallback.invokeId ?? '',
-    commandId: row.commandId ?? fallback.commandId ?? '',
-    instanceId: row.instanceId,
+    invokeId: row.InvokeId ?? fallback.invokeId ?? '',
+    commandId: row.CommandId ?? fallback.commandId ?? '',
+    instanceId: row.InstanceId,
     status,
     final,
-    exitCode: row.exitCode,
+    exitCode: row.ExitCode,
     errorCode,
     errorInfo,
-    output: decodeOutput(row.output),
-    dropped: row.dropped ?? 0,
-    startTime: row.startTime || undefined,
-    finishedTime: row.finishedTime || row.finishTime || undefined,
+    output: decodeOutput(row.Output),
+    dropped: row.Dropped ?? 0,
+    startTime: row.StartTime || undefined,
+    finishedTime: row.FinishedTime || row.FinishTime || undefined,
     failure: failed ? { code: failureCode, info: errorInfo, action: classifyInstanceError(failureCode) } : undefined,
   };
 }
@@ -111,15 +112,15 @@ function parseParameters(text: string | undefined): Record<string, unknown> {
 
 /** Turns a DescribeInvocations task into a summary with typed per-instance rows. */
 export function toInvocationSummary(row: z.infer<typeof InvocationRowSchema>): InvocationSummary {
-  const ids = { invokeId: row.invokeId, commandId: row.commandId };
+  const ids = { invokeId: row.InvokeId, commandId: row.CommandId };
   return {
-    invokeId: row.invokeId,
-    commandId: row.commandId,
-    commandName: row.commandName ?? '',
-    status: row.invocationStatus ?? 'Pending',
-    creationTime: row.creationTime || undefined,
-    timeoutSeconds: row.timeout,
-    parameters: parseParameters(row.parameters),
-    instances: (row.invokeInstances?.invokeInstance ?? []).map((instance) => toInstanceResult(instance, ids)),
+    invokeId: row.InvokeId,
+    commandId: row.CommandId,
+    commandName: row.CommandName ?? '',
+    status: row.InvocationStatus ?? 'Pending',
+    creationTime: row.CreationTime || undefined,
+    timeoutSeconds: row.Timeout,
+    parameters: parseParameters(row.Parameters),
+    instances: (row.InvokeInstances?.InvokeInstance ?? []).map((instance) => toInstanceResult(instance, ids)),
   };
 }

@@ -4,9 +4,9 @@ import { credentialsOf, memo } from '../../fc';
 import type { FcContext } from '../../fc';
 import { retry } from '../../retry';
 import type { RetryOptions } from '../../retry';
-import { OssConfigError, OssNotFoundError, classifyOssError } from './errors';
-import { createOssSdkClient } from './sdk';
-import type { AliOssClient } from './sdk';
+import { OssConfigError, OssNotFoundError, answerError } from './errors';
+import { OssHttpClient } from './sdk';
+import type { OssAnswer, OssRequest } from './sdk';
 import { ContentTypes, ObjectMeta, OssRetryDefaults, PresignLimits } from './types';
 import type { ObjectContent, ObjectHead, ObjectInfo, OssClientConfig, PutObjectOptions, PutObjectResult, RetrySettings } from './types';
 
@@ -38,53 +38,51 @@ function readObjectInfo(key: string, rawHeaders: object): ObjectInfo {
   };
 }
 
-/** Test seams: a prebuilt SDK client and the retry's sleep and randomness. */
+/** Test seams: the retry's sleep and randomness. */
 export interface OssObjectStoreDependencies {
-  readonly sdk?: AliOssClient;
   readonly sleep?: RetryOptions['sleep'];
   readonly random?: () => number;
 }
 
 /**
- * The object calls the product makes on one bucket (put, get, head, presigned GET) through
- * `ali-oss` with V4 signing. Throttling, 5xx and network failures are retried with capped,
- * jittered backoff; 403 and 404 fail at once with typed permanent errors.
+ * The object calls the product makes on one bucket (put, get, head, presigned GET) with V4
+ * signing. Throttling, 5xx and network failures are retried with capped, jittered backoff; 403
+ * and 404 fail at once with typed permanent errors.
  */
 export class OssObjectStore {
-  private readonly sdk: AliOssClient;
+  private readonly http: OssHttpClient;
   private readonly retrySettings: RetrySettings;
 
   constructor(readonly config: OssClientConfig, private readonly dependencies: OssObjectStoreDependencies = {}) {
-    this.sdk = dependencies.sdk ?? createOssSdkClient(config);
+    this.http = new OssHttpClient(config);
     this.retrySettings = { ...OssRetryDefaults, ...config.retry };
   }
 
-  /** Stores `body` under `key` with its content type and user metadata. */
+  /** Stores `body` under `key` with its content type, user metadata and Content-MD5. */
   async put(key: string, body: Buffer | string, options: PutObjectOptions = {}): Promise<PutObjectResult> {
     const content = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    // Metadata goes in as headers: ali-oss's `meta` option does the same, but its typing wants uid/pid.
-    const headers: Record<string, string> = {};
-    if (options.contentType) headers['Content-Type'] = options.contentType;
-    for (const [name, value] of Object.entries(options.meta ?? {})) headers[`x-oss-meta-${name.toLowerCase()}`] = value;
-    const result = await this.call('PutObject', key, () => this.sdk.put(key, content, { headers }));
-    return { key, etag: readObjectInfo(key, result.res.headers).etag };
+    // OSS checks the bytes it received against Content-MD5 (ali-oss sent it too).
+    const headers: Record<string, string> = { 'content-md5': createHash('md5').update(content).digest('base64') };
+    if (options.contentType) headers['content-type'] = options.contentType;
+    for (const [name, value] of Object.entries(options.meta ?? {})) headers[`${META_PREFIX}${name.toLowerCase()}`] = value;
+    const answer = await this.call('PutObject', { method: 'PUT', key, headers, body: content });
+    return { key, etag: readObjectInfo(key, answer.headers).etag };
   }
 
   /** Downloads an object; a missing key or bucket throws OssNotFoundError. */
   async get(key: string): Promise<ObjectContent> {
-    const result = await this.call('GetObject', key, () => this.sdk.get(key));
-    const body: unknown = result.content;
-    return { ...readObjectInfo(key, result.res.headers), body: Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? '')) };
+    const answer = await this.call('GetObject', { method: 'GET', key });
+    return { ...readObjectInfo(key, answer.headers), body: answer.body };
   }
 
   /**
-   * Whether the object exists, with its metadata. HEAD answers carry no body, so ali-oss reports
-   * any 404 as NoSuchKey: a missing bucket also reads as `exists: false`.
+   * Whether the object exists, with its metadata. Any 404 is `exists: false`, a missing bucket
+   * (NoSuchBucket) too.
    */
   async head(key: string): Promise<ObjectHead> {
     try {
-      const result = await this.call('HeadObject', key, () => this.sdk.head(key));
-      return { exists: true, ...readObjectInfo(key, result.res.headers) };
+      const answer = await this.call('HeadObject', { method: 'HEAD', key });
+      return { exists: true, ...readObjectInfo(key, answer.headers) };
     } catch (error) {
       if (error instanceof OssNotFoundError) return { exists: false, key };
       throw error;
@@ -95,29 +93,24 @@ export class OssObjectStore {
    * A V4 presigned GET URL for `key`, valid `expiresInSeconds` (1 s to 7 days). With an STS
    * token the URL carries it and dies with it. Signing is local: nothing is sent.
    */
-  async presignGet(key: string, expiresInSeconds: number): Promise<string> {
+  presignGet(key: string, expiresInSeconds: number): Promise<string> {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < PresignLimits.minExpiresSeconds || expiresInSeconds > PresignLimits.maxExpiresSeconds) {
-      throw new OssConfigError(`a presigned URL lives 1..604800 whole seconds, not ${expiresInSeconds}`, { details: { key } });
+      return Promise.reject(new OssConfigError(`a presigned URL lives 1..604800 whole seconds, not ${expiresInSeconds}`, { details: { key } }));
     }
-    try {
-      return await this.sdk.signatureUrlV4('GET', expiresInSeconds, undefined, key);
-    } catch (error) {
-      throw new OssConfigError(`cannot presign ${key}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
+    return Promise.resolve(this.http.presign('GET', key, expiresInSeconds));
   }
 
-  private call<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
+  /** Sends one request with retries; a 2xx answer resolves, any other becomes a typed error. */
+  private call(operation: string, request: OssRequest): Promise<OssAnswer> {
     return retry(
       async () => {
-        try {
-          return await fn();
-        } catch (error) {
-          throw classifyOssError(error, operation, key);
-        }
+        const answer = await this.http.send(request);
+        if (answer.status < 200 || answer.status > 299) throw answerError(answer, operation, request.key);
+        return answer;
       },
       {
         ...this.retrySettings,
-        operation: `${operation} ${key}`,
+        operation: `${operation} ${request.key}`,
         ...(this.dependencies.sleep ? { sleep: this.dependencies.sleep } : {}),
         ...(this.dependencies.random ? { random: this.dependencies.random } : {}),
       },

@@ -1,6 +1,6 @@
-import { PermanentError, TransientError, VectorSyncError, describeError } from '../../errors';
-import type { VectorSyncErrorOptions } from '../../errors';
-import { readField } from '../../values';
+import { PermanentError, TransientError } from '../../errors';
+import type { VectorSyncError, VectorSyncErrorOptions } from '../../errors';
+import type { OssAnswer } from './sdk';
 
 /** The OSS client settings are unusable (empty key, an IP endpoint, a bad expiry). */
 export class OssConfigError extends PermanentError {}
@@ -28,22 +28,29 @@ export class OssRequestError extends PermanentError {}
 export class OssUnavailableError extends TransientError {}
 
 
+/** One element of OSS's flat XML error body. */
+function xmlField(xml: string, name: string): string | undefined {
+  const value = new RegExp(`<${name}>([^<]*)</${name}>`, 'u').exec(xml)?.[1];
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /**
- * Turns what ali-oss threw into a typed error. ali-oss puts the HTTP status in `status` (-1 for a
- * network error, -2 for a timeout) and OSS's XML `Code` in `code`; a network error has no XML.
+ * Turns a failed answer into a typed error, with OSS's `Code` and `RequestId` from its XML body,
+ * or for a HEAD (which has no body) from the same XML base64-coded in `x-oss-err`; without either
+ * a 404 reads as NoSuchKey. 404 and 403 are permanent; 408, 429 and 5xx are worth another
+ * attempt; any other 4xx is permanent.
  */
-export function classifyOssError(error: unknown, operation: string, key: string): VectorSyncError {
-  if (error instanceof VectorSyncError) return error;
-  const { message } = describeError(error);
-  const status = readField(error, 'status');
-  const rawCode = readField(error, 'code');
-  const code = typeof rawCode === 'string' && rawCode !== '' ? rawCode : undefined;
-  const requestId = readField(error, 'requestId');
-  const details = { operation, key, status, ...(typeof requestId === 'string' ? { requestId } : {}) };
-  const text = `${operation} ${key} failed: ${message}`;
-  if (typeof status !== 'number' || status < 0) return new OssUnavailableError(text, { code: code ?? 'NetworkError', details, cause: error });
-  if (status === 404) return new OssNotFoundError(text, key, { code: code ?? 'NoSuchKey', details, cause: error });
-  if (status === 403) return new OssAccessDeniedError(text, { code: code ?? 'AccessDenied', details, cause: error });
-  if (status === 408 || status === 429 || status >= 500) return new OssUnavailableError(text, { code: code ?? `Http${status}`, details, cause: error });
-  return new OssRequestError(text, { code: code ?? `Http${status}`, details, cause: error });
+export function answerError(answer: OssAnswer, operation: string, key: string): VectorSyncError {
+  const encoded = answer.headers['x-oss-err'];
+  const xml = answer.body.length > 0 || typeof encoded !== 'string' ? answer.body.toString('utf8') : Buffer.from(encoded, 'base64').toString('utf8');
+  const code = xmlField(xml, 'Code');
+  const header = answer.headers['x-oss-request-id'];
+  const requestId = xmlField(xml, 'RequestId') ?? (typeof header === 'string' ? header : undefined);
+  const { status } = answer;
+  const details = { operation, key, status, ...(requestId === undefined ? {} : { requestId }) };
+  const text = `${operation} ${key} failed: ${xmlField(xml, 'Message') ?? `status ${status}`}`;
+  if (status === 404) return new OssNotFoundError(text, key, { code: code ?? 'NoSuchKey', details });
+  if (status === 403) return new OssAccessDeniedError(text, { code: code ?? 'AccessDenied', details });
+  if (status === 408 || status === 429 || status >= 500) return new OssUnavailableError(text, { code: code ?? `Http${status}`, details });
+  return new OssRequestError(text, { code: code ?? `Http${status}`, details });
 }

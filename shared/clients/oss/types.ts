@@ -5,7 +5,7 @@ import type { BackoffOptions } from '../../retry';
  * and the local emulator.
  */
 export interface OssClientConfig {
-  /** Region, bare (`cn-hangzhou`) or with ali-oss's prefix (`oss-cn-hangzhou`). */
+  /** Region, bare (`cn-hangzhou`) or with the `oss-` prefix of OSS host names (`oss-cn-hangzhou`). */
   readonly region: string;
   readonly bucket: string;
   readonly accessKeyId: string;
@@ -15,8 +15,7 @@ export interface OssClientConfig {
   /**
    * Omit for the public OSS domain of the region (https). Otherwise a URL such as
    * `https://oss-cn-hangzhou-internal.aliyuncs.com` or the emulator's `http://localhost:<port>`.
-   * Not an IP address: ali-oss then rewrites the Host header and leaves the bucket out of
-   * presigned URLs.
+   * Not an IP address, which cannot carry the bucket in its name.
    */
   readonly endpoint?: string;
   /** Bucket in the path (`/<bucket>/<key>`); default: on for a `localhost` endpoint, else off. */
