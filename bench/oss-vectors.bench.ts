@@ -58,7 +58,8 @@ async function startServer(): Promise<{ info: ServerInfo; stop: () => Promise<vo
 async function serve(): Promise<void> {
   // Imported here, so the measuring process does not load the emulator.
   const { startOssVectorsEmulator } = await import('../local/oss-vectors');
-  const emulator = await startOssVectorsEmulator();
+  // The emulator's own speed is measured: no write quota, no searchable delay.
+  const emulator = await startOssVectorsEmulator({ writeQuota: false, searchableDelayMs: 0 });
   const credential = emulator.credentials[0];
   process.stdout.write(`${JSON.stringify({ endpoint: emulator.endpoint, region: emulator.region, accountId: emulator.accountId, credential })}\n`);
   process.stdin.resume();

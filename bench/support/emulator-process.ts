@@ -115,8 +115,7 @@ async function probeQuota(info: Parameters<typeof clientOf>[0]): Promise<boolean
 /** The child: starts the emulator with the quota given, serves it through the counter, answers stats until told to close. */
 async function serve(): Promise<void> {
   const writeQuota = WriteQuotaSchema.parse(JSON.parse(process.argv[process.argv.indexOf(SERVE_FLAG) + 1] ?? 'null'));
-  // `writeQuota` is the option part 1 of issue 14 adds; typed here until OssVectorsEmulatorOptions has it.
-  const options: OssVectorsEmulatorOptions & { readonly writeQuota?: WriteQuota } = { writeQuota };
+  const options: OssVectorsEmulatorOptions = { writeQuota };
   const emulator = await startOssVectorsEmulator(options);
   const counting = new CountingService(emulator.server.service);
   const server = new EmulatorServer(counting);

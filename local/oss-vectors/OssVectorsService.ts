@@ -2,13 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { FaultInjector } from '../faults';
 import { EmulatorServer } from '../http';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../http';
-import { TokenBucket } from '../../shared/ratelimit';
 import { catalogOperations } from './catalogOperations';
 import { OssVectorsApiError, OssVectorsEmulatorConfigError } from './errors';
 import type { EmulatorCredential, EmulatorLimits, OperationContext } from './types';
 import { vectorOperations } from './vectorOperations';
 import { parseHost, verifySignature } from './verifySignature';
 import { VectorStore } from './VectorStore';
+import { CLOUD_WRITE_QUOTA, WriteQuota } from './writeQuota';
+import type { IndexWriteCounts, WriteQuotaLimits } from './writeQuota';
 
 /** Defaults of a local OSS Vectors: one account, one fixed key, the Hangzhou region. */
 const OssVectorsEmulatorDefaults = {
@@ -73,8 +74,7 @@ interface OssVectorsServiceOptions {
   readonly accountId: string;
   readonly limits: EmulatorLimits;
   readonly searchableDelayMs: number;
-  /** PutVectors requests per second before 429; unlimited when absent. */
-  readonly putVectorsQps?: number;
+  readonly writeQuota: WriteQuota;
   readonly now: () => number;
 }
 
@@ -100,11 +100,8 @@ function requestId(): string {
  */
 class OssVectorsService implements EmulatorService {
   readonly name = 'oss-vectors';
-  private readonly putLimiter: TokenBucket | undefined;
 
-  constructor(private readonly options: OssVectorsServiceOptions) {
-    this.putLimiter = options.putVectorsQps === undefined ? undefined : new TokenBucket({ ratePerSecond: options.putVectorsQps });
-  }
+  constructor(private readonly options: OssVectorsServiceOptions) {}
 
   route(request: EmulatorRequest): EmulatorRoute | undefined {
     const host = parseHost(String(request.headers.host ?? ''));
@@ -133,7 +130,6 @@ class OssVectorsService implements EmulatorService {
         this.options.credentials,
       );
       this.checkDigest(request);
-      if (operation === 'PutVectors' && this.putLimiter && !this.putLimiter.tryTake()) throw new OssVectorsApiError('Throttling', 'PutVectors QPS limit exceeded');
       const context: OperationContext = { ...this.options, bucket: host.bucket, body: request.body, query: request.url.searchParams, headers: request.headers, now };
       const response = handler(context);
       return { ...response, headers: { ...response.headers, 'x-oss-request-id': requestId() } };
@@ -149,6 +145,12 @@ class OssVectorsService implements EmulatorService {
   }
 }
 
+/**
+ * How long after a write a vector shows up in QueryVectors in the cloud (about 2-3 s, issue 17 B);
+ * the emulator's default, so a caller's wait-and-retry path runs locally too.
+ */
+export const CLOUD_SEARCHABLE_DELAY_MS = 2_500;
+
 /** Settings of a local OSS Vectors. */
 export interface OssVectorsEmulatorOptions {
   readonly region?: string;
@@ -156,10 +158,16 @@ export interface OssVectorsEmulatorOptions {
   readonly credentials?: readonly EmulatorCredential[];
   /** Keep buckets, indexes and vectors here (kept across restarts); default: in memory. */
   readonly dataDir?: string;
-  /** Delay before a written vector shows up in QueryVectors; default 0. */
+  /**
+   * Delay before a written vector shows up in QueryVectors; default the cloud's, about 2-3 s
+   * (`CLOUD_SEARCHABLE_DELAY_MS`). A test about something else may pass 0.
+   */
   readonly searchableDelayMs?: number;
-  /** PutVectors requests per second before 429 Throttling; default unlimited. */
-  readonly putVectorsQps?: number;
+  /**
+   * The write quota per index (PutVectors and DeleteVectors together) and the PutVectorIndex rate;
+   * default the cloud's figures, 5 requests and 2,500 vectors a second; `false` turns both off.
+   */
+  readonly writeQuota?: WriteQuotaLimits | false;
   readonly limits?: Partial<EmulatorLimits>;
   readonly port?: number;
   /** The emulator's clock (skew checks, visibility); default `Date.now`. */
@@ -174,6 +182,8 @@ export interface OssVectorsEmulator {
   readonly region: string;
   readonly accountId: string;
   readonly credentials: readonly EmulatorCredential[];
+  /** What each index's writers were answered (accepted and throttled calls, vectors), by `bucket/indexName`. */
+  writeCounts(): Record<string, IndexWriteCounts>;
   /** Stops the server, compacts the index logs and closes them. */
   close(): Promise<void>;
 }
@@ -186,15 +196,17 @@ export async function startOssVectorsEmulator(options: OssVectorsEmulatorOptions
   if (!/^\d+$/u.test(accountId)) throw new OssVectorsEmulatorConfigError(`account id ${accountId} is not numeric`);
   const region = options.region ?? OssVectorsEmulatorDefaults.region;
   const store = new VectorStore(options.dataDir);
+  const now = options.now ?? Date.now;
+  const writeQuota = new WriteQuota(options.writeQuota ?? CLOUD_WRITE_QUOTA, now);
   const service = new OssVectorsService({
     store,
     credentials,
     region,
     accountId,
     limits: { ...OssVectorsEmulatorLimits, ...options.limits },
-    searchableDelayMs: options.searchableDelayMs ?? 0,
-    ...(options.putVectorsQps === undefined ? {} : { putVectorsQps: options.putVectorsQps }),
-    now: options.now ?? Date.now,
+    searchableDelayMs: options.searchableDelayMs ?? CLOUD_SEARCHABLE_DELAY_MS,
+    writeQuota,
+    now,
   });
   const server = new EmulatorServer(service, new FaultInjector());
   await server.start(options.port ?? 0);
@@ -204,6 +216,7 @@ export async function startOssVectorsEmulator(options: OssVectorsEmulatorOptions
     region,
     accountId,
     credentials,
+    writeCounts: () => writeQuota.writeCounts(),
     close: async () => {
       await server.stop();
       store.close();

@@ -96,6 +96,7 @@ export const catalogOperations = {
     checkSettings(body, context);
     if (context.store.hasIndex(bucket, body.indexName)) throw new OssVectorsApiError('VectorIndexAlreadyExists');
     if (context.store.listIndexes(bucket).length >= context.limits.maxIndexesPerBucket) throw new OssVectorsApiError('TooManyVectorIndexes');
+    context.writeQuota.admitIndexCreation();
     context.store.createIndex({
       bucket,
       indexName: body.indexName,

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { OssVectorsEmulatorLimits } from './OssVectorsService';
 import type { VectorStore } from './VectorStore';
+import type { WriteQuota } from './writeQuota';
 
 /** A key the emulator accepts. */
 export interface EmulatorCredential {
@@ -62,4 +63,6 @@ export interface OperationContext {
   readonly limits: EmulatorLimits;
   /** Delay before a written vector becomes searchable. */
   readonly searchableDelayMs: number;
+  /** The write quota per index and the PutVectorIndex rate. */
+  readonly writeQuota: WriteQuota;
 }

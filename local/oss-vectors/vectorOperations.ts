@@ -80,7 +80,9 @@ export const vectorOperations = {
   PutVectors(context: OperationContext): EmulatorResponse {
     const body = parseBody(PutVectorsBodySchema, context.body);
     const index = indexOf(context, body.indexName);
-    context.store.put(index, packVectors(body, index.settings, context.limits), context.now + context.searchableDelayMs);
+    const rows = packVectors(body, index.settings, context.limits);
+    context.writeQuota.admit(bucketOf(context), body.indexName, body.vectors.length);
+    context.store.put(index, rows, context.now + context.searchableDelayMs);
     return { status: 200 };
   },
 
@@ -137,6 +139,7 @@ export const vectorOperations = {
     const index = indexOf(context, body.indexName);
     if (body.keys.length < 1 || body.keys.length > context.limits.maxDeleteKeys) throw new OssVectorsApiError('InvalidArgument', `DeleteVectors takes 1..${context.limits.maxDeleteKeys} keys`);
     if (new Set(body.keys).size !== body.keys.length) throw new OssVectorsApiError('InvalidArgument', 'DeleteVectors keys must be unique');
+    context.writeQuota.admit(bucketOf(context), body.indexName, body.keys.length);
     context.store.remove(index, body.keys);
     return { status: 204 };
   },

@@ -13,7 +13,7 @@ import { startOss } from '../oss';
 import type { OssEmulator } from '../oss';
 import { startEcsMetadataEmulator } from '../ecs-metadata';
 import { startOssVectorsEmulator } from '../oss-vectors';
-import type { OssVectorsEmulator } from '../oss-vectors';
+import type { OssVectorsEmulator, OssVectorsEmulatorOptions } from '../oss-vectors';
 import { ApiKeyPermissions, startResend } from '../resend';
 import type { ResendEmulator } from '../resend';
 import { startSupabase } from '../supabase';
@@ -93,6 +93,11 @@ export interface LocalCloudOptions {
   readonly workerVersion?: string;
   /** Keep every event the bus delivered, per function (tests redeliver them). */
   readonly recordDeliveries?: boolean;
+  /**
+   * OSS Vectors' write quota per index and searchable delay; default the cloud's figures (5
+   * requests and 2,500 vectors a second, about 2.5 s), as the emulator's own defaults.
+   */
+  readonly ossVectors?: Pick<OssVectorsEmulatorOptions, 'writeQuota' | 'searchableDelayMs'>;
 }
 
 /** A running local cloud and the handles callers need. */
@@ -167,7 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => cloudAssistant.close());
     const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
     closers.push(() => oss.close());
-    const ossVectors = await startOssVectorsEmulator({ ...account, credentials: [keys.worker], dataDir: join(workDir, 'vectors') });
+    const ossVectors = await startOssVectorsEmulator({ ...account, credentials: [keys.worker], dataDir: join(workDir, 'vectors'), ...options.ossVectors });
     // The instances' RAM role, as in the cloud: the worker takes its STS keys from the metadata
     // service (hardened mode) instead of keeping keys in its settings file.
     const metadata = await startEcsMetadataEmulator({ roleName: StackDefaults.workerRole, credential: keys.worker, requireToken: true });

@@ -13,7 +13,8 @@ const running: OssVectorsEmulator[] = [];
 const folders: string[] = [];
 
 async function start(options: OssVectorsEmulatorOptions = {}): Promise<OssVectorsEmulator> {
-  const emulator = await startOssVectorsEmulator(options);
+  // These tests are about the calls themselves: no quota and no searchable delay unless a test asks for them.
+  const emulator = await startOssVectorsEmulator({ writeQuota: false, searchableDelayMs: 0, ...options });
   running.push(emulator);
   return emulator;
 }
