@@ -52,10 +52,19 @@ export async function bootBenchCloud(name: string): Promise<BenchCloud> {
   };
   say(`booting the local cloud in ${relative(process.cwd(), workDir)} (function logs: ${relative(process.cwd(), logFile)})`);
   const cloud = await startLocalCloud({ workDir, distDir, onFunctionOutput: toLog, onServiceLog: toLog });
+  // Ctrl-C stops the stack first: its edge functions and workers are processes of their own.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    say(`${signal}: stopping the local cloud`);
+    void cloud.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   return {
     cloud,
     logFile,
     close: async () => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       await cloud.close();
       log.end();
     },
@@ -73,7 +82,7 @@ const SEED_DOCUMENTS_PER_STATEMENT = 10_000;
  * statement trigger queues every id on `vector_sync` at that commit. Answers the commit time.
  *
  * The sidecar's HNSW index serves the application's similarity search, never the sync, and PGlite
- * builds it at about 4 ms a row (7 minutes before the clock starts at 100,000 rows): this throwaway
+ * builds it at about 4 ms a row here (7 minutes before the clock starts at 100,000 rows): this throwaway
  * database goes without it.
  */
 export async function seedCommittedEmbeddings(sql: Sql, count: number): Promise<{ committedAt: number; seedSeconds: number }> {

@@ -10,7 +10,7 @@ export interface GoalResult {
   readonly actual: number;
   readonly unit: string;
   readonly met: boolean;
-  /** How far from the target, signed in the good direction: "+13.2 %" beats it, "-5.8 %" misses it. */
+  /** How far from the target, signed in the good direction: "+13.2 points" beats it, "-5.8 points" misses it. */
   readonly by: string;
 }
 
@@ -24,13 +24,15 @@ export function round(value: number, digits = 1): number {
 export function goalResult(input: { goal: string; target: number; actual: number; unit: string; atMost?: boolean }): GoalResult {
   const margin = input.atMost === true ? input.target - input.actual : input.actual - input.target;
   const sign = margin >= 0 ? '+' : '-';
+  // A margin between two percentages is in percentage points, not a percent of the target.
+  const marginUnit = input.unit === '%' ? 'points' : input.unit;
   return {
     goal: input.goal,
     target: `${input.atMost === true ? '<=' : '>='} ${input.target} ${input.unit}`,
     actual: round(input.actual),
     unit: input.unit,
     met: margin >= 0,
-    by: `${sign}${round(Math.abs(margin))} ${input.unit}`,
+    by: `${sign}${round(Math.abs(margin))} ${marginUnit}`,
   };
 }
 

@@ -14,13 +14,22 @@ function ms(value: Date | null | undefined): number | null {
   return value == null ? null : value.getTime();
 }
 
-/** Vectors the writing chunks say they wrote so far: cheap (one row per chunk), polled while waiting. */
-export async function vectorsWrittenByChunks(sql: Sql): Promise<number> {
-  const [row] = await sql<{ vectors: string }[]>`
-    select coalesce(sum((c.result ->> 'upserted')::bigint), 0) as vectors
+/**
+ * Ids the change-driven sync chunks have settled so far (written, or found written already by an
+ * earlier attempt of the chunk, deleted, rejected or failed) and how many sync runs failed: cheap
+ * (one row per chunk), polled while waiting for the index to fill.
+ */
+export async function syncProgress(sql: Sql): Promise<{ settled: number; failedRuns: number }> {
+  const [row] = await sql<{ settled: string; failed_runs: string }[]>`
+    select coalesce(sum(
+             coalesce((c.result ->> 'upserted')::bigint, 0) + coalesce((c.result ->> 'skipped')::bigint, 0)
+             + coalesce((c.result ->> 'deleted')::bigint, 0) + coalesce((c.result ->> 'rejected')::bigint, 0)
+             + coalesce((c.result ->> 'failed')::bigint, 0)
+           ) filter (where c.state in ('succeeded', 'failed')), 0) as settled,
+           (select count(*) from vector_sync.runs where op = 'sync' and state = 'failed') as failed_runs
     from vector_sync.chunks as c join vector_sync.runs as r using (run_id)
-    where r.op = 'sync' and c.state = 'succeeded'`;
-  return n(row?.vectors);
+    where r.op = 'sync'`;
+  return { settled: n(row?.settled), failedRuns: n(row?.failed_runs) };
 }
 
 /**

@@ -39,7 +39,7 @@ describe('goalResult', () => {
     const goal = goalResult({ goal: 'e2e / worker', target: 70, actual: 64.24, unit: '%' });
 
     // Assess
-    expect(goal).toEqual({ goal: 'e2e / worker', target: '>= 70 %', actual: 64.2, unit: '%', met: false, by: '-5.8 %' });
+    expect(goal).toEqual({ goal: 'e2e / worker', target: '>= 70 %', actual: 64.2, unit: '%', met: false, by: '-5.8 points' });
   });
 
   it('counts an at-most goal as met below its target', () => {
