@@ -1,5 +1,5 @@
-// `npm run bench [-- <name>]`: runs every bench/*.bench.ts (or those whose file name starts with
-// <name>) one after another, each in its own process. Each prints one JSON line on stdout, passed
+// `npm run bench [-- <name>...]`: runs every bench/*.bench.ts (or those whose file name starts with
+// one of the <name>s) one after another, each in its own process. Each prints one JSON line on stdout, passed
 // through as it comes; its progress goes to stderr. Then bench/results.md is rewritten (see
 // bench/support/resultsFile.ts). Exit code 1 when a benchmark failed: it exited non-zero (its result
 // was wrong, or it crashed) or printed no JSON line. A missed goal is reported in the file, not failed.
@@ -60,11 +60,11 @@ async function runOne(file: string): Promise<BenchOutcome> {
 }
 
 async function main(): Promise<number> {
-  const only = process.argv[2];
+  const only = process.argv.slice(2);
   const all = readdirSync(dir).filter((file) => file.endsWith(SUFFIX)).sort();
-  const files = all.filter((file) => only === undefined || file.startsWith(only));
+  const files = all.filter((file) => only.length === 0 || only.some((prefix) => file.startsWith(prefix)));
   if (files.length === 0) {
-    process.stderr.write(`no bench/*${SUFFIX} starts with "${only ?? ''}"; there are: ${all.join(', ')}\n`);
+    process.stderr.write(`no bench/*${SUFFIX} starts with ${only.map((prefix) => `"${prefix}"`).join(' or ')}; there are: ${all.join(', ')}\n`);
     return 2;
   }
   const outcomes: BenchOutcome[] = [];

@@ -119,7 +119,7 @@ function summary(outcomes: readonly BenchOutcome[]): string {
       const goals = goalRows(result);
       if (goals.length > 0) return goals.map((goal) => `| ${outcome.name} | ${goal.goal} | ${goal.target} | ${goal.actual} | ${verdict(goal)} |`);
       const met = overallVerdict(result);
-      return met === undefined ? [] : [`| ${outcome.name} | as stated in its section | - | - | ${met ? 'met' : '**missed**'} |`];
+      return [met === undefined ? `| ${outcome.name} | none stated (figures only) | - | - | - |` : `| ${outcome.name} | as stated in its section | - | - | ${met ? 'met' : '**missed**'} |`];
     });
   });
   return ['| benchmark | goal | target | actual | verdict |', '|---|---|---|---|---|', ...rows].join('\n');
@@ -145,8 +145,8 @@ function generated(outcomes: readonly BenchOutcome[]): string {
 const HEAD = `# Benchmark results
 
 \`npm run bench\` runs every \`bench/*.bench.ts\` and rewrites the block between the \`bench:generated\`
-markers below; \`npm run bench -- <name>\` runs the benchmarks whose file name starts with \`<name>\` and
-rewrites only their sections. Everything outside the block is written by hand and kept.
+markers below; \`npm run bench -- <name>...\` runs the benchmarks whose file name starts with a
+\`<name>\` and rewrites only their sections. Everything outside the block is written by hand and kept.
 
 `;
 

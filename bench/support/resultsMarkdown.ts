@@ -68,7 +68,7 @@ export function goalRows(result: Record<string, Json>): GoalRow[] {
   });
 }
 
-/** "met (+13.2 %)" or "**missed** (-5.8 %)". */
+/** "met (+13.2 points)" or "**missed** (-5.8 points)". */
 export function verdict(goal: GoalRow): string {
   const by = goal.by === '-' ? '' : ` (${goal.by})`;
   return goal.met ? `met${by}` : `**missed**${by}`;

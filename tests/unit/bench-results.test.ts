@@ -14,14 +14,14 @@ const HAND_WRITTEN = 'The 100,000 run missed its goal because publish-changes wa
 describe('updateResultsFile', () => {
   it('writes a skeleton with the generated block and a hand-written section when there is no file', () => {
     // Prepare
-    const fresh = [outcome('end-to-end', { bench: 'end-to-end', pass: true, goals: [{ goal: 'e2e / worker', target: '>= 70 %', actual: 64.2, unit: '%', met: false, by: '-5.8 %' }], seconds: 81.5 })];
+    const fresh = [outcome('end-to-end', { bench: 'end-to-end', pass: true, goals: [{ goal: 'e2e / worker', target: '>= 70 %', actual: 64.2, unit: '%', met: false, by: '-5.8 points' }], seconds: 81.5 })];
 
     // Act
     const text = updateResultsFile(undefined, fresh, ['end-to-end']);
 
     // Assess
     expect(text).toContain('# Benchmark results');
-    expect(text).toContain('| end-to-end | e2e / worker | >= 70 % | 64.2 % | **missed** (-5.8 %) |');
+    expect(text).toContain('| end-to-end | e2e / worker | >= 70 % | 64.2 % | **missed** (-5.8 points) |');
     expect(text).toContain('one run on a noisy machine');
     expect(text).toContain('2 × Test CPU');
     expect(text.indexOf('<!-- bench:generated:end -->')).toBeLessThan(text.indexOf('## Goals missed and why'));
