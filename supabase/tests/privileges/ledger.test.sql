@@ -13,7 +13,7 @@ select unnest(array[
   'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run',
   'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks',
   'digest_window_start', 'settle_run_report', 'due_digests', 'claim_digest', 'digest_row', 'mark_digest_sent',
-  'fail_digest', 'record_digest_resend', 'runs_ready_to_close'
+  'fail_digest', 'record_digest_resend', 'runs_ready_to_close', 'record_outcomes'
 ]) as name;
 
 select ok(
@@ -55,8 +55,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  42,
-  'every one of the 42 ledger functions sets an empty search_path'
+  43,
+  'every one of the 43 ledger functions sets an empty search_path'
 );
 
 set local role anon;
