@@ -88,7 +88,8 @@ const QueryFlagsSchema = z.object({
 
 const VectorSchema = z.array(z.number().finite()).min(1);
 
-function parseVectorFlag(text: string): number[] {
+/** A vector from JSON text (the --vector flag, or pgvector's text of a document's embedding). */
+function parseVector(text: string, refusal: string): number[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -96,7 +97,7 @@ function parseVectorFlag(text: string): number[] {
     value = undefined;
   }
   const parsed = VectorSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError('query: --vector must be a JSON array of finite numbers');
+  if (!parsed.success) throw new UsageError(refusal);
   return parsed.data;
 }
 
@@ -118,9 +119,9 @@ export function queryCommand(stderr: (line: string) => void): WorkerCommand {
         if (flags.documentId) {
           const [row] = await worker.ledger.embeddingsByIds([flags.documentId]);
           if (!row) throw new UsageError(`query: document ${flags.documentId} has no embedding`);
-          queryVector = row.embedding;
+          queryVector = parseVector(row.embedding, `query: the embedding of ${flags.documentId} is not an array of finite numbers`);
         } else {
-          queryVector = parseVectorFlag(flags.vector ?? '');
+          queryVector = parseVector(flags.vector ?? '', 'query: --vector must be a JSON array of finite numbers');
         }
         const results = await worker.oss.queryVectors({ bucket: active.bucket, indexName: active.index_name, queryVector, topK: flags.topK, returnDistance: true, returnMetadata: true, index: shapeOf(active) });
         return { ok: true, command: 'query', index: active.index_name, results: results.map((r) => ({ key: r.key, distance: r.distance, metadata: r.metadata })) };

@@ -101,8 +101,9 @@ export async function resolveWorkerCredentials(config: WorkerConfig, options: Wo
 
 /**
  * The OSS Vectors client of the worker: signed with `credentials` (its own keys or the instance
- * role's STS keys, see `resolveWorkerCredentials`), PutVectors throttled by the client's token
- * bucket at PUT_VECTORS_QPS, 429/5xx retried with capped backoff, top-K capped at QUERY_TOPK_MAX.
+ * role's STS keys, see `resolveWorkerCredentials`), PutVectors and DeleteVectors paced per index at
+ * INDEX_WRITE_QPS calls and INDEX_WRITE_VECTORS_PER_SECOND vectors a second, 429/5xx retried with
+ * capped backoff, top-K capped at QUERY_TOPK_MAX.
  */
 export function ossClientFor(config: WorkerConfig, credentials: OssCredentials): OssVectorsClient {
   return new OssVectorsClient({
@@ -114,9 +115,18 @@ export function ossClientFor(config: WorkerConfig, credentials: OssCredentials):
       ...(credentials.securityToken === undefined || credentials.securityToken === '' ? {} : { securityToken: credentials.securityToken }),
     },
     ...(config.OSS_VECTORS_ENDPOINT === '' ? {} : { endpoint: config.OSS_VECTORS_ENDPOINT }),
-    putVectorsQps: config.PUT_VECTORS_QPS,
+    indexWriteQps: config.INDEX_WRITE_QPS,
+    indexWriteVectorsPerSecond: config.INDEX_WRITE_VECTORS_PER_SECOND,
     limits: { maxTopK: config.QUERY_TOPK_MAX },
   });
+}
+
+/**
+ * Postgres connections a worker opens: one for the page being read, one for the page's outcomes
+ * and one per write call recording what it wrote, at most 6 (Supabase's pooler is shared).
+ */
+export function workerPoolSize(config: Pick<WorkerConfig, 'WORKER_WRITE_CONCURRENCY'>): number {
+  return Math.min(config.WORKER_WRITE_CONCURRENCY, 4) + 2;
 }
 
 /** Everything a command needs, built once from the settings file. */
@@ -130,8 +140,8 @@ export interface WorkerContext {
 
 /**
  * Loads the settings, resolves the credentials (static keys, or the instance RAM role's STS keys
- * from the ECS metadata service) and connects: a small Postgres pool (the worker pages one query
- * at a time) and the OSS Vectors client. Logs go to `stderr` as JSON lines with the bound fields.
+ * from the ECS metadata service) and connects: a small Postgres pool (the next page is read while
+ * the write calls in flight record what they wrote) and the OSS Vectors client. Logs go to `stderr` as JSON lines with the bound fields.
  */
 export async function openWorkerContext(
   settingsPath: string,
@@ -142,7 +152,7 @@ export async function openWorkerContext(
   // Before the pool opens: a failure here leaves nothing to close.
   const resolved = await resolveWorkerCredentials(config);
   const oss = ossClientFor(config, resolved.credentials);
-  const ledger = new WorkerLedger(createSql(config.SUPABASE_DB_URL, { max: 3, applicationName: 'vector-sync-worker' }));
+  const ledger = new WorkerLedger(createSql(config.SUPABASE_DB_URL, { max: workerPoolSize(config), applicationName: 'vector-sync-worker' }));
   const log = new Logger({ level: config.LOG_LEVEL, sink: stderr, fields: { component: 'worker', ...fields } });
   log.debug('credentials resolved', { mode: resolved.mode, ...(resolved.expiration ? { expiration: resolved.expiration.toISOString() } : {}) });
   return { config, ledger, oss, log, close: () => ledger.close() };

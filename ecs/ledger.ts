@@ -1,45 +1,13 @@
 // The worker's view of the database: the ledger moves every handler makes, plus the reads and
 // writes only the worker does (the current embedding rows, what each index holds, rejections,
-// run items, generations, re-enqueueing drift). Every statement goes through the ledger's helpers.
-import * as z from 'zod';
-import type { ValidationReason } from '../shared/clients/oss-vectors';
+// run items, generations, re-enqueueing drift). Every statement goes through the ledger's helpers;
+// a chunk's writes are recorded one statement per page and one per write call, never per row.
+import type { Sql } from 'postgres';
 import { isUuid } from '../shared/contracts';
-import { PermanentError } from '../shared/errors';
 import { IndexRowSchema, Ledger } from '../shared/ledger';
 import type { IndexRow } from '../shared/ledger';
-
-/** The outcome of one document in a run, as `run_items` records it. */
-export type ItemOutcome = 'upserted' | 'deleted' | 'skipped' | 'rejected' | 'failed';
-
-/** A row read from Postgres does not have the shape the worker expects (a migration and the code disagree). */
-export class EmbeddingRowError extends PermanentError {}
-
-// pgvector prints a vector as `[0.1,-2,3e-05]`, which is JSON.
-const VectorTextSchema = z.string().transform((text, ctx) => {
-  try {
-    const parsed = z.array(z.number()).safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // reported below
-  }
-  ctx.addIssue({ code: 'custom', message: 'embedding is not a pgvector array of numbers' });
-  return z.NEVER;
-});
-
-/** A row of `document_embeddings` joined to its document's metadata, as the worker reads it. */
-/** One row of the sidecar as the worker reads it (the vector from its text, the metadata as parsed). */
-export const EmbeddingRowSchema = z.object({
-  document_id: z.string(),
-  content_hash: z.string(),
-  embedding: VectorTextSchema,
-  // Kept as parsed, not rebuilt by z.record: rebuilding assigns keys one by one, and a key named
-  // `__proto__` would then be dropped (or become the prototype) instead of staying data.
-  metadata: z
-    .custom<Readonly<Record<string, unknown>>>((value) => typeof value === 'object' && !Array.isArray(value), { message: 'metadata must be a JSON object or null' })
-    .nullable()
-    .transform((value): Readonly<Record<string, unknown>> => value ?? {}),
-});
-export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
+import { outcomeArrays, parseEmbeddingRow, parseSyncPage } from './embeddingRows';
+import type { EmbeddingRow, Outcome, SyncPage } from './embeddingRows';
 
 /** One keyset page of a key range: rows with `after < id <= through` (null = open end), in id order. */
 export interface EmbeddingPageInput {
@@ -52,11 +20,20 @@ export interface EmbeddingPageInput {
 
 /** Checks rows from Postgres; a bad row fails the page with the document id in the message. */
 function parseEmbeddingRows(rows: readonly Record<string, unknown>[]): EmbeddingRow[] {
-  return rows.map((row) => {
-    const parsed = EmbeddingRowSchema.safeParse(row);
-    if (!parsed.success) throw new EmbeddingRowError(`embedding row ${String(row.document_id)} is malformed: ${parsed.error.issues[0]?.message ?? 'unknown'}`, { cause: parsed.error, details: { documentId: String(row.document_id) } });
-    return parsed.data;
-  });
+  return rows.map(parseEmbeddingRow);
+}
+
+/** What one write call did, for the ledger: what the index now holds and the documents' outcomes. */
+export interface WriteRecord {
+  readonly runId: string;
+  readonly chunkNo: number;
+  /** The index written, or undefined when it was gone meanwhile (nothing to hold). */
+  readonly indexName: string | undefined;
+  readonly ids: readonly string[];
+  /** Upserted: the hashes the index now holds for `ids`. Absent: `ids` were deleted. */
+  readonly hashes?: readonly string[];
+  /** The outcomes this write settles (those of the documents whose page had this index first). */
+  readonly outcomes: readonly Outcome[];
 }
 
 /** The ledger as the worker uses it: the functions' moves plus the worker's own queries. */
@@ -73,6 +50,27 @@ export class WorkerLedger extends Ledger {
       join public.source_documents as d on d.id = e.document_id
       where e.document_id = any(${uuids}::uuid[])
       order by e.document_id`));
+  }
+
+  /**
+   * One page of a sync chunk in one statement: each id's current row (a non-uuid id never has one)
+   * and the hash `indexName` holds for it.
+   */
+  async syncPage(ids: readonly string[], indexName: string): Promise<SyncPage> {
+    if (ids.length === 0) return { rows: [], gone: [], held: new Map() };
+    const uuids = ids.filter(isUuid);
+    return parseSyncPage(await this.query('read_sync_page', (sql) => sql`
+      with current as (
+        select e.document_id::text as document_id, e.content_hash, e.embedding::text as embedding, d.metadata
+        from public.document_embeddings as e
+        join public.source_documents as d on d.id = e.document_id
+        where e.document_id = any(${uuids}::uuid[])
+      )
+      select t.id as document_id, c.content_hash, c.embedding, c.metadata, s.content_hash as held_hash
+      from unnest(${[...ids]}::text[]) with ordinality as t(id, ord)
+      left join current as c on c.document_id = t.id
+      left join vector_sync.index_state as s on s.index_name = ${indexName} and s.document_id = t.id
+      order by t.ord`));
   }
 
   /** One page of a key range; the caller passes the last id it saw as the next `after`. */
@@ -114,28 +112,18 @@ export class WorkerLedger extends Ledger {
   }
 
   /**
-   * Generations of a logical index being built by a rebuild that is still open. A generation left
-   * 'building' by a rebuild that failed (or was never opened) is not one: writing into it would
-   * only feed an index that will never be activated.
+   * The generations a sync writes into, in one statement: the logical index's active one first, then
+   * those being built by a rebuild that is still open. A generation left 'building' by a rebuild
+   * that failed (or was never opened) is not one: writing into it would only feed an index that
+   * will never be activated.
    */
-  liveBuildingGenerations(logicalName: string): Promise<IndexRow[]> {
-    return this.many('live_building_generations', IndexRowSchema, (sql) => sql`
+  writeTargets(logicalName: string): Promise<IndexRow[]> {
+    return this.many('write_targets', IndexRowSchema, (sql) => sql`
       select i.* from vector_sync.indexes as i
-      where i.logical_name = ${logicalName} and i.state = 'building'
-        and exists (select 1 from vector_sync.runs as r where r.index_name = i.index_name and r.op = 'rebuild' and r.state not in ('completed', 'failed'))
-      order by i.created_at, i.index_name`);
-  }
-
-  /** The content hash index_state holds for each of the ids that it knows. */
-  async hashes(indexName: string, ids: readonly string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.query('index_state', (sql) => sql`select document_id, content_hash from vector_sync.index_state where index_name = ${indexName} and document_id = any(${[...ids]}::text[])`);
-    return new Map(rows.map((row) => [String(row.document_id), String(row.content_hash)]));
-  }
-
-  async upsertIndexState(indexName: string, ids: readonly string[], hashes: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.query('upsert_index_state', (sql) => sql`select vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[])`);
+      where i.logical_name = ${logicalName}
+        and (i.state = 'active' or (i.state = 'building'
+          and exists (select 1 from vector_sync.runs as r where r.index_name = i.index_name and r.op = 'rebuild' and r.state not in ('completed', 'failed'))))
+      order by i.state = 'active' desc, i.created_at, i.index_name`);
   }
 
   /** Forgets ids in index_state; answers how many rows it had. */
@@ -150,14 +138,25 @@ export class WorkerLedger extends Ledger {
 
   // --- the run's items and rejections ---
 
-  async recordItems(runId: string, ids: readonly string[], op: 'upsert' | 'delete', outcome: ItemOutcome): Promise<void> {
-    if (ids.length === 0) return;
-    await this.query('record_items', (sql) => sql`select vector_sync.record_items(${runId}, ${[...ids]}::text[], ${op}, ${outcome})`);
+  /** A page's decided outcomes (skipped, rejected with reasons) in one statement. */
+  async recordOutcomes(runId: string, chunkNo: number, outcomes: readonly Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.query('record_outcomes', (sql) => sql`select ${outcomesCall(sql, runId, chunkNo, outcomes)} as recorded`);
   }
 
-  async recordRejection(input: { runId: string; chunkNo: number; documentId: string; reason: ValidationReason; detail: string }): Promise<void> {
-    const detail = input.detail.slice(0, 500);
-    await this.query('record_rejection', (sql) => sql`select 1 from vector_sync.record_rejection(${input.runId}, ${input.chunkNo}, ${input.documentId}, ${input.reason}, ${detail})`);
+  /** What one write call did, in one statement: index_state of the index written, and the outcomes it settles. */
+  async recordWrite(record: WriteRecord): Promise<void> {
+    const { indexName, ids, hashes, outcomes } = record;
+    const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) =>
+      hashes === undefined
+        ? sql`vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[])`
+        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[])`;
+    if (state === undefined && outcomes.length === 0) return;
+    await this.query('record_write', (sql) => {
+      if (state === undefined) return sql`select ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
+      if (outcomes.length === 0) return sql`select ${state(sql)} as held`;
+      return sql`select ${state(sql)} as held, ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
+    });
   }
 
   /** Of these ids, the ones whose vector was refused after their embedding last changed. */
@@ -198,4 +197,10 @@ export class WorkerLedger extends Ledger {
     if (ids.length === 0) return 0;
     return this.count('send_unless_waiting', (sql) => sql`select vector_sync.send_unless_waiting('vector_sync', ${[...ids]}::text[]) as n`);
   }
+}
+
+/** The call of `vector_sync.record_outcomes` for these outcomes, as a fragment of a select list. */
+function outcomesCall(sql: Sql, runId: string, chunkNo: number, outcomes: readonly Outcome[]) {
+  const a = outcomeArrays(outcomes);
+  return sql`vector_sync.record_outcomes(${runId}, ${chunkNo}, ${a.ids}::text[], ${a.ops}::text[], ${a.outcomes}::text[], ${a.reasons}::text[], ${a.details}::text[])`;
 }

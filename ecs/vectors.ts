@@ -1,9 +1,9 @@
 // From an embedding row to what OSS Vectors stores (key, float data, metadata), and the index and
 // bucket the worker writes into, created when missing.
 import { OssVectorsRequestError } from '../shared/clients/oss-vectors';
-import type { IndexShape, MetadataValue, OssVectorsClient, VectorInput, VectorMetadata } from '../shared/clients/oss-vectors';
+import type { IndexShape, MetadataValue, OssVectorsClient, VectorMetadata, VectorTextInput } from '../shared/clients/oss-vectors';
 import type { IndexRow } from '../shared/ledger';
-import type { EmbeddingRow } from './ledger';
+import type { EmbeddingRow } from './embeddingRows';
 
 function scalar(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -40,9 +40,9 @@ function toVectorMetadata(documentMetadata: Readonly<Record<string, unknown>>, c
   return out;
 }
 
-/** The OSS vector of an embedding row: the document id as key, the metadata with the hash. */
-export function toVectorInput(row: EmbeddingRow): VectorInput {
-  return { key: row.document_id, data: row.embedding, metadata: toVectorMetadata(row.metadata, row.content_hash) };
+/** The OSS vector of an embedding row: the document id as key, pgvector's text as the values, the metadata with the hash. */
+export function toVectorInput(row: EmbeddingRow): VectorTextInput {
+  return { key: row.document_id, dataText: row.embedding, metadata: toVectorMetadata(row.metadata, row.content_hash) };
 }
 
 /** The shape OSS Vectors checks vectors against. */

@@ -244,12 +244,16 @@ export const WorkerConfigSchema = z.object({
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: optional(''),
   ALIBABA_CLOUD_SECURITY_TOKEN: optional(''),
   /**
-   * PutVectors calls per second one index takes (its write quota: 5 calls of 500 vectors, about
-   * 2,500 vectors/s); the chunks of one logical index running at once share it.
+   * An index's write quota: PutVectors + DeleteVectors calls per second, and vectors written plus
+   * keys deleted per second (the cloud's 5 calls and 2,500 vectors). The chunks of one logical index
+   * running at once share both.
    */
-  PUT_VECTORS_QPS: integer(5, 1, 1000),
+  INDEX_WRITE_QPS: integer(5, 1, 1000),
+  INDEX_WRITE_VECTORS_PER_SECOND: integer(2500, 1, 1_000_000),
+  /** Write calls (PutVectors, DeleteVectors) one chunk keeps in flight at once. */
+  WORKER_WRITE_CONCURRENCY: integer(5, 1, 32),
   QUERY_TOPK_MAX: integer(30, 1, 100),
-  /** Rows read from Postgres per page (and vectors per PutVectors call). */
+  /** Rows read from Postgres per page (PutVectors batches are filled to 500 across pages). */
   WORKER_BATCH_ROWS: integer(500, 1, 500),
   /** Vectors per chunk checked by the validation query. */
   VALIDATION_SAMPLE: integer(3, 0, 50),

@@ -60,10 +60,10 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
 
 /**
  * Runs one chunk of a run and writes its result to the ledger: the counts, the validation query,
- * drift for verify, the speed. A permanent failure is recorded on the chunk with its reason; a
- * transient one (OSS or the ledger still failing after their retries) leaves the chunk running, so
- * that collect-stats requeues it for another attempt (bounded). Either way it is rethrown for the
- * exit code.
+ * drift for verify, the speed, the write calls sent and how many were answered 429. A permanent
+ * failure is recorded on the chunk with its reason; a transient one (OSS or the ledger still
+ * failing after their retries) leaves the chunk running, so that collect-stats requeues it for
+ * another attempt (bounded). Either way it is rethrown for the exit code.
  */
 export async function runChunk(worker: WorkerContext, runId: string, chunkNo: number): Promise<ChunkOutcome | { runId: string; chunkNo: number; state: string; note: string }> {
   const started = performance.now();
@@ -75,11 +75,15 @@ export async function runChunk(worker: WorkerContext, runId: string, chunkNo: nu
   const index = run ? await worker.ledger.index(run.index_name) : undefined;
   if (!run || !index) throw new LedgerRefusedError(`run ${runId} or its index is not in the ledger`, { code: 'P0002', details: { runId } });
   const result: ChunkResult = noCounts();
+  const writesBefore = worker.oss.writeStats;
   try {
     await work({ worker, run, chunk, selector: chunk.selector, index, quota: writeQuotaFor(worker, index.logical_name) }, result);
     const seconds = (performance.now() - started) / 1000;
+    const writes = worker.oss.writeStats;
     result.durationMs = Math.round(seconds * 1000);
     result.vectorsPerSecond = Math.round(result.upserted / Math.max(seconds, 0.001));
+    result.writeCalls = writes.calls - writesBefore.calls;
+    result.throttledCalls = writes.throttled - writesBefore.throttled;
     await worker.ledger.finishChunk({ runId, chunkNo, succeeded: true, result });
     const generation = run.op === 'rebuild' ? await finalizeRebuild(worker, runId, index) : undefined;
     return { runId, chunkNo, op: run.op, ...result, ...(generation ? { generation } : {}) };

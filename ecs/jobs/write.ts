@@ -1,13 +1,19 @@
 // The chunks that write: sync (the ids an event named, each decided from its current row) and
-// rebuild (a key range into a new generation, which the last chunk checks, activates and swaps in).
-import { checkVector, OssVectorsRequestError } from '../../shared/clients/oss-vectors';
-import type { VectorInput } from '../../shared/clients/oss-vectors';
+// rebuild (a key range into a new generation). Both read a page while the writes of the pages
+// before it are in flight (readAhead), decide each row (refused, unchanged or to write) and record
+// the page's refused and unchanged rows in one statement, and hand the rest to a BatchWriter, which
+// fills batches of 500 across pages and records each batch in one statement once it is written.
+// The last chunk of a rebuild checks the new generation, activates it and drops the old ones.
+import { OssVectorsRequestError, OssVectorsValidationError } from '../../shared/clients/oss-vectors';
+import type { VectorInput, VectorTextInput } from '../../shared/clients/oss-vectors';
 import type { ChunkCounts, IdsSelector, RangeSelector } from '../../shared/contracts';
 import type { ChunkRow, IndexRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
-import type { EmbeddingRow } from '../ledger';
+import type { EmbeddingRow, Outcome } from '../embeddingRows';
 import { ensureIndex, shapeOf, toVectorInput } from '../vectors';
 import type { WriteQuotaShare } from '../writeQuota';
+import { BatchWriter } from './batchWriter';
+import type { PutItem } from './batchWriter';
 
 /** Written vectors a chunk keeps for its validation query: a bounded sample, so memory stays flat however big the chunk. */
 const KEPT_FOR_VALIDATION = 1000;
@@ -20,151 +26,150 @@ export interface ChunkJob<TSelector = ChunkRow['selector']> {
   readonly selector: TSelector;
   /** The run's index (the generation it writes or checks). */
   readonly index: IndexRow;
-  /** This chunk's share of the index's write quota, refreshed before each PutVectors. */
+  /** This chunk's share of the index's write quota, refreshed before each write call. */
   readonly quota: Pick<WriteQuotaShare, 'refresh'>;
-}
-
-/** One page of rows to write into the run's index (the first target) and any other targets. */
-interface WriteInput {
-  readonly runId: string;
-  readonly chunkNo: number;
-  readonly targets: readonly IndexRow[];
-  readonly rows: readonly EmbeddingRow[];
-  /** Sync: leave rows whose hash the index already holds. Rebuild: write everything. */
-  readonly skipUnchanged: boolean;
-  readonly quota: Pick<WriteQuotaShare, 'refresh'>;
-}
-
-/** Adds the first vectors of a written page to the kept sample, up to its bound. */
-function keepSample(kept: VectorInput[], page: readonly VectorInput[]): void {
-  if (kept.length < KEPT_FOR_VALIDATION) kept.push(...page.slice(0, KEPT_FOR_VALIDATION - kept.length));
 }
 
 /**
- * Runs one target's writes. A target that answers NoSuchVectorIndex because a rebuild switched
- * generations meanwhile (the ledger has it retired or dropped now) is left out: its vectors went
- * with it, and the generation that replaced it was being built when the targets were read, so it
- * gets the same writes. Any other failure is thrown.
+ * Yields pages read one ahead: the next page is being read while the caller checks and writes the
+ * current one, so at most two pages of rows are held (the one yielded and the one being read).
+ * `next` gets the page just read and answers the read of the one after it (undefined: no more).
  */
-async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, write: () => Promise<void>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (!(error instanceof OssVectorsRequestError && error.status === 404)) throw error;
-    const now = await worker.ledger.index(target.index_name);
-    if (now !== undefined && now.state !== 'retired' && now.state !== 'dropped') throw error;
-    worker.log.warn('generation gone meanwhile (a rebuild switched it out); left out of this write', { indexName: target.index_name, state: now?.state ?? 'unknown' });
+export async function* readAhead<T>(first: Promise<T | undefined>, next: (page: T) => Promise<T | undefined>): AsyncGenerator<T, void, undefined> {
+  let pending = first;
+  for (;;) {
+    const page = await pending;
+    if (page === undefined) return;
+    pending = next(page);
+    // A caller that stops early (a failed write) never awaits this read: settle it quietly.
+    pending.catch(() => undefined);
+    yield page;
   }
+}
+
+/** A row that passed the checks, with what its targets are sent. */
+interface Decided {
+  readonly row: EmbeddingRow;
+  readonly input: VectorTextInput;
+  readonly item: Omit<PutItem, 'settles'>;
+}
+
+/**
+ * Checks a page's rows against the first target's shape: a refused vector is recorded as a
+ * rejection with its reason and the rest go on; with `held`, a row whose hash the index holds
+ * already is left as unchanged. Both are recorded in one statement. Returns the rows to write.
+ */
+async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], primary: IndexRow, held: ReadonlyMap<string, string> | undefined, counts: ChunkCounts): Promise<Decided[]> {
+  const { worker } = job;
+  const shape = shapeOf(primary);
+  const decided: Decided[] = [];
+  const outcomes: Outcome[] = [];
+  for (const row of rows) {
+    const input = toVectorInput(row);
+    const vector = worker.oss.prepareVector(input, shape);
+    if (vector instanceof OssVectorsValidationError) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'rejected', reason: vector.reason, detail: vector.message });
+    else if (held?.get(row.document_id) === row.content_hash) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'skipped' });
+    else decided.push({ row, input, item: { documentId: row.document_id, contentHash: row.content_hash, vector } });
+  }
+  await worker.ledger.recordOutcomes(job.run.run_id, job.chunk.chunk_no, outcomes);
+  for (const outcome of outcomes) counts[outcome.outcome === 'rejected' ? 'rejected' : 'skipped'] += 1;
+  return decided;
+}
+
+/**
+ * What one target is sent of a page: the vectors as checked for the first target, or checked again
+ * when this target's shape differs (a refusal then fails the chunk, as OSS would refuse the batch).
+ */
+function itemsFor(worker: WorkerContext, decided: readonly Decided[], target: IndexRow, primary: IndexRow): PutItem[] {
+  const settles = target === primary;
+  if (target.dimension === primary.dimension && target.metric === primary.metric) return decided.map(({ item }) => ({ ...item, settles }));
+  return decided.map(({ input, item }) => {
+    const vector = worker.oss.prepareVector(input, shapeOf(target));
+    if (vector instanceof OssVectorsValidationError) throw vector;
+    return { ...item, vector, settles };
+  });
+}
+
+/** Adds the first written vectors of a page to the kept sample, up to its bound (their values parsed again only for these). */
+function keepSample(kept: VectorInput[], decided: readonly Decided[]): void {
+  for (const { input } of decided.slice(0, Math.max(0, KEPT_FOR_VALIDATION - kept.length))) kept.push({ key: input.key, data: JSON.parse(input.dataText) as number[] });
+}
+
+/** Runs the reading side of a chunk against a writer: the writer finishes (its failure thrown) or, when reading fails, settles first. */
+async function writing(writer: BatchWriter, read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    await writer.settle();
+    throw error;
+  }
+  await writer.finish();
 }
 
 /**
  * Where a sync writes now: the logical index's active generation (read again for every page, so a
  * rebuild that switches generations mid-chunk is followed) and every generation an open rebuild is
- * building, so a rebuild in progress misses nothing (one a failed rebuild left behind gets nothing). The run's own generation is the fallback while none is active.
+ * building, so a rebuild in progress misses nothing (one a failed rebuild left behind gets nothing).
+ * The run's own generation is the fallback while none is active.
  */
 async function syncTargets(worker: WorkerContext, index: IndexRow): Promise<IndexRow[]> {
-  const active = (await worker.ledger.activeIndex(index.logical_name)) ?? index;
-  const building = (await worker.ledger.liveBuildingGenerations(index.logical_name)).filter((g) => g.index_name !== active.index_name);
-  return [active, ...building];
+  const generations = await worker.ledger.writeTargets(index.logical_name);
+  const active = generations.find((g) => g.state === 'active') ?? index;
+  return [active, ...generations.filter((g) => g.state === 'building' && g.index_name !== active.index_name)];
 }
 
 /**
- * Checks each row's vector against the index's limits (a bad one is recorded as a rejection with
- * its reason and the rest go on), leaves unchanged rows, PutVectors the rest into every target
- * (≤ 500 per call, at this chunk's share of the write quota; the client throttles and retries) and
- * records what each index now holds. Returns the vectors written, for the validation query.
- */
-async function writeVectors(worker: WorkerContext, input: WriteInput, counts: ChunkCounts): Promise<VectorInput[]> {
-  const [primary] = input.targets;
-  if (!primary || input.rows.length === 0) return [];
-  const known = input.skipUnchanged ? await worker.ledger.hashes(primary.index_name, input.rows.map((row) => row.document_id)) : new Map<string, string>();
-  const put: { row: EmbeddingRow; vector: VectorInput }[] = [];
-  const rejected: string[] = [];
-  const skipped: string[] = [];
-  for (const row of input.rows) {
-    const vector = toVectorInput(row);
-    const problem = checkVector(vector, shapeOf(primary), worker.oss.config.limits);
-    if (problem) {
-      await worker.ledger.recordRejection({ runId: input.runId, chunkNo: input.chunkNo, documentId: row.document_id, reason: problem.reason, detail: problem.message });
-      rejected.push(row.document_id);
-    } else if (known.get(row.document_id) === row.content_hash) skipped.push(row.document_id);
-    else put.push({ row, vector });
-  }
-  const limit = worker.oss.config.limits.maxVectorsPerPut;
-  for (const target of input.targets) {
-    await unlessGoneMeanwhile(worker, target, async () => {
-      if (target !== primary) await ensureIndex(worker.oss, target);
-      for (let i = 0; i < put.length; i += limit) {
-        const batch = put.slice(i, i + limit);
-        await input.quota.refresh();
-        await worker.oss.putVectors({ bucket: target.bucket, indexName: target.index_name, vectors: batch.map((item) => item.vector), index: shapeOf(target) });
-        await worker.ledger.upsertIndexState(target.index_name, batch.map((item) => item.row.document_id), batch.map((item) => item.row.content_hash));
-      }
-    });
-  }
-  const upserted = put.map((item) => item.row.document_id);
-  await worker.ledger.recordItems(input.runId, upserted, 'upsert', 'upserted');
-  await worker.ledger.recordItems(input.runId, skipped, 'upsert', 'skipped');
-  await worker.ledger.recordItems(input.runId, rejected, 'upsert', 'rejected');
-  counts.upserted += upserted.length;
-  counts.skipped += skipped.length;
-  counts.rejected += rejected.length;
-  return put.map((item) => item.vector);
-}
-
-/**
- * A sync chunk: the ids of its selector (up to CHUNK_MAX_IDS), each decided from its current row,
- * read and written a page of WORKER_BATCH_ROWS at a time. A row that exists is checked and written
+ * A sync chunk: the ids of its selector (up to CHUNK_MAX_IDS, each once), each decided from its
+ * current row, read a page of WORKER_BATCH_ROWS at a time. A row that exists is checked and written
  * (or left when the index holds its hash already); an id without a row is deleted from the index.
  * The active generation and any generation being rebuilt get the same writes (read again for each
  * page, see syncTargets), so a rebuild in progress misses nothing and a switch-over mid-chunk is
  * followed. Returns a bounded sample of the written vectors.
  */
 export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts): Promise<VectorInput[]> {
-  const { worker, run, chunk, index, quota } = job;
-  const ids = job.selector.ids;
+  const { worker, index } = job;
+  // Each id once: two writes of one key in flight at once could land in either order.
+  const ids = [...new Set(job.selector.ids)];
+  const size = worker.config.WORKER_BATCH_ROWS;
   const sample: VectorInput[] = [];
-  const page = worker.config.WORKER_BATCH_ROWS;
-  for (let i = 0; i < ids.length; i += page) {
-    const slice = ids.slice(i, i + page);
+  const writer = new BatchWriter({ worker, runId: job.run.run_id, chunkNo: job.chunk.chunk_no, quota: job.quota, counts });
+  const read = async (start: number) => {
+    if (start >= ids.length) return undefined;
     const targets = await syncTargets(worker, index);
     const primary = targets[0] ?? index;
-    const rows = await worker.ledger.embeddingsByIds(slice);
-    keepSample(sample, await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets, rows, skipUnchanged: true, quota }, counts));
-    const present = new Set(rows.map((row) => row.document_id));
-    const gone = [...new Set(slice.filter((id) => !present.has(id)))];
-    if (gone.length === 0) continue;
-    const held = await worker.ledger.hashes(primary.index_name, gone);
-    for (const target of targets) {
-      await unlessGoneMeanwhile(worker, target, async () => {
-        await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: gone });
-        await worker.ledger.deleteIndexState(target.index_name, gone);
-      });
+    return { start, targets, primary, page: await worker.ledger.syncPage(ids.slice(start, start + size), primary.index_name) };
+  };
+  await writing(writer, async () => {
+    for await (const { targets, primary, page } of readAhead(read(0), (previous) => read(previous.start + size))) {
+      const decided = await decide(job, page.rows, primary, page.held, counts);
+      keepSample(sample, decided);
+      for (const target of targets) await writer.put(target, itemsFor(worker, decided, target, primary), target !== primary);
+      if (page.gone.length === 0) continue;
+      for (const target of targets) await writer.delete(target, page.gone.map((id) => ({ documentId: id, held: page.held.has(id), settles: target === primary })));
     }
-    const deleted = gone.filter((id) => held.has(id));
-    const absent = gone.filter((id) => !held.has(id));
-    await worker.ledger.recordItems(run.run_id, deleted, 'delete', 'deleted');
-    await worker.ledger.recordItems(run.run_id, absent, 'delete', 'skipped');
-    counts.deleted += deleted.length;
-    counts.skipped += absent.length;
-  }
+  });
   return sample;
 }
 
 /** A rebuild chunk: every row of its key range, page by page, into the new generation; returns a bounded sample of the written vectors. */
 export async function rebuildChunk(job: ChunkJob<RangeSelector>, counts: ChunkCounts): Promise<VectorInput[]> {
-  const { worker, run, chunk, index, quota } = job;
+  const { worker, index } = job;
   await ensureIndex(worker.oss, index);
   const { through } = job.selector;
-  let { after } = job.selector;
   const sample: VectorInput[] = [];
-  for (;;) {
+  const writer = new BatchWriter({ worker, runId: job.run.run_id, chunkNo: job.chunk.chunk_no, quota: job.quota, counts });
+  const read = async (after: string | null) => {
     const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: true });
-    if (rows.length === 0) break;
-    keepSample(sample, await writeVectors(worker, { runId: run.run_id, chunkNo: chunk.chunk_no, targets: [index], rows, skipUnchanged: false, quota }, counts));
-    after = rows[rows.length - 1]?.document_id ?? null;
-    worker.log.debug('rebuild page written', { through: after, upserted: counts.upserted });
-  }
+    return rows.length === 0 ? undefined : rows;
+  };
+  await writing(writer, async () => {
+    for await (const rows of readAhead(read(job.selector.after), (previous) => read(previous[previous.length - 1]?.document_id ?? null))) {
+      const decided = await decide(job, rows, index, undefined, counts);
+      keepSample(sample, decided);
+      await writer.put(index, itemsFor(worker, decided, index, index), false);
+      worker.log.debug('rebuild page read', { through: rows[rows.length - 1]?.document_id, upserted: counts.upserted });
+    }
+  });
   return sample;
 }
 

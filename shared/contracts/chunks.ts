@@ -46,6 +46,10 @@ export type Drift = z.infer<typeof DriftSchema>;
 export const ChunkResultSchema = ChunkCountsSchema.extend({
   durationMs: count.optional(),
   vectorsPerSecond: count.optional(),
+  /** PutVectors and DeleteVectors calls sent (every attempt, retries included). */
+  writeCalls: count.optional(),
+  /** Of those, the ones the index answered 429 (over its write quota). */
+  throttledCalls: count.optional(),
   /** Sync and rebuild chunks. */
   validation: ValidationResultSchema.optional(),
   /** Verify chunks. */

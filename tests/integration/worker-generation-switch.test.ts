@@ -49,7 +49,7 @@ describe('a sync chunk during a rebuild switch-over', () => {
     const oss = unreachableOss();
     const puts: { index: string; size: number }[] = [];
     let switched = false;
-    vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
+    vi.spyOn(oss, 'putPreparedVectors').mockImplementation(async (input) => {
       if (input.indexName === 'swapv1') {
         // The rebuild finishes right now: swapv2 becomes active, swapv1 is retired and dropped.
         if (!switched) {
@@ -62,7 +62,7 @@ describe('a sync chunk during a rebuild switch-over', () => {
       puts.push({ index: input.indexName, size: input.vectors.length });
     });
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
-    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000, INDEX_WRITE_VECTORS_PER_SECOND: 1_000_000 });
     const counts = noCounts();
     // Act
     await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'swap') }, counts);
@@ -86,11 +86,11 @@ describe('a sync chunk during a rebuild switch-over', () => {
     const { run, chunk, index } = await runningSyncChunk(ledger, 'orph', 'orphv1', ids);
     const oss = unreachableOss();
     const puts: string[] = [];
-    vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
+    vi.spyOn(oss, 'putPreparedVectors').mockImplementation(async (input) => {
       puts.push(input.indexName);
     });
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
-    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000, INDEX_WRITE_VECTORS_PER_SECOND: 1_000_000 });
     // Act
     await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'orph') }, noCounts());
     // Assess
@@ -105,8 +105,8 @@ describe('a sync chunk during a rebuild switch-over', () => {
     await seedEmbeddedDocuments(sql, ids);
     const { run, chunk, index } = await runningSyncChunk(ledger, 'lost', 'lostv1', ids);
     const oss = unreachableOss();
-    vi.spyOn(oss, 'putVectors').mockRejectedValue(noSuchIndex('lostv1'));
-    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 1000 });
+    vi.spyOn(oss, 'putPreparedVectors').mockRejectedValue(noSuchIndex('lostv1'));
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000, INDEX_WRITE_VECTORS_PER_SECOND: 1_000_000 });
     // Act / Assess
     await expect(syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'lost') }, noCounts())).rejects.toBeInstanceOf(OssVectorsNotFoundError);
   }, 60_000);

@@ -1,10 +1,10 @@
 // The worker's side of chunks sized by work, against the local Postgres (real migrations): the
 // ledger query that counts the chunks sharing an index's write quota, and a sync chunk of 5,000 ids
-// read and written page by page at its share of the quota, keeping only a bounded sample.
+// read and written page by page at its share of the quota (both rates), keeping only a bounded sample.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Sql } from 'postgres';
 import type { LocalPostgres } from '../../local/supabase';
-import type { VectorInput } from '../../shared/clients/oss-vectors';
+import type { VectorInput, WriteRates } from '../../shared/clients/oss-vectors';
 import { noCounts } from '../../shared/contracts';
 import type { IdsSelector } from '../../shared/contracts';
 import { createSql } from '../../shared/ledger';
@@ -76,19 +76,19 @@ describe('syncChunk of 5,000 ids', () => {
     // This chunk and the previous test's three running chunks of 'docs' share the quota.
     const writers = await ledger.writersOf('docs');
     const oss = unreachableOss();
-    const puts: { index: string; size: number; rate: number }[] = [];
-    vi.spyOn(oss, 'putVectors').mockImplementation(async (input) => {
-      puts.push({ index: input.indexName, size: input.vectors.length, rate: oss.putVectorsRate });
+    const puts: { index: string; size: number; rates: WriteRates }[] = [];
+    vi.spyOn(oss, 'putPreparedVectors').mockImplementation(async (input) => {
+      puts.push({ index: input.indexName, size: input.vectors.length, rates: oss.writeRates });
     });
     // docsv2 is being rebuilt: the sync chunk writes into it too (and makes sure it exists).
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
     const pages: number[] = [];
-    const readEmbeddings = ledger.embeddingsByIds.bind(ledger);
-    vi.spyOn(ledger, 'embeddingsByIds').mockImplementation(async (page) => {
+    const readPage = ledger.syncPage.bind(ledger);
+    vi.spyOn(ledger, 'syncPage').mockImplementation(async (page, indexName) => {
       pages.push(page.length);
-      return readEmbeddings(page);
+      return readPage(page, indexName);
     });
-    const config = { WORKER_BATCH_ROWS: 500, PUT_VECTORS_QPS: 10 };
+    const config = { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 10, INDEX_WRITE_VECTORS_PER_SECOND: 5000 };
     const worker = workerWith(ledger, oss, config);
     const counts = noCounts();
     // Act
@@ -99,7 +99,7 @@ describe('syncChunk of 5,000 ids', () => {
     expect(pages).toEqual(Array(10).fill(500));
     expect(puts.filter((put) => put.index === 'docsv1').map((put) => put.size)).toEqual(Array(10).fill(500));
     expect(puts.filter((put) => put.index === 'docsv2').map((put) => put.size)).toEqual(Array(10).fill(500));
-    expect(new Set(puts.map((put) => put.rate))).toEqual(new Set([10 / writers]));
+    expect(puts.map((put) => put.rates)).toEqual(Array(20).fill({ requestsPerSecond: 10 / writers, vectorsPerSecond: 5000 / writers }));
     expect(sample).toHaveLength(1000);
     const [held] = await sql<{ n: number }[]>`select count(*)::int as n from vector_sync.index_state where index_name = 'docsv1' and document_id like '5a5a5a5a-%'`;
     expect(held?.n).toBe(5000);

@@ -1,6 +1,6 @@
 // Document metadata on its way to the index: special key names stay data, never dropped.
 import { describe, expect, it } from 'vitest';
-import { EmbeddingRowSchema } from '../../ecs/ledger';
+import { EmbeddingRowSchema } from '../../ecs/embeddingRows';
 import { toVectorInput } from '../../ecs/vectors';
 
 /** A sidecar row as postgres.js hands it over (the metadata parsed from jsonb text). */

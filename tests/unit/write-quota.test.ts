@@ -1,7 +1,7 @@
-// The write quota shared by the chunks of one index: the share, its refresh while a chunk writes,
-// the token bucket's rate change and the OSS Vectors client's PutVectors rate.
+// The write quota shared by the chunks of one index: the share of both rates, its refresh while a
+// chunk writes, the token bucket's rate change and the OSS Vectors client's write rates.
 import { describe, expect, it } from 'vitest';
-import { writeShare, WriteQuotaShare } from '../../ecs/writeQuota';
+import { writeRatesShare, writeShare, WriteQuotaShare } from '../../ecs/writeQuota';
 import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import { TokenBucket } from '../../shared/ratelimit';
 
@@ -36,6 +36,10 @@ describe('writeShare', () => {
   it('keeps the writers together under the quota', () => {
     for (const writers of [1, 2, 3, 7, 16]) expect(writeShare(5, writers) * writers).toBeCloseTo(5, 10);
   });
+
+  it('splits the calls and the vectors of the quota alike', () => {
+    expect(writeRatesShare({ requestsPerSecond: 5, vectorsPerSecond: 2500 }, 4)).toEqual({ requestsPerSecond: 1.25, vectorsPerSecond: 625 });
+  });
 });
 
 describe('WriteQuotaShare', () => {
@@ -43,7 +47,7 @@ describe('WriteQuotaShare', () => {
     const reads: number[] = [];
     const applied: number[] = [];
     const quota = new WriteQuotaShare({
-      quotaPerSecond: 6,
+      quota: { requestsPerSecond: 6, vectorsPerSecond: 3000 },
       refreshMs: 5000,
       now: clock.now,
       writers: async () => {
@@ -52,7 +56,7 @@ describe('WriteQuotaShare', () => {
         reads.push(next);
         return next;
       },
-      apply: (rate) => applied.push(rate),
+      apply: (rates) => applied.push(rates.requestsPerSecond),
     });
     return { quota, reads, applied, clock };
   }
@@ -61,11 +65,11 @@ describe('WriteQuotaShare', () => {
     // Prepare
     const { quota, applied } = share([3]);
     // Act
-    const rate = await quota.refresh();
+    const rates = await quota.refresh();
     // Assess
-    expect(rate).toBe(2);
+    expect(rates).toEqual({ requestsPerSecond: 2, vectorsPerSecond: 1000 });
     expect(applied).toEqual([2]);
-    expect(quota.callsPerSecond).toBe(2);
+    expect(quota.rates).toEqual(rates);
   });
 
   it('reads again only once the refresh period has passed, and applies only a change', async () => {
@@ -80,7 +84,7 @@ describe('WriteQuotaShare', () => {
     clock.advance(5000);
     const alone = await quota.refresh();
     // Assess
-    expect([within, same, alone]).toEqual([2, 2, 6]);
+    expect([within, same, alone].map((rates) => rates.requestsPerSecond)).toEqual([2, 2, 6]);
     expect(reads).toEqual([3, 3, 1]);
     expect(applied).toEqual([2, 6]);
   });
@@ -93,7 +97,17 @@ describe('WriteQuotaShare', () => {
     clock.advance(5000);
     // Act / Assess
     await expect(failing.quota.refresh()).rejects.toThrow('the ledger is unreachable');
-    await expect(quota.refresh()).resolves.toBe(3);
+    await expect(quota.refresh()).resolves.toEqual({ requestsPerSecond: 3, vectorsPerSecond: 1500 });
+  });
+
+  it('reads the writers once for calls that arrive together', async () => {
+    // Prepare: five write calls of one chunk start at once
+    const { quota, reads } = share([2, 2, 2, 2, 2]);
+    // Act
+    const shares = await Promise.all(Array.from({ length: 5 }, () => quota.refresh()));
+    // Assess
+    expect(reads).toEqual([2]);
+    expect(new Set(shares.map((rates) => rates.requestsPerSecond))).toEqual(new Set([3]));
   });
 });
 
@@ -132,14 +146,17 @@ describe('TokenBucket.setRate', () => {
   });
 });
 
-describe('OssVectorsClient.setPutVectorsRate', () => {
-  it('starts at putVectorsQps and takes the share it is given', () => {
+describe('OssVectorsClient.setWriteRates', () => {
+  it('starts at the index write quota and takes the share it is given', () => {
     // Prepare
-    const client = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, putVectorsQps: 5 });
+    const client = new OssVectorsClient({ region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, indexWriteQps: 5, indexWriteVectorsPerSecond: 2500 });
     // Act
-    const before = client.putVectorsRate;
-    client.setPutVectorsRate(1.25);
+    const before = client.writeRates;
+    client.setWriteRates({ requestsPerSecond: 1.25, vectorsPerSecond: 625 });
     // Assess
-    expect([before, client.putVectorsRate]).toEqual([5, 1.25]);
+    expect([before, client.writeRates]).toEqual([
+      { requestsPerSecond: 5, vectorsPerSecond: 2500 },
+      { requestsPerSecond: 1.25, vectorsPerSecond: 625 },
+    ]);
   });
 });

@@ -1,10 +1,13 @@
 import type * as z from 'zod';
-import { checkPutBatch, checkQuery } from './checks';
+import { checkBatchKeys, checkQuery } from './checks';
 import { ValidationReasons } from './constants';
 import { OssVectorsConfigError, OssVectorsResponseError, OssVectorsValidationError } from './errors';
+import type { WriteRates, WriteStats } from './IndexWriteBucket';
 import { OssVectorsClientOptionsSchema } from './options';
 import type { OssVectorsClientConfig, OssVectorsClientOptions } from './options';
 import { OssVectorsTransport } from './OssVectorsTransport';
+import { prepareVector, putVectorsBody } from './prepared';
+import type { PreparedVector, VectorTextInput } from './prepared';
 import type { TransportCall, TransportHooks } from './OssVectorsTransport';
 import {
   GetVectorBucketResponseSchema,
@@ -42,12 +45,10 @@ export interface QueryVectorsInput extends IndexRef {
   readonly index?: IndexShape;
 }
 
-function toWire(vector: VectorInput): object {
-  const data = { float32: Array.from(vector.data) };
-  return vector.metadata === undefined ? { key: vector.key, data } : { key: vector.key, data, metadata: vector.metadata };
-}
-
-/** A client for OSS Vectors (no Node SDK exists): checks input, signs with V4, retries, throttles writes. */
+/**
+ * A client for OSS Vectors (no Node SDK exists): checks input, signs with V4, retries, and keeps
+ * each index's write quota (PutVectors and DeleteVectors together, in calls and in vectors).
+ */
 export class OssVectorsClient {
   readonly config: OssVectorsClientConfig;
   private readonly transport: OssVectorsTransport;
@@ -117,23 +118,49 @@ export class OssVectorsClient {
   }
 
   /**
-   * PutVectors calls per second from now on (the client starts at `putVectorsQps`). A writer that
-   * shares its index's write quota with others sets its share here while it writes.
+   * Write rates per index from now on (the client starts at `indexWriteQps` and
+   * `indexWriteVectorsPerSecond`). A writer that shares its index's quota with others sets its
+   * share here while it writes.
    */
-  setPutVectorsRate(callsPerSecond: number): void {
-    this.transport.setPutVectorsRate(callsPerSecond);
+  setWriteRates(rates: WriteRates): void {
+    this.transport.setWriteRates(rates);
   }
 
-  /** PutVectors calls per second now. */
-  get putVectorsRate(): number {
-    return this.transport.putVectorsRate;
+  /** The write rates per index in force. */
+  get writeRates(): WriteRates {
+    return this.transport.writeRates;
+  }
+
+  /** PutVectors and DeleteVectors calls sent so far (retries included) and how many were answered 429. */
+  get writeStats(): WriteStats {
+    return this.transport.writeStats;
+  }
+
+  /**
+   * Checks a vector against an index shape and this client's limits, and serialises it once for
+   * `putPreparedVectors`; returns the refusal instead of throwing.
+   */
+  prepareVector(vector: VectorInput | VectorTextInput, index: IndexShape): PreparedVector | OssVectorsValidationError {
+    return prepareVector(vector, index, this.config.limits);
   }
 
   /** Upserts up to 500 vectors after checking each against the index and the limits. */
   async putVectors(input: IndexRef & { vectors: readonly VectorInput[]; index?: IndexShape }): Promise<void> {
-    checkPutBatch(input.vectors, input.index ?? (await this.shapeOf(input)), this.config.limits);
-    const body = { indexName: input.indexName, vectors: input.vectors.map(toWire) };
-    await this.transport.call('PutVectors', { method: 'POST', bucket: input.bucket, query: 'putVectors', body });
+    checkBatchKeys('PutVectors', input.vectors.map((vector) => vector.key), this.config.limits.maxVectorsPerPut);
+    const shape = input.index ?? (await this.shapeOf(input));
+    const prepared = input.vectors.map((vector) => {
+      const result = prepareVector(vector, shape, this.config.limits);
+      if (result instanceof OssVectorsValidationError) throw result;
+      return result;
+    });
+    await this.putPreparedVectors({ bucket: input.bucket, indexName: input.indexName, vectors: prepared });
+  }
+
+  /** Upserts up to 500 vectors checked by `prepareVector`, sent as they were serialised then. */
+  async putPreparedVectors(input: IndexRef & { vectors: readonly PreparedVector[] }): Promise<void> {
+    checkBatchKeys('PutVectors', input.vectors.map((vector) => vector.key), this.config.limits.maxVectorsPerPut);
+    const rawBody = putVectorsBody(input.indexName, input.vectors);
+    await this.transport.call('PutVectors', { method: 'POST', bucket: input.bucket, query: 'putVectors', rawBody, write: { indexName: input.indexName, vectors: input.vectors.length } });
   }
 
   /** Reads vectors by key (1..100 keys); unknown keys are silently left out. */
@@ -153,9 +180,9 @@ export class OssVectorsClient {
 
   /** Deletes vectors by key (1..500 unique keys); unknown keys are no error. */
   async deleteVectors(input: IndexRef & { keys: readonly string[] }): Promise<void> {
-    this.checkKeyCount(input.keys, this.config.limits.maxDeleteKeys);
-    if (new Set(input.keys).size !== input.keys.length) throw new OssVectorsValidationError(ValidationReasons.DuplicateKey, 'DeleteVectors keys must be unique');
-    await this.transport.call('DeleteVectors', { method: 'POST', bucket: input.bucket, query: 'deleteVectors', body: { indexName: input.indexName, keys: input.keys } });
+    checkBatchKeys('DeleteVectors', input.keys, this.config.limits.maxDeleteKeys);
+    const write = { indexName: input.indexName, vectors: input.keys.length };
+    await this.transport.call('DeleteVectors', { method: 'POST', bucket: input.bucket, query: 'deleteVectors', body: { indexName: input.indexName, keys: input.keys }, write });
   }
 
   /** Exact top-K search, most similar first. */

@@ -4,6 +4,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { TokenBucket } from '../../ratelimit';
 import { parseRetryAfter, retry } from '../../retry';
+import { IndexWriteBucket } from './IndexWriteBucket';
+import type { WriteRates, WriteStats } from './IndexWriteBucket';
 import { OssVectorsAccessDeniedError, OssVectorsNetworkError, OssVectorsNotFoundError, OssVectorsRequestError, OssVectorsUnavailableError } from './errors';
 import type { ServiceErrorContext } from './errors';
 import type { OssVectorsClientConfig } from './options';
@@ -156,52 +158,73 @@ export interface TransportCall {
   /** Encoded query as sent: a bare subresource (`putVectors`) and/or parameters. */
   readonly query: string;
   readonly body?: unknown;
+  /** A body already serialised as JSON (PutVectors of prepared vectors); sent instead of `body`. */
+  readonly rawBody?: string;
+  /** A write (PutVectors, DeleteVectors): it waits for its index's write quota, with this many vectors. */
+  readonly write?: { readonly indexName: string; readonly vectors: number };
 }
 
-/** Hooks tests use to run without real waiting. */
+/** Hooks tests use to run without real waiting (and, with `send`, without a network). */
 export interface TransportHooks {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
   readonly random?: () => number;
+  /** Answers a signed request instead of sending it over HTTP. */
+  readonly send?: (call: HttpCall) => Promise<HttpAnswer>;
 }
 
 /**
  * Signs, sends and retries calls: transient failures (429, 5xx, network) are retried with capped
- * exponential backoff and jitter, honouring Retry-After; throttled operations wait for a token on
- * every attempt, so retries count against the rate too.
+ * exponential backoff and jitter, honouring Retry-After. Writes wait for their index's write quota
+ * (one IndexWriteBucket per index, for PutVectors and DeleteVectors together) and PutVectorIndex
+ * for its own rate, on every attempt, so retries count against the quota too. A 429 on a write
+ * holds every write to that index off for the delay before its retry.
  */
 export class OssVectorsTransport {
   private readonly limiters: ReadonlyMap<OssVectorsOperation, TokenBucket>;
+  private readonly writeBuckets = new Map<string, IndexWriteBucket>();
+  private rates: WriteRates;
+  private calls = 0;
+  private throttled = 0;
 
   constructor(private readonly config: OssVectorsClientConfig, private readonly hooks: TransportHooks = {}) {
     // Capacity 1 keeps requests evenly spaced: a burst of a whole second's worth would trip a server-side limiter.
-    this.limiters = new Map<OssVectorsOperation, TokenBucket>([
-      ['PutVectors', new TokenBucket({ ratePerSecond: config.putVectorsQps, capacity: 1 })],
-      ['PutVectorIndex', new TokenBucket({ ratePerSecond: config.putVectorIndexQps, capacity: 1 })],
-    ]);
+    this.limiters = new Map<OssVectorsOperation, TokenBucket>([['PutVectorIndex', new TokenBucket({ ratePerSecond: config.putVectorIndexQps, capacity: 1 })]]);
+    this.rates = { requestsPerSecond: config.indexWriteQps, vectorsPerSecond: config.indexWriteVectorsPerSecond };
   }
 
   /**
-   * PutVectors calls per second from now on: the share of its index's write quota that this
-   * client's caller holds while other writers share the index (see ecs/writeQuota.ts).
+   * The write rates of every index from now on: the share of each index's write quota that this
+   * client's caller holds while other writers share it (see ecs/writeQuota.ts).
    */
-  setPutVectorsRate(callsPerSecond: number): void {
-    this.limiters.get('PutVectors')?.setRate(callsPerSecond);
+  setWriteRates(rates: WriteRates): void {
+    for (const bucket of this.writeBuckets.values()) bucket.setRates(rates);
+    this.rates = { ...rates };
   }
 
-  /** PutVectors calls per second now. */
-  get putVectorsRate(): number {
-    return this.limiters.get('PutVectors')?.ratePerSecond ?? this.config.putVectorsQps;
+  /** The write rates in force. */
+  get writeRates(): WriteRates {
+    return { ...this.rates };
+  }
+
+  /** Write calls sent so far (every attempt) and how many of them were answered 429. */
+  get writeStats(): WriteStats {
+    return { calls: this.calls, throttled: this.throttled };
   }
 
   /** Runs one call to completion; returns the 2xx answer or throws a typed error. */
   async call(operation: OssVectorsOperation, call: TransportCall): Promise<HttpAnswer> {
-    const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
+    const body = call.rawBody !== undefined ? Buffer.from(call.rawBody) : call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
+    const write = call.write;
+    const bucket = write ? this.writeBucket(call.bucket ?? '', write.indexName) : undefined;
     return retry(
       async () => {
-        await this.limiters.get(operation)?.take();
+        if (bucket && write) await bucket.take(write.vectors);
+        else await this.limiters.get(operation)?.take();
+        if (bucket) this.calls += 1;
         const answer = await this.send(call, body);
         if (answer.status >= 200 && answer.status < 300) return answer;
+        if (bucket && answer.status === 429) this.throttled += 1;
         throw parseServiceError(operation, answer);
       },
       {
@@ -212,10 +235,26 @@ export class OssVectorsTransport {
         maxRetryAfterMs: this.config.maxRetryAfterMs,
         jitter: 'full',
         retryAfterMs: (error) => (error instanceof OssVectorsUnavailableError ? error.retryAfterMs : undefined),
+        // The index said "too many": no write to it starts before this call's retry is due.
+        onRetry: ({ delayMs, error }) => {
+          if (bucket && error instanceof OssVectorsUnavailableError && error.status === 429) bucket.holdOff(delayMs);
+        },
         ...(this.hooks.sleep ? { sleep: this.hooks.sleep } : {}),
         ...(this.hooks.random ? { random: this.hooks.random } : {}),
       },
     );
+  }
+
+  /** The write bucket of one index, made at the rates in force when first used. */
+  private writeBucket(bucket: string, indexName: string): IndexWriteBucket {
+    const id = `${bucket}/${indexName}`;
+    let found = this.writeBuckets.get(id);
+    if (!found) {
+      const now = this.hooks.now;
+      found = new IndexWriteBucket({ rates: this.rates, ...(now ? { now: () => now().getTime() } : {}), ...(this.hooks.sleep ? { sleep: this.hooks.sleep } : {}) });
+      this.writeBuckets.set(id, found);
+    }
+    return found;
   }
 
   private send(call: TransportCall, body: Buffer | undefined): Promise<HttpAnswer> {
@@ -237,6 +276,7 @@ export class OssVectorsTransport {
       date: this.hooks.now?.() ?? new Date(),
     });
     const path = call.query === '' ? '/' : `/?${call.query}`;
-    return sendHttp({ origin: target.origin, method: call.method, path, headers: signed, timeoutMs: this.config.requestTimeoutMs, ...(body ? { body } : {}) });
+    const http: HttpCall = { origin: target.origin, method: call.method, path, headers: signed, timeoutMs: this.config.requestTimeoutMs, ...(body ? { body } : {}) };
+    return (this.hooks.send ?? sendHttp)(http);
   }
 }

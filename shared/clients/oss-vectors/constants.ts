@@ -16,9 +16,14 @@ export const OssVectorsLimitDefaults = {
   maxFilterBytes: 64 * 1024,
 } as const;
 
-/** Throttling and retry defaults. 5 QPS is the older PutVectors figure; newer pages allow 1,000. */
+/**
+ * Throttling and retry defaults. An index's write quota: 5 write calls and 2,500 vectors a second
+ * (the older pages' 5 PutVectors/s of 500; the newer 1,000 QPS with 2,500 vectors in flight gives
+ * the same vectors/s).
+ */
 export const OssVectorsClientDefaults = {
-  putVectorsQps: 5,
+  indexWriteQps: 5,
+  indexWriteVectorsPerSecond: 2500,
   putVectorIndexQps: 5,
   maxAttempts: 5,
   baseDelayMs: 200,

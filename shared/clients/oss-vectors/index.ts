@@ -1,5 +1,9 @@
 export { OssVectorsClient, scanVectors } from './OssVectorsClient';
 export { checkVector } from './checks';
+export { IndexWriteBucket } from './IndexWriteBucket';
+export type { WriteRates, WriteStats } from './IndexWriteBucket';
+export { PreparedVector, prepareVector } from './prepared';
+export type { VectorTextInput } from './prepared';
 export {
   OssVectorsAccessDeniedError,
   OssVectorsConfigError,
@@ -12,5 +16,6 @@ export {
 } from './errors';
 export type { OssVectorsClientOptions } from './options';
 export type { IndexShape, MetadataValue, ValidationReason, VectorFilter, VectorInput, VectorMetadata } from './types';
+export type { HttpAnswer, HttpCall, TransportHooks } from './OssVectorsTransport';
 export { signRequest } from './signer';
 export type { OssCredentials } from './signer';

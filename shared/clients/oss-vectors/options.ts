@@ -35,15 +35,19 @@ export const OssVectorsClientOptionsSchema = z.object({
   /** Use `http:` towards the OSS hosts (HTTPS by default). */
   secure: z.boolean().default(true),
   limits: OssVectorsLimitsSchema.default(OssVectorsLimitsSchema.parse({})),
-  /** PutVectors requests per second (token bucket). */
-  putVectorsQps: z.number().positive().default(OssVectorsClientDefaults.putVectorsQps),
+  /** Write calls (PutVectors + DeleteVectors) per second and index: the index's write quota. */
+  indexWriteQps: z.number().positive().optional(),
+  /** Vectors written plus keys deleted per second and index: the index's write quota. */
+  indexWriteVectorsPerSecond: z.number().positive().default(OssVectorsClientDefaults.indexWriteVectorsPerSecond),
+  /** @deprecated The name `indexWriteQps` had before it covered DeleteVectors too; used when that is not given. */
+  putVectorsQps: z.number().positive().optional(),
   putVectorIndexQps: z.number().positive().default(OssVectorsClientDefaults.putVectorIndexQps),
   maxAttempts: positiveInt.max(20).default(OssVectorsClientDefaults.maxAttempts),
   baseDelayMs: z.number().nonnegative().default(OssVectorsClientDefaults.baseDelayMs),
   maxDelayMs: z.number().nonnegative().default(OssVectorsClientDefaults.maxDelayMs),
   maxRetryAfterMs: z.number().nonnegative().default(OssVectorsClientDefaults.maxRetryAfterMs),
   requestTimeoutMs: positiveInt.default(OssVectorsClientDefaults.requestTimeoutMs),
-});
+}).transform(({ putVectorsQps, indexWriteQps, ...rest }) => ({ ...rest, indexWriteQps: indexWriteQps ?? putVectorsQps ?? OssVectorsClientDefaults.indexWriteQps }));
 
 /** Settings as given (defaults not yet applied). */
 export type OssVectorsClientOptions = z.input<typeof OssVectorsClientOptionsSchema>;

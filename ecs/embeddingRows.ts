@@ -1,0 +1,83 @@
+// The rows the worker reads from Postgres and the outcomes it records, as the worker's ledger hands
+// them over: each row parsed with zod where it is read; the vector kept as pgvector's text, which
+// the OSS Vectors client parses once to check it and then sends as it is.
+import * as z from 'zod';
+import type { ValidationReason } from '../shared/clients/oss-vectors';
+import { PermanentError } from '../shared/errors';
+
+/** The outcome of one document in a run, as `run_items` records it. */
+export type ItemOutcome = 'upserted' | 'deleted' | 'skipped' | 'rejected' | 'failed';
+
+/** What became of one document of a run: its op, its outcome and, when its vector was refused, why. */
+export interface Outcome {
+  readonly documentId: string;
+  readonly op: 'upsert' | 'delete';
+  readonly outcome: ItemOutcome;
+  readonly reason?: ValidationReason;
+  readonly detail?: string;
+}
+
+/** A row read from Postgres does not have the shape the worker expects (a migration and the code disagree). */
+export class EmbeddingRowError extends PermanentError {}
+
+// pgvector prints a vector as `[0.1,-2,3e-05]`, which is JSON. The values are parsed and checked
+// (as float32) once, by the client's prepareVector, which also sends this text as it is.
+const VectorTextSchema = z.string().refine((text) => text.startsWith('[') && text.endsWith(']'), 'embedding is not a pgvector array');
+
+/** One row of the sidecar as the worker reads it (the vector as pgvector's text, the metadata as parsed). */
+export const EmbeddingRowSchema = z.object({
+  document_id: z.string(),
+  content_hash: z.string(),
+  embedding: VectorTextSchema,
+  // Kept as parsed, not rebuilt by z.record: rebuilding assigns keys one by one, and a key named
+  // `__proto__` would then be dropped (or become the prototype) instead of staying data.
+  metadata: z
+    .custom<Readonly<Record<string, unknown>>>((value) => typeof value === 'object' && !Array.isArray(value), { message: 'metadata must be a JSON object or null' })
+    .nullable()
+    .transform((value): Readonly<Record<string, unknown>> => value ?? {}),
+});
+export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
+
+/** Checks one row from Postgres; a bad row fails the page with the document id in the message. */
+export function parseEmbeddingRow(row: Readonly<Record<string, unknown>>): EmbeddingRow {
+  const parsed = EmbeddingRowSchema.safeParse(row);
+  if (!parsed.success) throw new EmbeddingRowError(`embedding row ${String(row.document_id)} is malformed: ${parsed.error.issues[0]?.message ?? 'unknown'}`, { cause: parsed.error, details: { documentId: String(row.document_id) } });
+  return parsed.data;
+}
+
+/** One page of a sync chunk: the ids with a row, the ids without one, and what the index holds of them. */
+export interface SyncPage {
+  readonly rows: EmbeddingRow[];
+  /** Ids of the page that have no embedding row now: deleted from the index. */
+  readonly gone: string[];
+  /** The content hash index_state holds for each id of the page that it knows. */
+  readonly held: ReadonlyMap<string, string>;
+}
+
+const HeldHashSchema = z.string().nullable();
+
+/** Splits the rows of the sync page query (one per id, the embedding columns null without a row). */
+export function parseSyncPage(rows: readonly Readonly<Record<string, unknown>>[]): SyncPage {
+  const page: SyncPage = { rows: [], gone: [], held: new Map() };
+  for (const row of rows) {
+    const id = String(row.document_id);
+    const held = HeldHashSchema.safeParse(row.held_hash ?? null);
+    if (!held.success) throw new EmbeddingRowError(`index_state of ${id} holds no hash text`, { cause: held.error, details: { documentId: id } });
+    if (held.data !== null) (page.held as Map<string, string>).set(id, held.data);
+    if (row.content_hash === null || row.content_hash === undefined) page.gone.push(id);
+    else page.rows.push(parseEmbeddingRow(row));
+  }
+  return page;
+}
+
+/** The parallel arrays `vector_sync.record_outcomes` takes. */
+export function outcomeArrays(outcomes: readonly Outcome[]): { ids: string[]; ops: string[]; outcomes: string[]; reasons: (string | null)[]; details: (string | null)[] } {
+  return {
+    ids: outcomes.map((o) => o.documentId),
+    ops: outcomes.map((o) => o.op),
+    outcomes: outcomes.map((o) => o.outcome),
+    reasons: outcomes.map((o) => o.reason ?? null),
+    // Bounded like record_rejection's callers always did: a detail is for a reader, not a dump.
+    details: outcomes.map((o) => (o.detail === undefined ? null : o.detail.slice(0, 500))),
+  };
+}

@@ -1,0 +1,178 @@
+// The write side of a chunk: vectors to put and keys to delete are gathered per target index into
+// full batches (500) across pages, sent with up to WORKER_WRITE_CONCURRENCY calls in flight at the
+// chunk's share of the index's write quota, and each batch is recorded in the ledger in one
+// statement once it is written.
+import { OssVectorsRequestError } from '../../shared/clients/oss-vectors';
+import type { PreparedVector } from '../../shared/clients/oss-vectors';
+import type { ChunkCounts } from '../../shared/contracts';
+import type { IndexRow } from '../../shared/ledger';
+import type { WorkerContext } from '../context';
+import type { Outcome } from '../embeddingRows';
+import { ensureIndex } from '../vectors';
+import type { WriteQuotaShare } from '../writeQuota';
+
+/** A vector bound for one target. */
+export interface PutItem {
+  readonly documentId: string;
+  readonly contentHash: string;
+  readonly vector: PreparedVector;
+  /** The document's outcome and count go with this target's write (the first target of its page). */
+  readonly settles: boolean;
+}
+
+/** A key to delete from one target. */
+export interface DeleteItem {
+  readonly documentId: string;
+  /** The first target of its page held it: 'deleted'; otherwise there was nothing to delete: 'skipped'. */
+  readonly held: boolean;
+  readonly settles: boolean;
+}
+
+/** The batch a target is gathering. */
+interface Lane<T> {
+  readonly target: IndexRow;
+  items: T[];
+  /** Create the index first if it is missing (a generation being built that the page did not write first). */
+  ensure: boolean;
+}
+
+/** What a writer needs: the chunk, its share of the quota, its counts and how many calls may be in flight. */
+export interface BatchWriterOptions {
+  readonly worker: WorkerContext;
+  readonly runId: string;
+  readonly chunkNo: number;
+  readonly quota: Pick<WriteQuotaShare, 'refresh'>;
+  readonly counts: ChunkCounts;
+}
+
+/**
+ * Runs one target's write. A target that answers NoSuchVectorIndex because a rebuild switched
+ * generations meanwhile (the ledger has it retired or dropped now) is left out: its vectors went
+ * with it, and the generation that replaced it was being built when the targets were read, so it
+ * gets the same writes. Any other failure is thrown. Answers whether the write happened.
+ */
+export async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, write: () => Promise<void>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (!(error instanceof OssVectorsRequestError && error.status === 404)) throw error;
+    const now = await worker.ledger.index(target.index_name);
+    if (now !== undefined && now.state !== 'retired' && now.state !== 'dropped') throw error;
+    worker.log.warn('generation gone meanwhile (a rebuild switched it out); left out of this write', { indexName: target.index_name, state: now?.state ?? 'unknown' });
+    return false;
+  }
+}
+
+/**
+ * Gathers a chunk's writes into full batches per target and keeps up to WORKER_WRITE_CONCURRENCY of
+ * them in flight; `put` and `delete` wait while that many are, so the reader never runs more than
+ * a page ahead. Memory: at most one partial batch per target and per kind, plus the batches in
+ * flight. The first failure stops the writer: later calls throw it, `finish` throws it.
+ */
+export class BatchWriter {
+  private readonly puts = new Map<string, Lane<PutItem>>();
+  private readonly deletes = new Map<string, Lane<DeleteItem>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(private readonly options: BatchWriterOptions) {}
+
+  /** Adds vectors for `target` (`ensure`: create its index if missing) and sends every batch that is full. */
+  async put(target: IndexRow, items: readonly PutItem[], ensure: boolean): Promise<void> {
+    this.throwIfFailed();
+    const lane = this.lane(this.puts, target, ensure);
+    for (const item of items) {
+      lane.items.push(item);
+      if (lane.items.length >= this.options.worker.oss.config.limits.maxVectorsPerPut) await this.sendPuts(lane);
+    }
+  }
+
+  /** Adds keys to delete from `target` and sends every batch that is full. */
+  async delete(target: IndexRow, items: readonly DeleteItem[]): Promise<void> {
+    this.throwIfFailed();
+    const lane = this.lane(this.deletes, target, false);
+    for (const item of items) {
+      lane.items.push(item);
+      if (lane.items.length >= this.options.worker.oss.config.limits.maxDeleteKeys) await this.sendDeletes(lane);
+    }
+  }
+
+  /** Sends the partial batches, waits for every call in flight and throws the first failure, if any. */
+  async finish(): Promise<void> {
+    for (const lane of this.puts.values()) if (lane.items.length > 0) await this.sendPuts(lane);
+    for (const lane of this.deletes.values()) if (lane.items.length > 0) await this.sendDeletes(lane);
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  /** Waits for the calls in flight and sends nothing more (the chunk failed elsewhere). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+  }
+
+  private lane<T>(lanes: Map<string, Lane<T>>, target: IndexRow, ensure: boolean): Lane<T> {
+    let lane = lanes.get(target.index_name);
+    if (!lane) {
+      lane = { target, items: [], ensure };
+      lanes.set(target.index_name, lane);
+    }
+    lane.ensure ||= ensure;
+    return lane;
+  }
+
+  private async sendPuts(lane: Lane<PutItem>): Promise<void> {
+    const { target, items, ensure } = lane;
+    lane.items = [];
+    await this.send(async () => {
+      const { worker, quota, counts } = this.options;
+      const written = await unlessGoneMeanwhile(worker, target, async () => {
+        if (ensure) await ensureIndex(worker.oss, target);
+        await quota.refresh();
+        await worker.oss.putPreparedVectors({ bucket: target.bucket, indexName: target.index_name, vectors: items.map((item) => item.vector) });
+      });
+      const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'upsert', outcome: 'upserted' }));
+      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), hashes: items.map((item) => item.contentHash), outcomes: settled });
+      counts.upserted += settled.length;
+    });
+  }
+
+  private async sendDeletes(lane: Lane<DeleteItem>): Promise<void> {
+    const { target, items } = lane;
+    lane.items = [];
+    await this.send(async () => {
+      const { worker, quota, counts } = this.options;
+      const ids = items.map((item) => item.documentId);
+      const written = await unlessGoneMeanwhile(worker, target, async () => {
+        await quota.refresh();
+        await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: ids });
+      });
+      const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'delete', outcome: item.held ? 'deleted' : 'skipped' }));
+      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids, outcomes: settled });
+      counts.deleted += settled.filter((outcome) => outcome.outcome === 'deleted').length;
+      counts.skipped += settled.filter((outcome) => outcome.outcome === 'skipped').length;
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private chunk(): { runId: string; chunkNo: number } {
+    return { runId: this.options.runId, chunkNo: this.options.chunkNo };
+  }
+
+  /** Starts a write once fewer than WORKER_WRITE_CONCURRENCY are in flight. */
+  private async send(write: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= this.options.worker.config.WORKER_WRITE_CONCURRENCY) await Promise.race(this.inFlight);
+    this.throwIfFailed();
+    const task: Promise<void> = write()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.inFlight.delete(task);
+      });
+    this.inFlight.add(task);
+  }
+}
