@@ -46,12 +46,9 @@ const QUOTA_SETTINGS: Readonly<Record<WorkerQuota, Readonly<Record<string, strin
   off: { INDEX_WRITE_QPS: '1000', INDEX_WRITE_VECTORS_PER_SECOND: '1000000' },
 };
 
-/**
- * The worker's settings file for `emulator`. The quota settings are those of issue 14 part 2; a
- * worker that still reads PUT_VECTORS_QPS (before part 2 lands) gets the same request rate there.
- */
+/** The worker's settings file for `emulator`, with the index write quota on or off. */
 export function workerSettings(databaseUrl: string, emulator: EmulatorProcess, quota: WorkerQuota): Record<string, string> {
-  const settings: Record<string, string> = {
+  return {
     SUPABASE_DB_URL: databaseUrl,
     OSS_VECTORS_REGION: emulator.region,
     OSS_VECTORS_ENDPOINT: emulator.endpoint,
@@ -61,8 +58,6 @@ export function workerSettings(databaseUrl: string, emulator: EmulatorProcess, q
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.credential.accessKeySecret,
     ...QUOTA_SETTINGS[quota],
   };
-  if ('PUT_VECTORS_QPS' in WorkerConfigSchema.shape) settings.PUT_VECTORS_QPS = settings.INDEX_WRITE_QPS ?? '5';
-  return settings;
 }
 
 /** The settings as the worker reads them (defaults applied): page size, write concurrency. */
