@@ -9,7 +9,7 @@ import { EmulatorServer } from '../../local/http';
 import type { EmulatorRequest, EmulatorResponse, EmulatorRoute, EmulatorService } from '../../local/http';
 import { startOssVectorsEmulator } from '../../local/oss-vectors';
 import type { OssVectorsEmulatorOptions } from '../../local/oss-vectors';
-import { OssVectorsClient, OssVectorsUnavailableError } from '../../shared/clients/oss-vectors';
+import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import { nextMessage, stopChild } from './processes';
 
 /** The index write quota the emulator enforces (issue 14 part 1), or `false` for none. */
@@ -97,20 +97,6 @@ function clientOf(info: { endpoint: string; region: string; accountId: string; c
   return new OssVectorsClient({ region: info.region, accountId: info.accountId, credentials: info.credential, endpoint: info.endpoint, putVectorsQps: 1000, ...(maxAttempts === undefined ? {} : { maxAttempts }) });
 }
 
-/**
- * Sends 20 one-vector PutVectors at once to an index of its own, without retries: over a quota of
- * 5 requests/s some must draw a 429. Tells a run against an emulator that enforces the quota from
- * one against an emulator that does not yet.
- */
-async function probeQuota(info: Parameters<typeof clientOf>[0]): Promise<boolean> {
-  const client = clientOf(info, 1);
-  await client.putVectorBucket('quotaprobe');
-  await client.putVectorIndex({ bucket: 'quotaprobe', indexName: 'probe', dimension: 1, distanceMetric: 'euclidean' });
-  const answers = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => client.putVectors({ bucket: 'quotaprobe', indexName: 'probe', index: { dimension: 1, distanceMetric: 'euclidean' }, vectors: [{ key: `p${i}`, data: [i] }] })),
-  );
-  return answers.some((answer) => answer.status === 'rejected' && answer.reason instanceof OssVectorsUnavailableError);
-}
 
 /** The child: starts the emulator with the quota given, serves it through the counter, answers stats until told to close. */
 async function serve(): Promise<void> {
@@ -122,7 +108,7 @@ async function serve(): Promise<void> {
   const endpoint = await server.start(0);
   const credential = emulator.credentials[0] ?? { accessKeyId: '', accessKeySecret: '' };
   const info = { endpoint, region: emulator.region, accountId: emulator.accountId, credential };
-  const quotaEnforced = await probeQuota(info);
+  const quotaEnforced = writeQuota !== false;
   counting.reset();
   const started = process.cpuUsage();
   // The bench died: nothing will ask for stats or a close any more.

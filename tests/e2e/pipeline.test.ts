@@ -84,7 +84,7 @@ beforeAll(async () => {
     onServiceLog: () => undefined,
     // every-run: this suite reads each run's own report e-mail; the digests are tested in handlers-notify.
     settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', READY_STALE_SECONDS: '30', LOG_LEVEL: 'warn' },
-    workerSettings: { SEARCHABLE_WAIT_SECONDS: '5', INDEX_WRITE_QPS: '50' },
+    workerSettings: { SEARCHABLE_WAIT_SECONDS: '5' },
   });
 }, 180_000);
 
