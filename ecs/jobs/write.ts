@@ -190,9 +190,9 @@ export async function finalizeRebuild(worker: WorkerContext, runId: string, inde
   if (!(await worker.ledger.chunksSucceeded(runId))) return { activated: false, dropped: [], reason: 'other chunks are still open or failed' };
   const missing = await worker.ledger.missingFrom(index.index_name, runId);
   if (missing > 0) {
-    const reason = `generation ${index.index_name} lacks ${missing} embedding(s) after loading; it stays inactive`;
-    await worker.ledger.failRun(runId, reason);
-    return { activated: false, dropped: [], reason };
+    // The run is dispatched, so it cannot be failed here: complete_run makes the same check when
+    // the run closes and fails it with this count.
+    return { activated: false, dropped: [], reason: `generation ${index.index_name} lacks ${missing} embedding(s) after loading; it stays inactive` };
   }
   await worker.ledger.activateIndex(index.index_name);
   const dropped: string[] = [];
