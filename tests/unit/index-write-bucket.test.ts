@@ -5,9 +5,9 @@ import { IndexWriteBucket } from '../../shared/clients/oss-vectors';
 import type { WriteRates } from '../../shared/clients/oss-vectors';
 import { VirtualClock } from '../helpers/virtualClock';
 
-function bucketAt(rates: WriteRates): { bucket: IndexWriteBucket; clock: VirtualClock } {
+function bucketAt(rates: WriteRates, marginMs = 0): { bucket: IndexWriteBucket; clock: VirtualClock } {
   const clock = new VirtualClock();
-  return { bucket: new IndexWriteBucket({ rates, now: clock.now, sleep: clock.sleep }), clock };
+  return { bucket: new IndexWriteBucket({ rates, marginMs, now: clock.now, sleep: clock.sleep }), clock };
 }
 
 /** Takes a turn for each call in order (all queued at once) and answers when each started. */
@@ -69,6 +69,22 @@ describe('IndexWriteBucket', () => {
     // Assess: exactly the quota, evenly
     expect(busiestWindow(times, sizes)).toEqual({ calls: 5, vectors: 2500 });
     expect(times.at(-1)).toBe(19 * 200);
+  });
+
+  it('spreads a second\'s quota over 1,000 + margin ms, so that calls arriving up to margin ms apart in lateness stay within it', async () => {
+    // Prepare: the cloud's quota, with the client's default 50 ms of headroom and without
+    const sizes = Array(21).fill(500) as number[];
+    const withMargin = bucketAt({ requestsPerSecond: 5, vectorsPerSecond: 2500 }, 50);
+    const without = bucketAt({ requestsPerSecond: 5, vectorsPerSecond: 2500 });
+    // Act
+    const spaced = await starts(withMargin.bucket, withMargin.clock, sizes);
+    const tight = await starts(without.bucket, without.clock, sizes);
+    // Assess: 210 ms apart; every tenth call reaching the server 25 ms late and the others 25 ms
+    // early still leaves 5 calls in every second there, while calls 200 ms apart would give 6
+    expect(spaced).toEqual(sizes.map((_, i) => i * 210));
+    const arrival = (times: number[]) => times.map((t, i) => t + (i % 10 === 0 ? 25 : -25));
+    expect(busiestWindow(arrival(spaced), sizes).calls).toBe(5);
+    expect(busiestWindow(arrival(tight), sizes).calls).toBe(6);
   });
 
   it('lets a call bigger than the vector rate go alone', async () => {

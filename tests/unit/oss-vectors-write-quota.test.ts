@@ -23,7 +23,8 @@ function recordingServer(clock: VirtualClock, answer: (call: HttpCall, n: number
 
 function clientWith(clock: VirtualClock, send: (call: HttpCall) => Promise<HttpAnswer>, rates: { indexWriteQps: number; indexWriteVectorsPerSecond: number }): OssVectorsClient {
   return new OssVectorsClient(
-    { region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9', ...rates },
+    // No pacing headroom, so that the figures below are the quota's own.
+    { region: 'cn-hangzhou', accountId: '1', credentials: { accessKeyId: 'test-key', accessKeySecret: 'test-secret' }, endpoint: 'http://127.0.0.1:9', writePaceMarginMs: 0, ...rates },
     { now: clock.date, sleep: clock.sleep, send, random: () => 0 },
   );
 }

@@ -19,12 +19,18 @@ export interface WriteStats {
 /** Settings of a bucket; the clock and the sleep are for tests. */
 export interface IndexWriteBucketOptions {
   readonly rates: WriteRates;
+  /**
+   * Headroom against arrival jitter: a second's quota is spread over 1,000 + marginMs ms, so calls
+   * that reach the server up to marginMs late or early (network, a busy server) still never put
+   * more than the quota in any one second there. Default 0.
+   */
+  readonly marginMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The span the server measures its quota over. */
-const WINDOW_MS = 1000;
+const SECOND_MS = 1000;
 
 /** A call that started within the last window. */
 interface Started {
@@ -42,11 +48,12 @@ function checkedRates(rates: WriteRates): WriteRates {
 /**
  * One token bucket for an index's requests and vectors together: a call of N vectors takes one
  * request and N vectors. Calls are paced evenly, never in bursts: after a call of N vectors the
- * next one waits 1/requestsPerSecond or N/vectorsPerSecond, whichever is longer. On top of that
- * pacing, the calls that started within the last second never hold more than vectorsPerSecond
- * vectors (a call bigger than that goes alone), so a server that counts a sliding one-second window
- * sees no more than the quota from this client whatever the call sizes. A 429 holds every caller
- * off for the delay the server asked (`holdOff`). Callers are served in arrival order.
+ * next one waits 1/requestsPerSecond or N/vectorsPerSecond of a second, whichever is longer. On
+ * top of that pacing, the calls that started within the last second never hold more than
+ * vectorsPerSecond vectors (a call bigger than that goes alone), so a server that counts a sliding
+ * one-second window sees no more than the quota from this client whatever the call sizes. With a
+ * margin, "a second" is 1,000 + marginMs ms here. A 429 holds every caller off for the delay the
+ * server asked (`holdOff`). Callers are served in arrival order.
  */
 export class IndexWriteBucket {
   private current: WriteRates;
@@ -55,11 +62,14 @@ export class IndexWriteBucket {
   private last: Started | undefined;
   private resumeAt = Number.NEGATIVE_INFINITY;
   private queue: Promise<void> = Promise.resolve();
+  /** The span a second's quota is spread over here. */
+  private readonly spanMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: IndexWriteBucketOptions) {
     this.current = checkedRates(options.rates);
+    this.spanMs = SECOND_MS + Math.max(0, options.marginMs ?? 0);
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => sleepFor(ms).then(() => undefined));
   }
@@ -93,7 +103,7 @@ export class IndexWriteBucket {
     this.forget(now);
     let until = this.resumeAt;
     if (this.last) {
-      const spacing = Math.max(1 / this.current.requestsPerSecond, this.last.vectors / this.current.vectorsPerSecond) * 1000;
+      const spacing = Math.max(1 / this.current.requestsPerSecond, this.last.vectors / this.current.vectorsPerSecond) * this.spanMs;
       until = Math.max(until, this.last.at + spacing);
     }
     if (this.startedVectors > 0 && this.startedVectors + vectors > this.current.vectorsPerSecond) {
@@ -102,7 +112,7 @@ export class IndexWriteBucket {
       for (const call of this.started) {
         left -= call.vectors;
         if (left === 0 || left + vectors <= this.current.vectorsPerSecond) {
-          until = Math.max(until, call.at + WINDOW_MS);
+          until = Math.max(until, call.at + this.spanMs);
           break;
         }
       }
@@ -118,10 +128,10 @@ export class IndexWriteBucket {
     this.last = call;
   }
 
-  /** Drops the calls that started a whole window ago or earlier. */
+  /** Drops the calls that started a whole span ago or earlier. */
   private forget(now: number): void {
     let gone = 0;
-    while (gone < this.started.length && (this.started[gone]?.at ?? now) <= now - WINDOW_MS) {
+    while (gone < this.started.length && (this.started[gone]?.at ?? now) <= now - this.spanMs) {
       this.startedVectors -= this.started[gone]?.vectors ?? 0;
       gone += 1;
     }

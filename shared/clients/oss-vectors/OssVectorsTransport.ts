@@ -214,7 +214,9 @@ export class OssVectorsTransport {
 
   /** Runs one call to completion; returns the 2xx answer or throws a typed error. */
   async call(operation: OssVectorsOperation, call: TransportCall): Promise<HttpAnswer> {
-    const body = call.rawBody !== undefined ? Buffer.from(call.rawBody) : call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
+    const bytes = call.rawBody !== undefined ? Buffer.from(call.rawBody) : call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
+    // Once per call, not per attempt, and before the call waits for its turn.
+    const body = bytes && { bytes, md5: createHash('md5').update(bytes).digest('base64') };
     const write = call.write;
     const bucket = write ? this.writeBucket(call.bucket ?? '', write.indexName) : undefined;
     return retry(
@@ -251,18 +253,18 @@ export class OssVectorsTransport {
     let found = this.writeBuckets.get(id);
     if (!found) {
       const now = this.hooks.now;
-      found = new IndexWriteBucket({ rates: this.rates, ...(now ? { now: () => now().getTime() } : {}), ...(this.hooks.sleep ? { sleep: this.hooks.sleep } : {}) });
+      found = new IndexWriteBucket({ rates: this.rates, marginMs: this.config.writePaceMarginMs, ...(now ? { now: () => now().getTime() } : {}), ...(this.hooks.sleep ? { sleep: this.hooks.sleep } : {}) });
       this.writeBuckets.set(id, found);
     }
     return found;
   }
 
-  private send(call: TransportCall, body: Buffer | undefined): Promise<HttpAnswer> {
+  private send(call: TransportCall, body: { readonly bytes: Buffer; readonly md5: string } | undefined): Promise<HttpAnswer> {
     const target = resolveTarget(this.config, call.bucket);
     const headers: Record<string, string> = { host: target.host };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
-      headers['content-md5'] = createHash('md5').update(body).digest('base64');
+      headers['content-md5'] = body.md5;
     }
     const signed = signRequest({
       method: call.method,
@@ -276,7 +278,7 @@ export class OssVectorsTransport {
       date: this.hooks.now?.() ?? new Date(),
     });
     const path = call.query === '' ? '/' : `/?${call.query}`;
-    const http: HttpCall = { origin: target.origin, method: call.method, path, headers: signed, timeoutMs: this.config.requestTimeoutMs, ...(body ? { body } : {}) };
+    const http: HttpCall = { origin: target.origin, method: call.method, path, headers: signed, timeoutMs: this.config.requestTimeoutMs, ...(body ? { body: body.bytes } : {}) };
     return (this.hooks.send ?? sendHttp)(http);
   }
 }

@@ -24,6 +24,8 @@ export const OssVectorsLimitDefaults = {
 export const OssVectorsClientDefaults = {
   indexWriteQps: 5,
   indexWriteVectorsPerSecond: 2500,
+  /** Write pacing headroom: a second's quota is spread over 1,050 ms, absorbing 50 ms of arrival jitter. */
+  writePaceMarginMs: 50,
   putVectorIndexQps: 5,
   maxAttempts: 5,
   baseDelayMs: 200,

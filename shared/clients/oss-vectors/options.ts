@@ -39,6 +39,8 @@ export const OssVectorsClientOptionsSchema = z.object({
   indexWriteQps: z.number().positive().optional(),
   /** Vectors written plus keys deleted per second and index: the index's write quota. */
   indexWriteVectorsPerSecond: z.number().positive().default(OssVectorsClientDefaults.indexWriteVectorsPerSecond),
+  /** Headroom of the write pacing against arrival jitter: a second's quota is spread over 1,000 + this many ms. */
+  writePaceMarginMs: z.number().nonnegative().default(OssVectorsClientDefaults.writePaceMarginMs),
   /** @deprecated The name `indexWriteQps` had before it covered DeleteVectors too; used when that is not given. */
   putVectorsQps: z.number().positive().optional(),
   putVectorIndexQps: z.number().positive().default(OssVectorsClientDefaults.putVectorIndexQps),
