@@ -74,6 +74,8 @@ export class BatchWriter {
   private readonly puts = new Map<string, Lane<PutItem>>();
   private readonly deletes = new Map<string, Lane<DeleteItem>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Generations this writer made sure exist. */
+  private readonly ensured = new Set<string>();
   private failure: { readonly error: unknown } | undefined;
 
   constructor(private readonly options: BatchWriterOptions) {}
@@ -126,11 +128,10 @@ export class BatchWriter {
     lane.items = [];
     await this.send(async () => {
       const { worker, quota, counts } = this.options;
-      const written = await unlessGoneMeanwhile(worker, target, async () => {
-        if (ensure) await ensureIndex(worker.oss, target);
+      const written = (await this.stillWanted(target, ensure)) && (await unlessGoneMeanwhile(worker, target, async () => {
         await quota.refresh();
         await worker.oss.putPreparedVectors({ bucket: target.bucket, indexName: target.index_name, vectors: items.map((item) => item.vector) });
-      });
+      }));
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'upsert', outcome: 'upserted' }));
       await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), hashes: items.map((item) => item.contentHash), outcomes: settled });
       counts.upserted += settled.length;
@@ -152,6 +153,24 @@ export class BatchWriter {
       counts.deleted += settled.filter((outcome) => outcome.outcome === 'deleted').length;
       counts.skipped += settled.filter((outcome) => outcome.outcome === 'skipped').length;
     });
+  }
+
+  /**
+   * Before the first write into a generation its page did not write first (one being built): makes
+   * sure its index exists, unless the ledger has it retired or dropped by now (a rebuild that
+   * failed or was switched out while the batch gathered), which is left out instead of created again.
+   */
+  private async stillWanted(target: IndexRow, ensure: boolean): Promise<boolean> {
+    if (!ensure || this.ensured.has(target.index_name)) return true;
+    const { worker } = this.options;
+    const now = await worker.ledger.index(target.index_name);
+    if (now === undefined || now.state === 'retired' || now.state === 'dropped') {
+      worker.log.warn('generation retired or dropped meanwhile; left out of this write', { indexName: target.index_name, state: now?.state ?? 'unknown' });
+      return false;
+    }
+    await ensureIndex(worker.oss, target);
+    this.ensured.add(target.index_name);
+    return true;
   }
 
   private throwIfFailed(): void {

@@ -97,6 +97,33 @@ describe('a sync chunk during a rebuild switch-over', () => {
     expect(puts).toEqual(['orphv1']);
   }, 60_000);
 
+  it('leaves out a generation being built that was dropped while its batch gathered, instead of creating it again', async () => {
+    // Prepare: gathv1 active, gathv2 being built; 3 documents, so each target's batch goes out at
+    // the end of the chunk, one at a time: gathv1's first, and while it is written gathv2 is dropped
+    await ledger.registerIndex({ indexName: 'gathv1', logicalName: 'gath', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.activateIndex('gathv1');
+    await ledger.registerIndex({ indexName: 'gathv2', logicalName: 'gath', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.openRun({ sourceEventId: 'evt-gath-rebuild', op: 'rebuild', indexName: 'gathv2' });
+    const ids = manyIds(3).map((id) => id.replace(/^00000000/u, '5e5e5e5e'));
+    await seedEmbeddedDocuments(sql, ids);
+    const { run, chunk, index } = await runningSyncChunk(ledger, 'gath', 'gathv1', ids);
+    const oss = unreachableOss();
+    const puts: string[] = [];
+    vi.spyOn(oss, 'putPreparedVectors').mockImplementation(async (input) => {
+      puts.push(input.indexName);
+      if (input.indexName === 'gathv1') await ledger.markIndexDropped('gathv2');
+    });
+    const created = vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
+    const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000, INDEX_WRITE_VECTORS_PER_SECOND: 1_000_000, WORKER_WRITE_CONCURRENCY: 1 });
+    const counts = noCounts();
+    // Act
+    await syncChunk({ worker, run, chunk, selector: chunk.selector as IdsSelector, index, quota: writeQuotaFor(worker, 'gath') }, counts);
+    // Assess: no failure, nothing created or written in gathv2
+    expect(puts).toEqual(['gathv1']);
+    expect(created).not.toHaveBeenCalled();
+    expect(counts).toMatchObject({ upserted: 3, failed: 0 });
+  }, 60_000);
+
   it('still fails on NoSuchVectorIndex for a generation the ledger says is active', async () => {
     // Prepare: the active generation's OSS index is missing for real (deleted by hand)
     await ledger.registerIndex({ indexName: 'lostv1', logicalName: 'lost', bucket: 'vectors', dimension: 384, metric: 'cosine' });
