@@ -179,7 +179,15 @@ export class WorkerLedger extends Ledger {
       from vector_sync.chunks as c
       join vector_sync.runs as r on r.run_id = c.run_id
       join vector_sync.indexes as i on i.index_name = r.index_name
-      where c.state = 'running' and r.op in ('sync', 'rebuild') and i.logical_name = ${logicalName}`);
+      where c.state = 'running' and r.op in ('sync', 'rebuild') and i.logical_name = ${logicalName}
+        -- A chunk that has finished writing (it may still validate) takes no share; a mark older
+        -- than the attempt's running_at is an earlier attempt's.
+        and (c.writes_done_at is null or c.writes_done_at < c.running_at)`);
+  }
+
+  /** Marks that the chunk's running attempt has finished writing: it no longer takes a share of the index's write quota. */
+  async markWritesDone(runId: string, chunkNo: number): Promise<void> {
+    await this.query('mark_chunk_writes_done', (sql) => sql`select vector_sync.mark_chunk_writes_done(${runId}, ${chunkNo})`);
   }
 
   /** True when every chunk of the run has succeeded. */

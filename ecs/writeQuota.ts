@@ -3,14 +3,15 @@
 // chunk is its own worker process with its own bucket per index. So that chunks of one index
 // running at once stay under the quota together instead of multiplying it, each takes an even
 // share of both rates: the quota divided by the chunks of its logical index running now, read from
-// the ledger and read again every few seconds while it writes.
+// the ledger and read again every second while it writes. A chunk that has finished writing (it
+// may still run its validation query) marks it and no longer counts.
 import type { WriteRates } from '../shared/clients/oss-vectors';
 import { describeError } from '../shared/errors';
 import type { Logger } from '../shared/logging';
 import type { WorkerContext } from './context';
 
 /** How often a writing chunk reads again how many chunks share its index's quota. */
-export const WRITE_SHARE_REFRESH_MS = 5_000;
+export const WRITE_SHARE_REFRESH_MS = 1_000;
 
 /** One writer's share of a rate: the rate split evenly, at least one writer. */
 export function writeShare(quotaPerSecond: number, writers: number): number {

@@ -7,6 +7,7 @@
 // then the process started.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,6 +46,13 @@ const QUOTA_SETTINGS: Readonly<Record<WorkerQuota, Readonly<Record<string, strin
   cloud: { INDEX_WRITE_QPS: '5', INDEX_WRITE_VECTORS_PER_SECOND: '2500' },
   off: { INDEX_WRITE_QPS: '1000', INDEX_WRITE_VECTORS_PER_SECOND: '1000000' },
 };
+
+/** The node flags ecs/run-chunk.sh starts the worker with (its heap limits), so the benches measure the same process. */
+export function workerNodeFlags(): string[] {
+  const script = readFileSync(fileURLToPath(new URL('../../ecs/run-chunk.sh', import.meta.url)), 'utf8');
+  const line = /^exec "\$NODE" (.*?)"\$BUNDLE"/mu.exec(script)?.[1] ?? '';
+  return line.split(' ').filter((flag) => flag.startsWith('--'));
+}
 
 /** The worker's settings file for `emulator`, with the index write quota on or off. */
 export function workerSettings(databaseUrl: string, emulator: EmulatorProcess, quota: WorkerQuota): Record<string, string> {
@@ -126,7 +134,7 @@ function parsedLine<T>(schema: z.ZodType<T>, line: string): T | undefined {
 /** Runs `node <bundle> chunk …` with Cloud Assistant's bare environment; fails unless it exits 0 with an ok summary. */
 async function runWorkerProcess(input: { bundle: string; settingsPath: string; home: string; runId: string; chunkNo: number }): Promise<ChunkProcess> {
   const started = performance.now();
-  const args = ['--import', RSS_HOOK, input.bundle, 'chunk', '--run-id', input.runId, '--chunk-no', String(input.chunkNo), '--settings', input.settingsPath];
+  const args = [...workerNodeFlags(), '--import', RSS_HOOK, input.bundle, 'chunk', '--run-id', input.runId, '--chunk-no', String(input.chunkNo), '--settings', input.settingsPath];
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: input.home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));

@@ -52,6 +52,8 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
     return;
   }
   const written = run.op === 'sync' ? await syncChunk(withIds(job), result) : await rebuildChunk(withRange(job), result);
+  // Its share of the index's quota goes back to the chunks still writing while this one validates.
+  await worker.ledger.markWritesDone(run.run_id, job.chunk.chunk_no).catch((error: unknown) => worker.log.warn('marking the writes done failed; the share stays taken until the chunk ends', { error: describeError(error) }));
   if (written.length === 0 || worker.config.VALIDATION_SAMPLE === 0) return;
   // A sync wrote into the active generation, which a rebuild may have switched since the run began.
   const searched = run.op === 'sync' ? ((await worker.ledger.activeIndex(index.logical_name)) ?? index) : index;

@@ -65,6 +65,23 @@ describe('WorkerLedger.writersOf', () => {
     // Assess
     expect([docs, other, none]).toEqual([3, 1, 0]);
   });
+
+  it('leaves out a chunk that has finished writing, until its next attempt runs', async () => {
+    // Prepare: two running chunks of index "done"
+    await ledger.registerIndex({ indexName: 'donev1', logicalName: 'done', bucket: 'vectors', dimension: 384, metric: 'cosine' });
+    await ledger.activateIndex('donev1');
+    const runId = await runWith('done', 'sync', 'donev1', 2, 2);
+    // Act: chunk 0 has written everything and validates; then its attempt is lost and runs again.
+    await ledger.markWritesDone(runId, 0);
+    const whileValidating = await ledger.writersOf('done');
+    await ledger.requeueChunk(runId, 0, 'lost', 3);
+    await ledger.markChunkDispatched({ runId, chunkNo: 0, commandId: 'c-done-0b', invokeId: 't-done-0b', instanceId: 'i-local0001' });
+    await sql`select pg_sleep(0.01)`;
+    await ledger.markChunkRunning(runId, 0);
+    const nextAttempt = await ledger.writersOf('done');
+    // Assert
+    expect([whileValidating, nextAttempt]).toEqual([1, 2]);
+  });
 });
 
 describe('syncChunk of 5,000 ids', () => {
