@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OssVectorsRequestError } from '../../shared/clients/oss-vectors';
 import { noCounts } from '../../shared/contracts';
 import type { ChunkResult, IdsSelector, RangeSelector } from '../../shared/contracts';
 import { classifyError, describeError } from '../../shared/errors';
@@ -57,7 +58,16 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
   if (written.length === 0 || worker.config.VALIDATION_SAMPLE === 0) return;
   // A sync wrote into the active generation, which a rebuild may have switched since the run began.
   const searched = run.op === 'sync' ? ((await worker.ledger.activeIndex(index.logical_name)) ?? index) : index;
-  result.validation = await validationQuery(worker, searched, written);
+  try {
+    result.validation = await validationQuery(worker, searched, written);
+  } catch (error) {
+    // A rebuild switched generations and dropped the one searched while the query waited: the
+    // sync wrote the same vectors into the generation being built, which is the active one now.
+    const now = run.op === 'sync' && error instanceof OssVectorsRequestError && error.status === 404 ? await worker.ledger.activeIndex(index.logical_name) : undefined;
+    if (now === undefined || now.index_name === searched.index_name) throw error;
+    worker.log.warn('generation switched during the validation query; asking the active one', { searched: searched.index_name, active: now.index_name });
+    result.validation = await validationQuery(worker, now, written);
+  }
 }
 
 /**
