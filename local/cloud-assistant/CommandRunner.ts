@@ -27,6 +27,13 @@ export interface CommandRunnerOptions {
 
 const FINAL: ReadonlySet<string> = FINAL_RUN_STATUSES;
 
+/** A script running now: the process group of one instance's run of an invocation. */
+export interface RunningScript {
+  readonly invokeId: string;
+  readonly instanceId: string;
+  readonly pgid: number;
+}
+
 function newId(prefix: string): string {
   return `${prefix}-lc${randomBytes(8).toString('hex')}`;
 }
@@ -43,10 +50,35 @@ export class CommandRunner {
   private readonly records = new Map<string, InvocationRecord>();
   private readonly tokens = new Map<string, { readonly fingerprint: string; readonly invokeId: string }>();
   private readonly done = new Map<string, { readonly promise: Promise<InvocationRecord>; readonly resolve: (record: InvocationRecord) => void }>();
-  private readonly groups = new Set<number>();
+  private readonly groups = new Map<number, RunningScript>();
+  private readonly instances: Map<string, RunnerInstance>;
   private closed = false;
 
-  constructor(private readonly options: CommandRunnerOptions) {}
+  constructor(private readonly options: CommandRunnerOptions) {
+    this.instances = new Map(options.instances);
+  }
+
+  /** Fault knob: the instance's state from now on (e.g. its agent goes offline and comes back). */
+  setInstanceState(instanceId: string, state: InstanceState): void {
+    const instance = this.instances.get(instanceId);
+    if (!instance) throw new CloudAssistantApiError(404, 'InvalidInstance.NotFound', `the instance does not exist: ${instanceId}`);
+    this.instances.set(instanceId, { ...instance, state });
+  }
+
+  /** Fault knob: the scripts running now, to pick one to kill. */
+  runningScripts(): RunningScript[] {
+    return [...this.groups.values()];
+  }
+
+  /**
+   * Fault knob: kills a running script's whole process group, as the OOM killer or a reboot would;
+   * the run ends as the script's exit says (137 for the worker `exec`ed by run-chunk.sh).
+   */
+  killScript(pgid: number): boolean {
+    if (!this.groups.has(pgid)) return false;
+    killGroup(pgid);
+    return true;
+  }
 
   /** Records an invocation and starts its runs; a repeated ClientToken returns the first one. */
   start(spec: RunCommandSpec): InvocationRecord {
@@ -58,7 +90,7 @@ export class CommandRunner {
       const record = earlier && this.records.get(earlier.invokeId);
       if (record) return record;
     }
-    const unknown = spec.instanceIds.filter((id) => !this.options.instances.has(id));
+    const unknown = spec.instanceIds.filter((id) => !this.instances.has(id));
     if (unknown.length > 0) throw new CloudAssistantApiError(404, 'InvalidInstance.NotFound', `the instances do not exist: ${unknown.join(', ')}`);
     const now = isoTime();
     const runs: InstanceRun[] = spec.instanceIds.map((instanceId) => ({
@@ -90,7 +122,7 @@ export class CommandRunner {
   /** Kills every running script and marks unfinished runs Stopped. */
   close(): void {
     this.closed = true;
-    for (const pgid of this.groups) killGroup(pgid);
+    for (const pgid of this.groups.keys()) killGroup(pgid);
     for (const record of this.records.values()) {
       for (const run of record.runs) {
         if (FINAL.has(run.status)) continue;
@@ -105,7 +137,7 @@ export class CommandRunner {
 
   private async execute(record: InvocationRecord, run: InstanceRun): Promise<void> {
     if (this.closed || FINAL.has(run.status)) return;
-    const instance = this.options.instances.get(run.instanceId);
+    const instance = this.instances.get(run.instanceId);
     if (!instance) return;
     let end: RunEnd;
     try {
@@ -113,7 +145,7 @@ export class CommandRunner {
         ...this.options,
         state: instance.state,
         home: instance.home,
-        trackProcess: (pgid, alive) => void (alive ? this.groups.add(pgid) : this.groups.delete(pgid)),
+        trackProcess: (pgid, alive) => void (alive ? this.groups.set(pgid, { invokeId: record.invokeId, instanceId: run.instanceId, pgid }) : this.groups.delete(pgid)),
       });
     } catch (error) {
       // The agent could not run it (an exception, not the script's exit code): Error, as the cloud reports it.

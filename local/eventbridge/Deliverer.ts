@@ -14,6 +14,19 @@ export interface DeliveryJob {
   readonly bus: string;
   readonly rule: string;
   readonly target: StoredTarget;
+  /** This push repeats one already delivered (a duplicate is not duplicated again). */
+  readonly duplicate?: boolean;
+}
+
+/**
+ * Fault knob: EventBridge delivers at least once, so a delivered event may be pushed to its target
+ * again. A share `rate` of delivered events is pushed once more after a random wait of up to
+ * `maxDelayMs`; `duplicated` counts them.
+ */
+export interface DuplicateDeliveries {
+  rate: number;
+  maxDelayMs: number;
+  duplicated: number;
 }
 
 /** EXPONENTIAL_DECAY_RETRY: 176 retries, doubling from 1 s to 512 s, then 512 s until about a day. */
@@ -40,6 +53,7 @@ class Closed extends Error {}
 export class Deliverer {
   readonly deliveries: DeliveryRecord[] = [];
   readonly deadLetters: DeadLetterRecord[] = [];
+  readonly duplicates: DuplicateDeliveries = { rate: 0, maxDelayMs: 0, duplicated: 0 };
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
@@ -85,7 +99,10 @@ export class Deliverer {
       const at = new Date().toISOString();
       const base = { eventId: job.event.id, bus: job.bus, rule: job.rule, targetId: job.target.Id, functionName, attempt, at };
       this.deliveries.push(lastError === '' ? { ...base, outcome: 'delivered' } : { ...base, outcome: 'failed', error: lastError });
-      if (lastError === '') return;
+      if (lastError === '') {
+        await this.maybeDuplicate(job);
+        return;
+      }
       if (this.closed) return;
     }
     this.deadLetters.push({
@@ -99,6 +116,15 @@ export class Deliverer {
       lastError,
       at: new Date().toISOString(),
     });
+  }
+
+  /** With the duplicates knob set, pushes a delivered event once more after a random wait. */
+  private async maybeDuplicate(job: DeliveryJob): Promise<void> {
+    const random = this.options.random ?? Math.random;
+    if (job.duplicate || this.duplicates.rate <= 0 || random() >= this.duplicates.rate) return;
+    this.duplicates.duplicated += 1;
+    await this.wait(random() * this.duplicates.maxDelayMs);
+    this.deliver({ ...job, duplicate: true });
   }
 
   /** One push; returns '' on success or the reason it failed. */

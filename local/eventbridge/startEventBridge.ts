@@ -3,6 +3,7 @@ import { EmulatorServer } from '../http';
 import { BusName, desiredTarget } from '../../shared/routing';
 import type { Route } from '../../shared/routing';
 import { Deliverer } from './Deliverer';
+import type { DuplicateDeliveries } from './Deliverer';
 import { EventBridgeService } from './EventBridgeService';
 import { EventBusStore } from './EventBusStore';
 import { publishServiceEvent } from './putEvents';
@@ -48,6 +49,8 @@ export interface EventBridgeEmulator {
   readonly deliveries: readonly DeliveryRecord[];
   /** Events whose retries ran out. */
   readonly deadLetters: readonly DeadLetterRecord[];
+  /** Fault knob: a share of delivered events pushed to their target once more. */
+  readonly duplicates: DuplicateDeliveries;
   /**
    * Puts an Alibaba Cloud service event (source `acs.*`, e.g. Cloud Assistant's TaskCompleted) on
    * its bus as the cloud does internally: no signed call, no API faults; rules and retries apply.
@@ -107,6 +110,7 @@ export async function startEventBridge(options: EventBridgeEmulatorOptions = {})
     store,
     deliveries: deliverer.deliveries,
     deadLetters: deliverer.deadLetters,
+    duplicates: deliverer.duplicates,
     publishServiceEvent: (event) => publishServiceEvent(event as unknown as DeliveredEvent, { store, deliverer, clientAddress: SERVICE_EVENT_ADDRESS }),
     idle: () => deliverer.idle(),
     inFlight: () => deliverer.inFlight,

@@ -38,6 +38,12 @@ export interface InstanceOptions {
   readonly env: Record<string, string>;
 }
 
+/** A fault one invocation suffers (see `Instance.run`). */
+export interface InvocationFault {
+  readonly kind: 'crash' | 'timeout';
+  readonly afterMs: number;
+}
+
 /** Receives each line the instance prints. */
 export type LineListener = (line: string) => void;
 
@@ -94,25 +100,34 @@ export class Instance {
     return this.alive;
   }
 
-  /** Runs one invocation; a timeout or a dying process kills the instance. */
-  run(request: HostRequest, timeoutSeconds: number): Promise<RunOutcome> {
+  /**
+   * Runs one invocation; a timeout or a dying process kills the instance. `fault` (a chaos knob)
+   * makes this invocation fail as an instance can in the cloud: `crash` kills the process after
+   * `afterMs` (or as it answers, which then never arrives); `timeout` withholds the answer and ends
+   * the invocation as timed out after `afterMs`, whatever the handler did meanwhile.
+   */
+  run(request: HostRequest, timeoutSeconds: number, fault?: InvocationFault): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve) => {
       const finish = (outcome: RunOutcome): void => {
         clearTimeout(timer);
+        clearTimeout(crashTimer);
         this.child.off('message', onMessage);
         this.exitListeners = [];
         if (outcome.kind === 'error' && outcome.fatal) this.kill();
         resolve(outcome);
       };
       const onMessage = (reply: HostReply): void => {
-        if (reply.kind === 'result' && reply.requestId === request.requestId) finish({ kind: 'result', body: reply.body });
-        if (reply.kind === 'error' && reply.requestId === request.requestId) {
-          finish({ kind: 'error', error: reply.error, fatal: false });
-        }
+        if (reply.kind !== 'result' && reply.kind !== 'error') return;
+        if (reply.requestId !== request.requestId || fault?.kind === 'timeout') return;
+        // A crash that had not struck yet strikes now: the answer dies with the process.
+        if (fault?.kind === 'crash') this.kill();
+        else if (reply.kind === 'result') finish({ kind: 'result', body: reply.body });
+        else finish({ kind: 'error', error: reply.error, fatal: false });
       };
       const timer = setTimeout(() => {
         finish({ kind: 'error', fatal: true, error: { errorMessage: `Function timed out after ${timeoutSeconds} seconds` } });
-      }, timeoutSeconds * 1000);
+      }, fault?.kind === 'timeout' ? fault.afterMs : timeoutSeconds * 1000);
+      const crashTimer = fault?.kind === 'crash' ? setTimeout(() => this.kill(), fault.afterMs) : undefined;
       this.exitListeners.push((code, signal) => {
         const how = signal ? `signal ${signal}` : `exit code ${String(code)}`;
         finish({ kind: 'error', fatal: true, error: { errorMessage: `Process exited unexpectedly before completing request (${how})` } });

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PermanentError } from '../../shared/errors';
+import { FaultInjector } from '../faults';
+import type { FaultRule } from '../faults';
 import { Instance } from './Instance';
-import type { LineListener } from './Instance';
+import type { InvocationFault, LineListener } from './Instance';
 import type { FcErrorBody, LocalFunctionSpec, LocalInvokeOptions, LocalInvokeResult } from './types';
 
 /** The function spec is unusable (bad handler string, missing code folder). */
@@ -27,6 +29,13 @@ function toBuffer(event: Buffer | string | object): Buffer {
  */
 export class LocalFunction {
   readonly spec: Required<Omit<LocalFunctionSpec, 'credentials' | 'environment'>> & LocalFunctionSpec;
+  /**
+   * Fault knob, on operation `Invoke`: `drop` kills the instance mid-invocation (at a random moment
+   * within `hangMs`, default 1 s, or as it answers); `hang` ends the invocation as timed out after
+   * `hangMs` (default the function's timeout), whatever the handler did meanwhile; `status`
+   * refuses the invocation before it reaches an instance (FC's own 429/5xx).
+   */
+  readonly faults = new FaultInjector();
   private readonly idle: Instance[] = [];
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -52,12 +61,17 @@ export class LocalFunction {
     };
     await this.acquireSlot();
     try {
+      const fault = this.faults.take('Invoke');
+      if (fault?.kind === 'status') {
+        return this.failure(requestId, started, { errorMessage: `fault injected: ${fault.status ?? 503} ${fault.code ?? 'ServiceUnavailable'}` }, logs);
+      }
       const acquired = await this.acquireInstance(onLine);
       if ('initError' in acquired) return this.failure(requestId, started, acquired.initError, logs);
       const instance = acquired.instance;
       const outcome = await instance.run(
         { kind: 'invoke', requestId, event: toBuffer(event), context: this.contextFor(requestId) },
         this.spec.timeout,
+        this.invocationFault(fault),
       );
       if (instance.isAlive) this.idle.push(instance);
       if (outcome.kind === 'error') return this.failure(requestId, started, outcome.error, logs);
@@ -65,6 +79,12 @@ export class LocalFunction {
     } finally {
       this.releaseSlot();
     }
+  }
+
+  private invocationFault(fault: FaultRule | undefined): InvocationFault | undefined {
+    if (fault?.kind === 'drop') return { kind: 'crash', afterMs: Math.random() * (fault.hangMs ?? 1000) };
+    if (fault?.kind === 'hang') return { kind: 'timeout', afterMs: fault.hangMs ?? this.spec.timeout * 1000 };
+    return undefined;
   }
 
   /** Stops every instance. */

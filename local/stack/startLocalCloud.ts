@@ -98,6 +98,8 @@ export interface LocalCloudOptions {
    * requests and 2,500 vectors a second, about 2.5 s), as the emulator's own defaults.
    */
   readonly ossVectors?: Pick<OssVectorsEmulatorOptions, 'writeQuota' | 'searchableDelayMs'>;
+  /** The URL the functions and the worker reach Postgres at, given the database's (e.g. a fault proxy's); default the database's. */
+  readonly clientDatabaseUrl?: (databaseUrl: string) => Promise<string>;
 }
 
 /** A running local cloud and the handles callers need. */
@@ -203,9 +205,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => supabase.close());
     const sql = createSql(supabase.dbUrl, { max: 4, applicationName: 'local-cloud-operator' });
     closers.push(() => sql.end({ timeout: 2 }));
+    const clientDbUrl = options.clientDatabaseUrl ? await options.clientDatabaseUrl(supabase.dbUrl) : supabase.dbUrl;
 
     const settings: Record<string, string> = {
-      SUPABASE_DB_URL: supabase.dbUrl,
+      SUPABASE_DB_URL: clientDbUrl,
       LOG_LEVEL: 'info',
       EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
       EVENT_BUS_NAME: StackDefaults.busName,
@@ -253,7 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const store = new OssObjectStore({ endpoint: oss.endpoint, bucket: StackDefaults.artifactsBucket, region: account.region, ...keys.operator });
     await publishWorkerBundle({ workerBundle, workerVersion: version, store, workerPrefix: StackDefaults.workerPrefix });
     const workerSettings = {
-      SUPABASE_DB_URL: supabase.dbUrl,
+      SUPABASE_DB_URL: clientDbUrl,
       OSS_VECTORS_REGION: ossVectors.region,
       OSS_VECTORS_ENDPOINT: ossVectors.endpoint,
       ALIBABA_ACCOUNT_ID: ossVectors.accountId,

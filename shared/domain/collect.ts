@@ -2,9 +2,18 @@
 // looks at a run. Either closes the run once every chunk is final and publishes run.completed once.
 import { EventType } from '../contracts';
 import type { StatsRequestedData, TaskCompletedData } from '../contracts';
+import { TransientError } from '../errors';
 import type { RunRow } from '../ledger';
 import { closeRunIfDone, settleChunkAttempt } from './lifecycle';
 import type { LifecycleDeps, SettleAction } from './lifecycle';
+
+/**
+ * A TaskCompleted for a command no chunk names yet while an attempt is planned on its instance: a
+ * run that ends at once (an offline agent answers Aborted) can report before dispatch has recorded
+ * its command id. Retried, so the attempt is settled once recorded instead of waiting for
+ * reconcile's timeout.
+ */
+export class CompletionBeforeDispatchError extends TransientError {}
 
 /** One event collect-stats handles, told apart by its CloudEvent type. */
 export type CollectStatsInput =
@@ -34,8 +43,17 @@ export async function collectStats(deps: LifecycleDeps, input: CollectStatsInput
     return { runId: input.data.runId, action: 'looked', ...(closed ? { closed: closed.state } : {}) };
   }
   const task = input.data;
+  // In this order: an attempt is planned before its RunCommand is sent, so if dispatch records the
+  // command only after the second read, the first one still saw the attempt planned.
+  const planned = await deps.ledger.plannedAttempts(task.instanceId);
   const chunk = await deps.ledger.chunkForCommand(task.commandId);
   if (!chunk) {
+    if (planned > 0) {
+      throw new CompletionBeforeDispatchError(`command ${task.commandId} on ${task.instanceId} ended before dispatch recorded an attempt planned there; asking for the event again`, {
+        code: 'CompletionBeforeDispatch',
+        details: { commandId: task.commandId, instanceId: task.instanceId },
+      });
+    }
     deps.log.info('not ours or a stale attempt', { commandId: task.commandId, instanceId: task.instanceId });
     return { action: 'ignored' };
   }

@@ -11,7 +11,7 @@ import type { OssObjectStore } from '../clients/oss';
 import { UUID_PATTERN } from '../contracts';
 import { PermanentError, TransientError, classifyError, describeError } from '../errors';
 import { LedgerRefusedError } from '../ledger';
-import type { ChunkPlan, Ledger } from '../ledger';
+import type { ChunkPlan, ChunkRow, Ledger } from '../ledger';
 import type { Logger } from '../logging';
 
 /** The Cloud Assistant script of a chunk, `ecs/run-chunk.sh`, embedded in the bundle at build time. */
@@ -141,6 +141,24 @@ async function findEarlierInvocation(client: Pick<CloudAssistantClient, 'describ
   return match ? { commandId: match.commandId, invokeId: match.invokeId } : undefined;
 }
 
+/**
+ * Records the attempt's command; answers the chunk instead when the ledger refused because the
+ * chunk moved on meanwhile (another copy of the event recorded an attempt, which may have finished):
+ * a retried RunCommand answers the first invocation under its ClientToken, which may belong to an
+ * attempt the chunk has left behind. A valid event is not refused for that.
+ */
+async function recordDispatch(ledger: Ledger, input: { runId: string; chunkNo: number; commandId: string; invokeId: string; instanceId: string }, attemptsBefore: number): Promise<ChunkRow | undefined> {
+  try {
+    await ledger.markChunkDispatched(input);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof LedgerRefusedError && error.code === '55000')) throw error;
+    const now = await ledger.chunk(input.runId, input.chunkNo);
+    if (now === undefined || (now.state === 'ready' && now.attempts === attemptsBefore)) throw error;
+    return now;
+  }
+}
+
 /** What dispatch needs. */
 export interface DispatchChunkDeps {
   readonly ledger: Ledger;
@@ -234,7 +252,8 @@ export async function dispatchChunk(deps: DispatchChunkDeps, input: { runId: str
       if (!ids) throw error;
       recovered = true;
     }
-    await deps.ledger.markChunkDispatched({ runId, chunkNo, commandId: ids.commandId, invokeId: ids.invokeId, instanceId });
+    const moved = await recordDispatch(deps.ledger, { runId, chunkNo, commandId: ids.commandId, invokeId: ids.invokeId, instanceId }, chunk.attempts);
+    if (moved) return { status: 'skipped', runId, chunkNo, reason: `the chunk moved on while RunCommand answered (now ${moved.state}, attempt ${moved.attempts}); command ${ids.commandId} was not recorded` };
     return { status: 'dispatched', runId, chunkNo, attempt, instanceId, commandId: ids.commandId, invokeId: ids.invokeId, recovered };
   }
   if (instanceId === undefined && order.length > 0) {

@@ -244,6 +244,10 @@ export class Ledger extends RecoveryLedger {
     return this.count('chunk_slots_taken', (sql) => sql`select vector_sync.chunk_slots_taken() as n`);
   }
 
+  /** Attempts planned on `instanceId` whose RunCommand dispatch has not recorded yet (its TaskCompleted may come first). */
+  plannedAttempts(instanceId: string): Promise<number> {
+    return this.count('planned_attempts', (sql) => sql`select count(*) as n from vector_sync.chunks as c join vector_sync.runs as r using (run_id) where c.state = 'ready' and c.instance_id = ${instanceId} and r.state in ('chunked', 'dispatched')`);
+  }
 }
 
 const ledgers = new Map<string, Ledger>();

@@ -192,6 +192,22 @@ describe('EventBridge emulator with the official SDK and our publisher', () => {
     ]);
   });
 
+  it('pushes a share of delivered events once more while the duplicates knob is set, and never a duplicate again', async () => {
+    // Prepare
+    const emulator = await start();
+    emulator.duplicates.rate = 1;
+    emulator.duplicates.maxDelayMs = 5;
+    // Act
+    await publisherFor(emulator).publisher.publish([runAccepted(40), runAccepted(41)]);
+    await emulator.idle();
+    emulator.duplicates.rate = 0;
+    await publisherFor(emulator).publisher.publish([runAccepted(42)]);
+    await emulator.idle();
+    // Assess
+    expect(emulator.deliveries.map((d) => [d.eventId, d.outcome]).sort()).toEqual([['ev-40', 'delivered'], ['ev-40', 'delivered'], ['ev-41', 'delivered'], ['ev-41', 'delivered'], ['ev-42', 'delivered']]);
+    expect(emulator.duplicates.duplicated).toBe(2);
+  });
+
   it('counts a parked result as a delivered event', async () => {
     const emulator = await start();
     await publisherFor(emulator).publisher.publish([{ ...runAccepted(31), data: { runId: 'not-a-uuid' } }]);

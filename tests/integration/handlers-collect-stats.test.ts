@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { collectStats } from '../../shared/domain/collect';
 import type { LifecycleDeps } from '../../shared/domain/lifecycle';
 import type { TaskCompletedData } from '../../shared/contracts';
+import { TransientError } from '../../shared/errors';
 import { fixture } from '../helpers/fixtures';
 import { chunkResult, commandIdOf, dispatchedRun, startHarness } from '../helpers/pipelineHarness';
 import type { Harness } from '../helpers/pipelineHarness';
@@ -106,6 +107,51 @@ describe('collectStats', () => {
     expect(await h.ledger.run(runId)).toMatchObject({ state: 'failed' });
     expect(eventsFor('notify', runId)).toEqual([expect.objectContaining({ id: `${runId}-completed`, data: { runId, outcome: 'failed' } })]);
     expect(eventsFor('dispatch', runId)).toEqual([]);
+  });
+
+  it('asks for a TaskCompleted again when it beats dispatch to the ledger, and settles it once the command is recorded', async () => {
+    // Prepare: dispatch planned the attempt on i-local0001 and RunCommand answered, but the command
+    // id is not recorded yet; an agent that is offline answers Aborted at once.
+    await h.ledger.registerIndex({ indexName: 'docsg1', logicalName: 'docs', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    const run = await h.ledger.openRun({ sourceEventId: 'evt-early', op: 'sync', indexName: 'docsg1', ids: ['doc-early-0'] });
+    await h.ledger.addChunk(run.run_id, 0, { ids: ['doc-early-0'] });
+    await h.ledger.markRunChunked(run.run_id, 1);
+    await h.ledger.planChunkInstance({ runId: run.run_id, chunkNo: 0, attempt: 1, instanceId: 'i-local0001', maxInFlight: 100 });
+    const early = taskCompleted('early', 0, 'Aborted', -1);
+    // Act
+    const first = await collectStats(deps(), early).then((result) => result, (error: unknown) => error);
+    await h.ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: commandIdOf('early', 0), invokeId: 't-earlyx0', instanceId: 'i-local0001' });
+    const redelivered = await collectStats(deps(), early);
+    // Assert: retried (transient), not ignored; the redelivery requeues the attempt
+    expect(first).toBeInstanceOf(TransientError);
+    expect(first).toMatchObject({ code: 'CompletionBeforeDispatch' });
+    expect(redelivered).toMatchObject({ runId: run.run_id, chunkNo: 0, action: 'requeued' });
+  });
+
+  it('settles a TaskCompleted when dispatch records the command between collect-stats\' two reads', async () => {
+    // Prepare: the attempt is planned; dispatch's record commits right after collect-stats' first read
+    await h.ledger.registerIndex({ indexName: 'docsg1', logicalName: 'docs', bucket: 'vectors', dimension: 4, metric: 'cosine' });
+    const run = await h.ledger.openRun({ sourceEventId: 'evt-between', op: 'sync', indexName: 'docsg1', ids: ['doc-between-0'] });
+    await h.ledger.addChunk(run.run_id, 0, { ids: ['doc-between-0'] });
+    await h.ledger.markRunChunked(run.run_id, 1);
+    await h.ledger.planChunkInstance({ runId: run.run_id, chunkNo: 0, attempt: 1, instanceId: 'i-local0001', maxInFlight: 100 });
+    let recorded = false;
+    const recordAfter = <T>(read: Promise<T>): Promise<T> =>
+      read.then(async (value) => {
+        if (!recorded) {
+          recorded = true;
+          await h.ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: commandIdOf('between', 0), invokeId: 't-betweenx0', instanceId: 'i-local0001' });
+        }
+        return value;
+      });
+    const ledger = Object.create(h.ledger, {
+      chunkForCommand: { value: (commandId: string) => recordAfter(h.ledger.chunkForCommand(commandId)) },
+      plannedAttempts: { value: (instanceId: string) => recordAfter(h.ledger.plannedAttempts(instanceId)) },
+    }) as typeof h.ledger;
+    // Act
+    const result = await collectStats({ ...deps(), ledger }, taskCompleted('between', 0, 'Aborted', -1)).then((value) => value, (error: unknown) => error);
+    // Assert: one of the two reads saw the attempt: settled now (or asked again), never ignored
+    expect(result).toMatchObject({ runId: run.run_id, chunkNo: 0, action: 'requeued' });
   });
 
   it('ignores a TaskCompleted whose instance is not the attempt\'s', async () => {

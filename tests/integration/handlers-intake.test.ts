@@ -277,6 +277,28 @@ describe('dispatch (dispatchChunk)', () => {
     expect(ecs.runner.list()).toHaveLength(0);
   }, 60_000);
 
+  it('skips a copy whose RunCommand answers after the chunk moved on, instead of refusing a valid event', async () => {
+    // Prepare: while this copy's RunCommand is in flight (a retry after a hang answers the first
+    // invocation under its token), another copy records an attempt and its worker finishes the chunk.
+    const { runId, deps } = await setUp(['online']);
+    const ledger = h?.ledger;
+    if (!ledger) throw new Error('no harness');
+    const slow = {
+      describeInvocations: (input: Parameters<typeof deps.cloudAssistant.describeInvocations>[0]) => deps.cloudAssistant.describeInvocations(input),
+      runCommand: async (input: Parameters<typeof deps.cloudAssistant.runCommand>[0]) => {
+        const ids = await deps.cloudAssistant.runCommand(input);
+        await ledger.markChunkDispatched({ runId, chunkNo: 0, commandId: 'c-other-copy', invokeId: 't-other-copy', instanceId: 'i-local0001' });
+        await ledger.finishChunk({ runId, chunkNo: 0, succeeded: true, result: { upserted: 2, deleted: 0, skipped: 0, rejected: 0, failed: 0 }, commandId: 'c-other-copy' });
+        return ids;
+      },
+    };
+    // Act
+    const late = await dispatchChunk({ ...deps, cloudAssistant: slow }, { runId, chunkNo: 0 }).then((result) => result, (error: unknown) => error);
+    // Assess
+    expect(late).toMatchObject({ status: 'skipped', runId, chunkNo: 0 });
+    expect(await ledger.chunk(runId, 0)).toMatchObject({ state: 'succeeded', command_id: 'c-other-copy' });
+  }, 60_000);
+
   it('sends the next attempt of a chunk to another instance', async () => {
     // Prepare: the first attempt's instance had its agent down (reported per instance, afterwards)
     const { runId, deps } = await setUp(['online', 'online']);

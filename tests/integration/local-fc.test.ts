@@ -111,6 +111,36 @@ describe('LocalFunction with the built probe handler', () => {
     if (!result.ok) expect(result.error.errorMessage).toMatch(/Process exited unexpectedly before completing request \(exit code 3\)/);
   });
 
+  it('crashes an invocation on a drop fault, loses the answer, and serves the next call from a fresh instance', async () => {
+    // Prepare: the handler answers at once; the fault kills the instance within 1 ms or as it answers
+    const fn = probe({ maxInstances: 1 });
+    fn.faults.add({ operation: 'Invoke', kind: 'drop', hangMs: 1, count: 1 });
+    // Act
+    const crashed = await fn.invoke(fixture('chunk-ready.json'));
+    const next = await fn.invoke(fixture('chunk-ready.json'));
+    // Assert
+    expect(crashed.ok).toBe(false);
+    if (!crashed.ok) expect(crashed.error.errorMessage).toMatch(/^Process exited unexpectedly before completing request \(signal SIGKILL\)$/u);
+    expect(next.ok).toBe(true);
+  });
+
+  it('ends an invocation as timed out on a hang fault, whatever the handler answered, and refuses one on a status fault', async () => {
+    // Prepare
+    const fn = probe({ timeout: 30, maxInstances: 1 });
+    fn.faults.add({ operation: 'Invoke', kind: 'hang', hangMs: 200, count: 1 });
+    fn.faults.add({ operation: 'Invoke', kind: 'status', status: 429, code: 'ResourceThrottled', count: 1 });
+    // Act
+    const hung = await fn.invoke(fixture('chunk-ready.json'));
+    const throttled = await fn.invoke(fixture('chunk-ready.json'));
+    const next = await fn.invoke(fixture('chunk-ready.json'));
+    // Assert
+    expect(hung.ok).toBe(false);
+    if (!hung.ok) expect(hung.error.errorMessage).toBe('Function timed out after 30 seconds');
+    expect(throttled.ok).toBe(false);
+    if (!throttled.ok) expect(throttled.error.errorMessage).toMatch(/429 ResourceThrottled/u);
+    expect(next.ok).toBe(true);
+  });
+
   it('reports a missing handler export as FC does', async () => {
     const fn = probe({ handler: 'index.nothing' });
     const result = await fn.invoke(fixture('chunk-ready.json'));

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { aggregateStatus, checkPlaceholders, renderScript } from '../../local/cloud-assistant';
+import { aggregateStatus, checkPlaceholders, renderScript, startCloudAssistant } from '../../local/cloud-assistant';
 import { parseRunCommand } from '../../local/cloud-assistant/requests';
 
 function query(overrides: Record<string, string> = {}): URLSearchParams {
@@ -77,5 +78,46 @@ describe('aggregateStatus', () => {
     [['Success', 'Failed'], 'PartialFailed'],
   ])('aggregates %j as %s', (statuses, expected) => {
     expect(aggregateStatus(statuses)).toBe(expected);
+  });
+});
+
+describe('the runner\'s fault knobs', () => {
+  it('reports runs on an instance whose agent went offline as Aborted (ClientNotRunning), and runs them again once it is back', async () => {
+    // Prepare
+    const emulator = await startCloudAssistant();
+    try {
+      emulator.runner.setInstanceState('i-local0001', 'agent-offline');
+      // Act
+      const offline = await emulator.waitForInvocation(emulator.runner.start(parseRunCommand(query())).invokeId);
+      emulator.runner.setInstanceState('i-local0001', 'online');
+      const online = await emulator.waitForInvocation(emulator.runner.start(parseRunCommand(query())).invokeId);
+      // Assert
+      expect(offline.runs[0]).toMatchObject({ status: 'Aborted', errorCode: 'ClientNotRunning' });
+      expect(online.runs[0]).toMatchObject({ status: 'Success', exitCode: 0 });
+      expect(() => emulator.runner.setInstanceState('i-nope', 'online')).toThrow(expect.objectContaining({ code: 'InvalidInstance.NotFound' }));
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('lists the scripts running now and kills one, which ends as its exit code says', async () => {
+    // Prepare: `exec` as run-chunk.sh does, so the script's process is the long-running program
+    const emulator = await startCloudAssistant();
+    try {
+      const record = emulator.runner.start(parseRunCommand(query({ CommandContent: 'exec sleep 30' })));
+      for (let i = 0; i < 100 && emulator.runner.runningScripts().length === 0; i += 1) await sleep(20);
+      const [running] = emulator.runner.runningScripts();
+      // Act
+      const killed = emulator.runner.killScript(running?.pgid ?? -1);
+      const done = await emulator.waitForInvocation(record.invokeId);
+      // Assert
+      expect(running).toMatchObject({ invokeId: record.invokeId, instanceId: 'i-local0001' });
+      expect(killed).toBe(true);
+      expect(done.runs[0]).toMatchObject({ status: 'Failed', exitCode: 137 });
+      expect(emulator.runner.runningScripts()).toEqual([]);
+      expect(emulator.runner.killScript(running?.pgid ?? -1)).toBe(false);
+    } finally {
+      await emulator.close();
+    }
   });
 });
