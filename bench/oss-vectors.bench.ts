@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     accountId: emulator.accountId,
     credentials: { accessKeyId: credential?.accessKeyId ?? '', accessKeySecret: credential?.accessKeySecret ?? '' },
     endpoint: emulator.endpoint,
-    putVectorsQps: 1000,
+    indexWriteQps: 1000, indexWriteVectorsPerSecond: 1_000_000,
   });
   process.stderr.write('preparing 12,000 x 1536 vectors...\n');
   const batches = Array.from({ length: PUT.warmup + PUT.batches }, (_, b) => Array.from({ length: PUT.batchSize }, (_, i) => ({ key: `w-${b}-${i}`, data: randomVector(PUT.dimension) })));

@@ -94,7 +94,7 @@ class CountingService implements EmulatorService {
 }
 
 function clientOf(info: { endpoint: string; region: string; accountId: string; credential: { accessKeyId: string; accessKeySecret: string } }, maxAttempts?: number): OssVectorsClient {
-  return new OssVectorsClient({ region: info.region, accountId: info.accountId, credentials: info.credential, endpoint: info.endpoint, putVectorsQps: 1000, ...(maxAttempts === undefined ? {} : { maxAttempts }) });
+  return new OssVectorsClient({ region: info.region, accountId: info.accountId, credentials: info.credential, endpoint: info.endpoint, indexWriteQps: 1000, indexWriteVectorsPerSecond: 1_000_000, ...(maxAttempts === undefined ? {} : { maxAttempts }) });
 }
 
 

@@ -26,7 +26,7 @@ function clientFor(emulator: OssVectorsEmulator, maxAttempts = 4): OssVectorsCli
     accountId: emulator.accountId,
     credentials: { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret },
     endpoint: emulator.endpoint,
-    putVectorsQps: 1000,
+    indexWriteQps: 1000, indexWriteVectorsPerSecond: 1_000_000,
     maxAttempts,
     baseDelayMs: 5,
     maxDelayMs: 40,

@@ -29,7 +29,7 @@ function clientFor(emulator: OssVectorsEmulator, overrides: Partial<OssVectorsCl
     accountId: emulator.accountId,
     credentials: { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret },
     endpoint: emulator.endpoint,
-    putVectorsQps: 1000,
+    indexWriteQps: 1000, indexWriteVectorsPerSecond: 1_000_000,
     baseDelayMs: 5,
     maxDelayMs: 40,
     ...overrides,
@@ -253,7 +253,7 @@ describe('OSS Vectors client against the emulator', () => {
   it('recovers from the index write quota (429) by retrying', async () => {
     const emulator = await start({ writeQuota: { requestsPerSecond: 5, vectorsPerSecond: 2500 } });
     const client = await withIndex(emulator, 'busy', 2, 'cosine');
-    const throttled = clientFor(emulator, { putVectorsQps: 100, maxAttempts: 12, baseDelayMs: 100, maxDelayMs: 800 });
+    const throttled = clientFor(emulator, { indexWriteQps: 100, maxAttempts: 12, baseDelayMs: 100, maxDelayMs: 800 });
 
     await Promise.all(Array.from({ length: 12 }, (_, i) => throttled.putVectors({ bucket: BUCKET, indexName: 'busy', index: { dimension: 2, distanceMetric: 'cosine' }, vectors: [{ key: `k${i}`, data: [1, i] }] })));
     const stored = await client.getVectors({ bucket: BUCKET, indexName: 'busy', keys: Array.from({ length: 12 }, (_, i) => `k${i}`) });

@@ -36,20 +36,18 @@ export const OssVectorsClientOptionsSchema = z.object({
   secure: z.boolean().default(true),
   limits: OssVectorsLimitsSchema.default(OssVectorsLimitsSchema.parse({})),
   /** Write calls (PutVectors + DeleteVectors) per second and index: the index's write quota. */
-  indexWriteQps: z.number().positive().optional(),
+  indexWriteQps: z.number().positive().default(OssVectorsClientDefaults.indexWriteQps),
   /** Vectors written plus keys deleted per second and index: the index's write quota. */
   indexWriteVectorsPerSecond: z.number().positive().default(OssVectorsClientDefaults.indexWriteVectorsPerSecond),
   /** Headroom of the write pacing against arrival jitter: a second's quota is spread over 1,000 + this many ms. */
   writePaceMarginMs: z.number().nonnegative().default(OssVectorsClientDefaults.writePaceMarginMs),
-  /** @deprecated The name `indexWriteQps` had before it covered DeleteVectors too; used when that is not given. */
-  putVectorsQps: z.number().positive().optional(),
   putVectorIndexQps: z.number().positive().default(OssVectorsClientDefaults.putVectorIndexQps),
   maxAttempts: positiveInt.max(20).default(OssVectorsClientDefaults.maxAttempts),
   baseDelayMs: z.number().nonnegative().default(OssVectorsClientDefaults.baseDelayMs),
   maxDelayMs: z.number().nonnegative().default(OssVectorsClientDefaults.maxDelayMs),
   maxRetryAfterMs: z.number().nonnegative().default(OssVectorsClientDefaults.maxRetryAfterMs),
   requestTimeoutMs: positiveInt.default(OssVectorsClientDefaults.requestTimeoutMs),
-}).transform(({ putVectorsQps, indexWriteQps, ...rest }) => ({ ...rest, indexWriteQps: indexWriteQps ?? putVectorsQps ?? OssVectorsClientDefaults.indexWriteQps }));
+});
 
 /** Settings as given (defaults not yet applied). */
 export type OssVectorsClientOptions = z.input<typeof OssVectorsClientOptionsSchema>;
