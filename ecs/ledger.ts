@@ -96,12 +96,9 @@ export class WorkerLedger extends Ledger {
     return new Set(rows.map((row) => String(row.document_id)));
   }
 
-  /** Embeddings the generation lacks, but the ones refused during this run (the end of a rebuild). */
-  missingFrom(indexName: string, runId: string): Promise<number> {
-    return this.count('missing_from_generation', (sql) => sql`
-      select count(*) as n from public.document_embeddings as e
-      where not exists (select 1 from vector_sync.index_state as s where s.index_name = ${indexName} and s.document_id = e.document_id::text)
-        and not exists (select 1 from vector_sync.rejections as r where r.run_id = ${runId} and r.document_id = e.document_id::text)`);
+  /** Queues for a sync the embeddings the generation lacks (but those refused during this run): the end of a rebuild. Answers how many. */
+  queueMissingFrom(indexName: string, runId: string): Promise<number> {
+    return this.count('queue_missing_from', (sql) => sql`select vector_sync.queue_missing_from(${indexName}, ${runId}) as n`);
   }
 
   // --- what each index holds ---

@@ -188,12 +188,11 @@ export interface RebuildOutcome {
  */
 export async function finalizeRebuild(worker: WorkerContext, runId: string, index: IndexRow): Promise<RebuildOutcome> {
   if (!(await worker.ledger.chunksSucceeded(runId))) return { activated: false, dropped: [], reason: 'other chunks are still open or failed' };
-  const missing = await worker.ledger.missingFrom(index.index_name, runId);
-  if (missing > 0) {
-    // The run is dispatched, so it cannot be failed here: complete_run makes the same check when
-    // the run closes and fails it with this count.
-    return { activated: false, dropped: [], reason: `generation ${index.index_name} lacks ${missing} embedding(s) after loading; it stays inactive` };
-  }
+  // Every chunk succeeded: an embedding the generation lacks was written into a key range already
+  // loaded, by a sync that did not see the generation yet. It is queued for a sync, which writes it
+  // into the generation once active (complete_run does the same when it closes the run).
+  const queued = await worker.ledger.queueMissingFrom(index.index_name, runId);
+  if (queued > 0) worker.log.warn('embeddings written behind the rebuild queued for a sync', { indexName: index.index_name, queued });
   await worker.ledger.activateIndex(index.index_name);
   const dropped: string[] = [];
   for (const old of await worker.ledger.generations(index.logical_name, 'retired')) {

@@ -14,7 +14,7 @@ select unnest(array[
   'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks',
   'digest_window_start', 'settle_run_report', 'due_digests', 'claim_digest', 'digest_row', 'mark_digest_sent',
   'fail_digest', 'record_digest_resend', 'runs_ready_to_close', 'retire_abandoned_generations', 'refuse_chunk_attempt',
-  'record_outcomes', 'mark_chunk_writes_done'
+  'record_outcomes', 'mark_chunk_writes_done', 'queue_missing_from'
 ]) as name;
 
 select ok(
@@ -56,8 +56,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  46,
-  'every one of the 46 ledger functions sets an empty search_path'
+  47,
+  'every one of the 47 ledger functions sets an empty search_path'
 );
 
 set local role anon;
