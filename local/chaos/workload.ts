@@ -98,7 +98,8 @@ export async function runStep(sql: Sql, access: OperatorAccess, step: WorkloadSt
       return { step, count: result.count };
     }
     case 'insert': {
-      const rows = [...sampleDocuments(step.count, seed ^ 0x5eed)].map((document, i) => ({
+      // `>>> 0`: the corpus takes an unsigned seed, and XOR of a seed above 2^31 turns negative.
+      const rows = [...sampleDocuments(step.count, (seed ^ 0x5eed) >>> 0)].map((document, i) => ({
         content: `${document.content} (chaos insert)`,
         metadata: sql.json({ ...document.metadata, n: step.firstOrdinal + i }),
       }));
