@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openBenchDatabase, progress, seedEmbeddings } from './support/bench-database';
+import { openBenchDatabase, progress, runWorkerBench, seedEmbeddings } from './support/bench-database';
 import { startEmulatorProcess } from './support/emulator-process';
 import { buildWorkerBundle } from './support/worker-chunks';
 import { dropIndex, planWorkerRebuild, runWorkerRebuild } from './support/worker-rebuild';
@@ -68,13 +68,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-// A wrong result fails the run whatever its figures; a missed goal is a figure to report (pass: false).
-await main().then(
-  (correct) => {
-    if (!correct) process.exitCode = 1;
-  },
-  (error: unknown) => {
-    process.stdout.write(`${JSON.stringify({ bench: 'worker-memory', pass: false, correct: false, goals: GOALS, error: error instanceof Error ? error.message : String(error) })}\n`);
-    process.exitCode = 1;
-  },
-);
+await runWorkerBench('worker-memory', GOALS, main);

@@ -17,7 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBucket } from '../ecs/vectors';
 import { runBareLoop } from './support/bare-loop';
-import { countFromEnv, openBenchDatabase, progress, seedEmbeddings } from './support/bench-database';
+import { countFromEnv, openBenchDatabase, progress, runWorkerBench, seedEmbeddings } from './support/bench-database';
 import { CLOUD_WRITE_QUOTA, startEmulatorProcess } from './support/emulator-process';
 import { checkIndexAgainstSource } from './support/index-check';
 import { BENCH_BUCKET, buildWorkerBundle, parsedWorkerSettings, PIPELINE, workerSettings, writeConcurrencyOf } from './support/worker-chunks';
@@ -106,13 +106,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-// A wrong result fails the run whatever its speed; a missed goal is a figure to report (pass: false).
-await main().then(
-  (correct) => {
-    if (!correct) process.exitCode = 1;
-  },
-  (error: unknown) => {
-    process.stdout.write(`${JSON.stringify({ bench: 'worker-quota', pass: false, correct: false, goals: GOALS, error: error instanceof Error ? error.message : String(error) })}\n`);
-    process.exitCode = 1;
-  },
-);
+await runWorkerBench('worker-quota', GOALS, main);

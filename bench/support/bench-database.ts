@@ -107,3 +107,20 @@ export async function seedEmbeddings(db: DatabaseClient, count: number): Promise
   }
   return start + count;
 }
+
+/**
+ * Runs a worker benchmark's `main` and sets the exit code: a wrong result (or a thrown error, printed
+ * as the benchmark's JSON line with `correct: false`) fails the run; a missed goal is a figure to
+ * report (`pass: false`), not a failure.
+ */
+export async function runWorkerBench(bench: string, goals: unknown, main: () => Promise<boolean>): Promise<void> {
+  await main().then(
+    (correct) => {
+      if (!correct) process.exitCode = 1;
+    },
+    (error: unknown) => {
+      process.stdout.write(`${JSON.stringify({ bench, pass: false, correct: false, goals, error: error instanceof Error ? error.message : String(error) })}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
