@@ -12,6 +12,7 @@ import { Logger } from '../shared/logging';
 import { fetchInstanceRoleCredentials } from './instanceRoleCredentials';
 import type { InstanceRoleCredentialsOptions } from './instanceRoleCredentials';
 import { WorkerLedger } from './ledger';
+import type { QueryEmbedder } from './queryEmbedder';
 
 /** The worker's settings file is missing, unsafe or malformed. Messages never quote values. */
 export class SettingsFileError extends PermanentError {}
@@ -134,6 +135,8 @@ export interface WorkerContext {
   readonly config: WorkerConfig;
   readonly ledger: WorkerLedger;
   readonly oss: OssVectorsClient;
+  /** The embed-query endpoint's client; undefined when the settings name none (text queries are then refused). */
+  readonly queryEmbedder?: QueryEmbedder;
   readonly log: Logger;
   close(): Promise<void>;
 }

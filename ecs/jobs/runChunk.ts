@@ -52,6 +52,7 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
     Object.assign(result, await verifyChunk(withRange(job), result));
     return;
   }
+  if (run.op === 'search') throw new LedgerShapeError(`run ${run.run_id} is a search run, which this worker cannot run yet`, { details: { runId: run.run_id } });
   const written = run.op === 'sync' ? await syncChunk(withIds(job), result) : await rebuildChunk(withRange(job), result);
   // Its share of the index's quota goes back to the chunks still writing while this one validates.
   await worker.ledger.markWritesDone(run.run_id, job.chunk.chunk_no).catch((error: unknown) => worker.log.warn('marking the writes done failed; the share stays taken until the chunk ends', { error: describeError(error) }));

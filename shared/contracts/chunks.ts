@@ -42,6 +42,55 @@ const DriftSchema = z.object({
 });
 export type Drift = z.infer<typeof DriftSchema>;
 
+/** How far OSS Vectors' top k of one query is from an exact search in Postgres (pgvector, no index). */
+const QueryRecallSchema = z.object({
+  /** |OSS top k ∩ exact top k| / k (k capped at what the exact search found). */
+  recall: z.number().min(0).max(1),
+  /** In the exact top k, not in OSS Vectors' answer. */
+  missed: z.array(z.string()),
+  /** In OSS Vectors' answer, not in the exact top k. */
+  extra: z.array(z.string()),
+});
+export type QueryRecall = z.infer<typeof QueryRecallSchema>;
+
+/** Recall@k over a sample of queries: the mean, and the queries whose hits differ (a bounded list). */
+const RecallResultSchema = z.object({
+  k: count,
+  sampled: count,
+  recall: z.number().min(0).max(1),
+  differing: z.array(QueryRecallSchema.extend({ label: z.string() })),
+});
+export type RecallResult = z.infer<typeof RecallResultSchema>;
+
+/** One hit of a search query: the document, its distance and the snippet its vector carries. */
+const SearchHitSchema = z.object({ documentId: z.string(), distance: z.number().nullable(), snippet: z.string().optional() });
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+/** One query of a search run as the report shows it (the archive holds the full answer). */
+const SearchQueryResultSchema = z.object({
+  label: z.string(),
+  kind: z.enum(['text', 'vector', 'document']),
+  hits: z.array(SearchHitSchema),
+  /** Why this query got no answer (e.g. the document has no embedding); the others still ran. */
+  error: z.string().optional(),
+  recall: QueryRecallSchema.optional(),
+});
+export type SearchQueryResult = z.infer<typeof SearchQueryResultSchema>;
+
+/** What a search chunk found. */
+const SearchResultSchema = z.object({
+  /** The generation searched. */
+  index: z.string(),
+  topK: count,
+  filtered: z.boolean(),
+  queries: z.array(SearchQueryResultSchema),
+  /** Where the full results are archived in OSS (JSON). */
+  archiveKey: z.string().optional(),
+  /** Recall@topK over the queries, when the search asked for it. */
+  recall: RecallResultSchema.optional(),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;
+
 /** What a finished chunk stored in `vector_sync.chunks.result`. */
 export const ChunkResultSchema = ChunkCountsSchema.extend({
   durationMs: count.optional(),
@@ -55,6 +104,12 @@ export const ChunkResultSchema = ChunkCountsSchema.extend({
   /** Verify chunks. */
   drift: DriftSchema.optional(),
   healed: count.optional(),
+  /** Verify chunks of a run with `heal: false`: the drift was reported and left in place. */
+  healSkipped: z.boolean().optional(),
+  /** Verify chunks that measured search quality over a sample. */
+  recall: RecallResultSchema.optional(),
+  /** Search chunks. */
+  search: SearchResultSchema.optional(),
 });
 export type ChunkResult = z.infer<typeof ChunkResultSchema>;
 

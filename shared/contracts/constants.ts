@@ -21,7 +21,7 @@ export const EventSource = {
 export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 
 /** Run operations. */
-export const RunOp = { Sync: 'sync', Rebuild: 'rebuild', Verify: 'verify' } as const;
+export const RunOp = { Sync: 'sync', Rebuild: 'rebuild', Verify: 'verify', Search: 'search' } as const;
 export type RunOp = (typeof RunOp)[keyof typeof RunOp];
 
 /** Limits the contracts enforce. */

@@ -3,6 +3,7 @@ export * from './identifiers';
 export * from './envelopes';
 export * from './errors';
 export * from './change-events';
+export * from './run-params';
 export * from './manual-events';
 export * from './pipeline-events';
 export * from './ecs-events';

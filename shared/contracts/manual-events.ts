@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { EventSource, EventType, Limits, RunOp } from './constants';
 import { cloudEventOf } from './envelopes';
 import { DocumentIdSchema, IndexNameSchema } from './identifiers';
+import { RECALL_WITH_FILTER, recallWithoutFilter, searchParamsShape } from './run-params';
 
 /** Who asked (an e-mail or a name): printable text, since it reaches the ledger, logs and the report. */
 const RequestedBySchema = z
@@ -13,7 +14,7 @@ const RequestedBySchema = z
   .refine((value) => !/[\u0000-\u001f\u007f]/u.test(value), { message: 'requestedBy must not contain control characters (NUL, newline, …)' })
   .optional();
 
-/** `data` of a manual `vectorsync.run.requested`: one of the three operations. */
+/** `data` of a manual `vectorsync.run.requested`: one of the four operations. */
 export const RunRequestedDataSchema = z.discriminatedUnion(
   'op',
   [
@@ -33,8 +34,9 @@ export const RunRequestedDataSchema = z.discriminatedUnion(
       heal: z.boolean().default(true),
       requestedBy: RequestedBySchema,
     }),
+    z.strictObject({ op: z.literal(RunOp.Search), index: IndexNameSchema, ...searchParamsShape, requestedBy: RequestedBySchema }).refine(recallWithoutFilter, RECALL_WITH_FILTER),
   ],
-  { message: 'op must be "sync", "rebuild" or "verify"' },
+  { message: 'op must be "sync", "rebuild", "verify" or "search"' },
 );
 export type RunRequestedData = z.infer<typeof RunRequestedDataSchema>;
 

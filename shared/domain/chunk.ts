@@ -31,7 +31,8 @@ export interface AnnounceChunksResult {
  * The chunks of a run. A sync run's ids are cut into lists of at most `maxIds`. A rebuild or
  * verify run is cut into key ranges over the sidecar at every `maxIds`-th id. The first range is
  * open below and the last open above, so ids added meanwhile (and, for verify, keys that exist only
- * in the index) still fall in a chunk.
+ * in the index) still fall in a chunk. A search run is one chunk over the whole key range: its
+ * queries (in the run's params) are a handful of QueryVectors calls.
  */
 async function planChunks(ledger: Ledger, run: Pick<RunRow, 'run_id' | 'op'>, maxIds: number): Promise<ChunkSelector[]> {
   if (run.op === 'sync') {
@@ -40,6 +41,7 @@ async function planChunks(ledger: Ledger, run: Pick<RunRow, 'run_id' | 'op'>, ma
     for (let i = 0; i < ids.length; i += maxIds) chunks.push({ ids: ids.slice(i, i + maxIds) });
     return chunks;
   }
+  if (run.op === 'search') return [{ after: null, through: null }];
   const ranges: ChunkSelector[] = [];
   let after: string | null = null;
   for (const through of await ledger.rangeBoundaries(maxIds)) {

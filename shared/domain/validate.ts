@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { EventPublisher } from '../clients/eventbridge';
 import { EventType, RunOp, runAcceptedEvent } from '../contracts';
-import type { ChangesPublishedData, RunRequestedData } from '../contracts';
+import type { ChangesPublishedData, RunRequestedData, SearchParams, VerifyParams } from '../contracts';
 import { PermanentError } from '../errors';
 import type { Ledger, RunRow } from '../ledger';
 import { publishAll } from './lifecycle';
@@ -60,43 +60,64 @@ function requestedBy(data: RunRequestedData): { requestedBy?: string } {
 /**
  * Opens the run an event asks for, keyed by the event id (a redelivery returns the same run). A
  * rebuild is refused while another rebuild of the same index is still running.
- * A change batch opens its sync run from the ledger (one run per batch); changes, manual syncs
- * and verifies target the active generation; a rebuild registers a new
- * generation (same shape as the active one, or the defaults) that becomes active only once loaded.
+ * A change batch opens its sync run from the ledger (one run per batch); changes, manual syncs,
+ * verifies and searches target the active generation (a verify's heal flag and a search's queries
+ * are kept as the run's params); a rebuild registers a new generation (same shape as the active
+ * one, or the defaults) that becomes active only once loaded.
  */
 export async function openRunForEvent(ledger: Ledger, source: RunSource, defaults: IndexDefaults): Promise<RunRow> {
+  if (source.type === EventType.RunRequested && source.data.op === RunOp.Rebuild) return openRebuild(ledger, source.id, source.data, defaults);
   const logical = source.data.index;
-  if (source.type === EventType.RunRequested && source.data.op === RunOp.Rebuild) {
-    const active = await ledger.activeIndex(logical);
-    const shape = active ?? defaults;
-    // One transaction: a run the ledger refuses (e.g. the event id already names another run)
-    // must not leave its new generation behind as 'building', where syncs would keep writing.
-    return ledger.transaction(async (tx) => {
-      // One rebuild of an index at a time: a later request (another event id) is refused with the
-      // running one's id, while a redelivery of the running one's own event finds its run.
-      await tx.lockRebuildsOf(logical);
-      if ((await tx.runOfEvent(source.id)) === undefined) {
-        const running = await tx.openRebuildOf(logical);
-        if (running) {
-          throw new RebuildInProgressError(
-            `a rebuild of index ${logical} is already running (run ${running.run_id}, ${running.state} since ${running.accepted_at.toISOString()}); ask again once it has finished`,
-            { code: 'RebuildInProgress', details: { index: logical, eventId: source.id, runningRunId: running.run_id } },
-          );
-        }
-      }
-      const generation = await tx.registerIndex({ indexName: generationName(logical, source.id), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
-      return tx.openRun({ sourceEventId: source.id, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(source.data) });
-    });
-  }
   const active = await ledger.activeIndex(logical);
   if (active === undefined) throw new NoActiveIndexError(`index ${logical} has no active generation; run a rebuild first`, { details: { index: logical, eventId: source.id } });
+  const opening = { sourceEventId: source.id, indexName: active.index_name };
   if (source.type === EventType.ChangesPublished) {
     // A claim check: the ids are in the ledger's batch, which becomes the run's items.
-    return ledger.openBatchRun({ sourceEventId: source.id, batchId: source.data.batchId, indexName: active.index_name, idCount: source.data.count, requestedBy: 'supabase.edge' });
+    return ledger.openBatchRun({ ...opening, batchId: source.data.batchId, idCount: source.data.count, requestedBy: 'supabase.edge' });
   }
   const data = source.data;
-  if (data.op === RunOp.Sync) return ledger.openRun({ sourceEventId: source.id, op: RunOp.Sync, indexName: active.index_name, ids: [...new Set(data.ids)], ...requestedBy(data) });
-  return ledger.openRun({ sourceEventId: source.id, op: RunOp.Verify, indexName: active.index_name, ...requestedBy(data) });
+  switch (data.op) {
+    case RunOp.Sync:
+      return ledger.openRun({ ...opening, op: RunOp.Sync, ids: [...new Set(data.ids)], ...requestedBy(data) });
+    case RunOp.Verify: {
+      const params: VerifyParams = { heal: data.heal };
+      return ledger.openRun({ ...opening, op: RunOp.Verify, params, ...requestedBy(data) });
+    }
+    case RunOp.Search: {
+      const params: SearchParams = { queries: data.queries, topK: data.topK, recall: data.recall, ...(data.filter === undefined ? {} : { filter: data.filter }) };
+      return ledger.openRun({ ...opening, op: RunOp.Search, params, ...requestedBy(data) });
+    }
+    default:
+      return openRebuild(ledger, source.id, data, defaults);
+  }
+}
+
+/**
+ * Opens a rebuild: registers its generation (the shape of the active one, or the defaults) and the
+ * run in one transaction, refused while another rebuild of the same index is still running.
+ */
+async function openRebuild(ledger: Ledger, sourceEventId: string, data: RunRequestedData, defaults: IndexDefaults): Promise<RunRow> {
+  const logical = data.index;
+  const active = await ledger.activeIndex(logical);
+  const shape = active ?? defaults;
+  // One transaction: a run the ledger refuses (e.g. the event id already names another run)
+  // must not leave its new generation behind as 'building', where syncs would keep writing.
+  return ledger.transaction(async (tx) => {
+    // One rebuild of an index at a time: a later request (another event id) is refused with the
+    // running one's id, while a redelivery of the running one's own event finds its run.
+    await tx.lockRebuildsOf(logical);
+    if ((await tx.runOfEvent(sourceEventId)) === undefined) {
+      const running = await tx.openRebuildOf(logical);
+      if (running) {
+        throw new RebuildInProgressError(
+          `a rebuild of index ${logical} is already running (run ${running.run_id}, ${running.state} since ${running.accepted_at.toISOString()}); ask again once it has finished`,
+          { code: 'RebuildInProgress', details: { index: logical, eventId: sourceEventId, runningRunId: running.run_id } },
+        );
+      }
+    }
+    const generation = await tx.registerIndex({ indexName: generationName(logical, sourceEventId), logicalName: logical, bucket: shape.bucket, dimension: shape.dimension, metric: shape.metric });
+    return tx.openRun({ sourceEventId, op: RunOp.Rebuild, indexName: generation.index_name, ...requestedBy(data) });
+  });
 }
 
 /**

@@ -28,8 +28,8 @@ export interface ParkedFailureRecord {
 export class Ledger extends RecoveryLedger {
   // --- runs ---
 
-  openRun(input: { sourceEventId: string; op: RunRow['op']; indexName: string; ids?: readonly string[]; requestedBy?: string }): Promise<RunRow> {
-    return this.one('open_run', RunRowSchema, (sql) => sql`select * from vector_sync.open_run(${input.sourceEventId}, ${input.op}, ${input.indexName}, ${input.ids === undefined ? null : [...input.ids]}::text[], ${input.requestedBy ?? null})`);
+  openRun(input: { sourceEventId: string; op: RunRow['op']; indexName: string; ids?: readonly string[]; requestedBy?: string; params?: Readonly<Record<string, unknown>> }): Promise<RunRow> {
+    return this.one('open_run', RunRowSchema, (sql) => sql`select * from vector_sync.open_run(${input.sourceEventId}, ${input.op}, ${input.indexName}, ${input.ids === undefined ? null : [...input.ids]}::text[], ${input.requestedBy ?? null}, ${input.params === undefined ? null : sql.json(input.params as unknown as Record<string, never>)}::jsonb)`);
   }
 
   /**

@@ -13,9 +13,11 @@ export type ReportDisposition = (typeof ReportDisposition)[keyof typeof ReportDi
 export const RunRowSchema = z.object({
   run_id: z.string(),
   source_event_id: z.string(),
-  op: z.enum(['sync', 'rebuild', 'verify']),
+  op: z.enum(['sync', 'rebuild', 'verify', 'search']),
   index_name: z.string(),
   state: z.enum(['accepted', 'chunked', 'dispatched', 'completed', 'failed']),
+  /** What the request asked for beyond op and index; parse it with the op's schema (contracts/run-params.ts). */
+  params: z.record(z.string(), z.unknown()),
   requested_by: z.string().nullable(),
   chunk_count: z.number().nullable(),
   ids_total: count,
@@ -123,7 +125,7 @@ export type DigestRow = z.infer<typeof DigestRowSchema>;
 /** A run held for a digest, with the figures the digest sums. */
 export const DigestRunRowSchema = z.object({
   run_id: z.string(),
-  op: z.enum(['sync', 'rebuild', 'verify']),
+  op: z.enum(['sync', 'rebuild', 'verify', 'search']),
   index_name: z.string(),
   state: z.enum(['completed', 'failed']),
   chunk_count: z.number().nullable(),

@@ -36,7 +36,7 @@ export function badEventCases(): BadEventCase[] {
     { name: 'an id with command substitution', payload: withData('sync.json', (d) => (d.ids[0] = '$(reboot)')), code: 'EventInvalid', message: /data\.ids\[0\]: id contains the shell metacharacter "\$"/ },
     { name: 'an id over 1,024 bytes', payload: withData('sync.json', (d) => (d.ids[0] = 'é'.repeat(513))), code: 'EventInvalid', message: /data\.ids\[0\]: id is 1026 UTF-8 bytes; OSS Vectors keys are at most 1024/ },
     { name: 'an index name with a hyphen', payload: withData('rebuild.json', (d) => (d.index = 'my-docs')), code: 'EventInvalid', message: /data\.index: index name must start with a letter and contain only letters and digits/ },
-    { name: 'an unknown run op', payload: withData('rebuild.json', (d) => (d.op = 'truncate')), code: 'EventInvalid', message: /data\.op: op must be "sync", "rebuild" or "verify" \(got "truncate"\)/ },
+    { name: 'an unknown run op', payload: withData('rebuild.json', (d) => (d.op = 'truncate')), code: 'EventInvalid', message: /data\.op: op must be "sync", "rebuild", "verify" or "search" \(got "truncate"\)/ },
     { name: 'an unknown data field', payload: withData('run-accepted.json', (d) => (d.secret = 'x')), code: 'EventInvalid', message: /data: unknown field\(s\) secret/ },
     { name: 'a run id that is not a UUID', payload: withData('run-completed.json', (d) => (d.runId = 'run-1')), code: 'EventInvalid', message: /data\.runId: run id must be a UUID/ },
     { name: 'a non-numeric exit code', payload: withData('task-completed.json', (d) => (d.exitCode = 'zero')), code: 'EventInvalid', message: /data\.exitCode: exitCode must be an integer/ },

@@ -42,7 +42,7 @@ select ok(
   'anon cannot select document_status'
 );
 select ok(
-  not has_function_privilege('anon', 'vector_sync.open_run(text, text, text, text[], text)', 'execute'),
+  not has_function_privilege('anon', 'vector_sync.open_run(text, text, text, text[], text, jsonb)', 'execute'),
   'anon cannot execute open_run'
 );
 select ok(
