@@ -1,0 +1,108 @@
+// Splits a document into passages an embedding model can read whole: at most `maxChars`
+// characters each, neighbours sharing about `overlapChars`, broken at a paragraph end if one is
+// near, else a sentence end, else a space, and only as a last resort inside a word. A document
+// that fits is one passage, its text unchanged. Imports nothing, so Deno and Node share it.
+
+/** How passages are cut, in characters (see `passageSettings` for the token figures). */
+export interface SplitSettings {
+  /** Longest passage, in UTF-16 code units. */
+  readonly maxChars: number;
+  /** How much of the end of a passage the next one repeats. */
+  readonly overlapChars: number;
+}
+
+/** One passage: its number (from 0), where it sits in the document, and its text. */
+export interface Passage {
+  readonly no: number;
+  /** Offsets into the document, `text === document.slice(start, end)`. */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/**
+ * Characters per token for the token settings: about 4 for English and other Latin-script text
+ * with gte-small's or OpenAI's tokenizers; CJK text runs nearer 1, so set a lower ratio there.
+ */
+export const DEFAULT_CHARS_PER_TOKEN = 4;
+
+/** Passage settings from token figures: `tokens` and `overlapTokens` times `charsPerToken`. */
+export function passageSettings(tokens: number, overlapTokens: number, charsPerToken = DEFAULT_CHARS_PER_TOKEN): SplitSettings {
+  if (!Number.isInteger(tokens) || tokens < 16) throw new RangeError(`passage tokens must be a whole number of at least 16, got ${tokens}`);
+  if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens * 2 > tokens) throw new RangeError(`overlap tokens must be a whole number from 0 to half the passage, got ${overlapTokens}`);
+  if (!(charsPerToken > 0 && charsPerToken <= 16)) throw new RangeError(`characters per token must be above 0 and at most 16, got ${charsPerToken}`);
+  return { maxChars: Math.floor(tokens * charsPerToken), overlapChars: Math.floor(overlapTokens * charsPerToken) };
+}
+
+// Break candidates, best first. Each pattern matches the gap after which a passage may end.
+const PARAGRAPH_END = /\n[ \t]*\n\s*/gu;
+const SENTENCE_END = /[.!?。！？][)"'’”\]]*\s+/gu;
+const SPACE = /\s+/gu;
+
+/** True between the halves of a surrogate pair, where a cut would split one character. */
+function insidePair(text: string, at: number): boolean {
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+}
+
+/** The last match end of `pattern` in `(from, to]`, or -1. */
+function lastBreak(text: string, pattern: RegExp, from: number, to: number): number {
+  let found = -1;
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
+    const end = match.index + match[0].length;
+    if (end > from && end <= to) found = end;
+    if (match[0].length === 0) pattern.lastIndex += 1;
+  }
+  return found;
+}
+
+/**
+ * Where the passage starting at `start` ends: the window's end if the document ends within it,
+ * else the best break in its second half (paragraph, then sentence, then space), else the window's
+ * end moved off a surrogate pair.
+ */
+function passageEnd(text: string, start: number, settings: SplitSettings): number {
+  const limit = start + settings.maxChars;
+  if (limit >= text.length) return text.length;
+  const earliest = start + Math.floor(settings.maxChars / 2);
+  for (const pattern of [PARAGRAPH_END, SENTENCE_END, SPACE]) {
+    const at = lastBreak(text, pattern, earliest, limit);
+    if (at > start) return at;
+  }
+  return insidePair(text, limit) ? limit - 1 : limit;
+}
+
+/**
+ * Where the next passage starts: `overlapChars` before `end`, moved forward to the start of a word
+ * (or a sentence, when one starts within the overlap), and always past `start` so splitting ends.
+ */
+function nextStart(text: string, start: number, end: number, settings: SplitSettings): number {
+  if (settings.overlapChars === 0) return end;
+  const from = Math.max(start + 1, end - settings.overlapChars);
+  const sentence = lastBreak(text, SENTENCE_END, from - 1, end - 1);
+  if (sentence > from && sentence < end) return sentence;
+  SPACE.lastIndex = from - 1;
+  const space = SPACE.exec(text);
+  const word = space && space.index < end ? space.index + space[0].length : end;
+  return Math.min(Math.max(word, from), end);
+}
+
+/**
+ * Cuts `text` into passages (see the file header). Empty or blank text has no passages. The cut
+ * depends only on the text and the settings, so an unchanged document gives the same passages.
+ */
+export function splitPassages(text: string, settings: SplitSettings): Passage[] {
+  if (!Number.isInteger(settings.maxChars) || settings.maxChars < 16) throw new RangeError(`maxChars must be a whole number of at least 16, got ${settings.maxChars}`);
+  if (!Number.isInteger(settings.overlapChars) || settings.overlapChars < 0 || settings.overlapChars * 2 > settings.maxChars) throw new RangeError(`overlapChars must be a whole number from 0 to half of maxChars, got ${settings.overlapChars}`);
+  if (!/\S/u.test(text)) return [];
+  const passages: Passage[] = [];
+  let start = 0;
+  for (;;) {
+    const end = passageEnd(text, start, settings);
+    passages.push({ no: passages.length, start, end, text: text.slice(start, end) });
+    if (end >= text.length) return passages;
+    start = nextStart(text, start, end, settings);
+  }
+}
