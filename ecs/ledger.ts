@@ -197,6 +197,43 @@ export class WorkerLedger extends Ledger {
     return row !== undefined && row.chunk_count !== null && Number(row.open) === 0;
   }
 
+  // --- search quality ---
+
+  /**
+   * Embeddings spread over the whole sidecar: for each point (a uuid, random or derived), the first
+   * row at or after it, found through the primary key (document ids are random uuids, so the rows
+   * found are a fair sample). Costs one index probe per point, whatever the table's size. Each row once.
+   */
+  async embeddingsAtPoints(points: readonly string[]): Promise<{ documentId: string; embedding: string }[]> {
+    if (points.length === 0) return [];
+    const rows = await this.query('sample_embeddings', (sql) => sql`
+      select distinct on (s.document_id) s.document_id::text as document_id, s.embedding::text as embedding
+      from unnest(${[...points]}::uuid[]) as p(id)
+      cross join lateral (
+        select e.document_id, e.embedding from public.document_embeddings as e
+        where e.document_id >= p.id order by e.document_id limit 1
+      ) as s
+      order by s.document_id`);
+    return rows.map((row) => ({ documentId: String(row.document_id), embedding: String(row.embedding) }));
+  }
+
+  /**
+   * The exact top k of a vector over the sidecar: a full scan, since the order is by an expression
+   * no HNSW index serves (`+ 0`), with the index's metric (cosine `<=>`, euclidean `<->`). Ties are
+   * broken by id so the answer is stable.
+   */
+  async exactNeighbours(vectorText: string, k: number, metric: IndexRow['metric']): Promise<{ documentId: string; distance: number }[]> {
+    const rows = await this.query('exact_neighbours', (sql) => {
+      const distance = metric === 'cosine' ? sql`(e.embedding operator(extensions.<=>) ${vectorText}::extensions.vector)` : sql`(e.embedding operator(extensions.<->) ${vectorText}::extensions.vector)`;
+      return sql`
+        select e.document_id::text as document_id, ${distance} + 0 as distance
+        from public.document_embeddings as e
+        order by ${distance} + 0, e.document_id
+        limit ${k}`;
+    });
+    return rows.map((row) => ({ documentId: String(row.document_id), distance: Number(row.distance) }));
+  }
+
   /** Puts ids back on the `vector_sync` queue (unless one waits already) so the pipeline syncs them. */
   async enqueueSync(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;

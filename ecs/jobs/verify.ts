@@ -2,10 +2,13 @@
 // the validation query every writing chunk ends with (sampled vectors must find themselves).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VectorInput } from '../../shared/clients/oss-vectors';
-import type { ChunkCounts, Drift, RangeSelector, ValidationResult } from '../../shared/contracts';
+import { VerifyParamsSchema } from '../../shared/contracts';
+import type { ChunkCounts, Drift, RangeSelector, RecallResult, ValidationResult } from '../../shared/contracts';
 import type { IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
 import { shapeOf } from '../vectors';
+import { runParams } from './params';
+import { sampleRecall } from './recall';
 import type { ChunkJob } from './write';
 
 const MAX_SEGMENTS = 16;
@@ -14,12 +17,15 @@ const GET_KEYS = 100;
 /**
  * A verify chunk. Postgres → index: the rows of its key range, page by page, looked up with
  * GetVectors (keys and the `content_hash` metadata) → missing and stale vectors. Index → Postgres:
- * chunk k of n scans ListVectors segment k of min(n, 16) → keys without a row (orphans). The drift
- * is healed by forgetting those ids in index_state and putting them back on the `vector_sync`
- * queue, so the normal pipeline writes or deletes them.
+ * chunk k of n scans ListVectors segment k of min(n, 16) → keys without a row (orphans). With the
+ * run's `heal` on (the default), the drift is healed by forgetting those ids in index_state and
+ * putting them back on the `vector_sync` queue, so the normal pipeline writes or deletes them;
+ * with `heal: false` it is reported and left in place. Chunk 0 also measures recall@RECALL_K over
+ * RECALL_SAMPLE documents (recall.ts).
  */
-export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCounts): Promise<{ drift: Drift; healed: number }> {
+export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCounts): Promise<{ drift: Drift; healed: number; healSkipped?: true; recall?: RecallResult }> {
   const { worker, run, chunk, index } = job;
+  const { heal } = runParams(run, VerifyParamsSchema);
   const drift: Drift = { rejected: 0, missing: 0, stale: 0, orphaned: 0, examples: [] };
   const drifted: string[] = [];
   const note = (kind: 'missing' | 'stale' | 'orphaned', ids: readonly string[]): void => {
@@ -56,12 +62,13 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
       nextToken = page.nextToken;
     } while (nextToken);
   }
-  let healed = 0;
-  if (drifted.length > 0) {
-    await worker.ledger.deleteIndexState(index.index_name, drifted);
-    healed = await worker.ledger.enqueueSync(drifted);
-  }
-  return { drift, healed };
+  // Search quality once per run (the sample spans the whole sidecar), by the first chunk.
+  const recall = chunk.chunk_no === 0 ? await sampleRecall(worker, run.run_id, index, worker.config.RECALL_SAMPLE, Math.min(worker.config.RECALL_K, worker.config.QUERY_TOPK_MAX)) : undefined;
+  const measured = recall ? { recall } : {};
+  if (drifted.length === 0) return { drift, healed: 0, ...measured };
+  if (!heal) return { drift, healed: 0, healSkipped: true, ...measured };
+  await worker.ledger.deleteIndexState(index.index_name, drifted);
+  return { drift, healed: await worker.ledger.enqueueSync(drifted), ...measured };
 }
 
 /** Up to `count` vectors spread over the written ones. */

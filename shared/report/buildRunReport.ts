@@ -1,5 +1,6 @@
 import type { ChunkRow, Ledger } from '../ledger';
 import { LedgerRefusedError } from '../ledger';
+import { verificationOf } from './quality';
 import type { ChunkLine, RunReport, StageTiming } from './types';
 
 const EXAMPLES_PER_REASON = 3;
@@ -63,6 +64,7 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     { sampled: 0, matched: 0 },
   );
   const dimension = index?.dimension ?? 0;
+  const verification = verificationOf(run, chunks);
   return {
     runId: run.run_id,
     op: run.op,
@@ -87,6 +89,7 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     chunks: chunks.map(chunkLine),
     index: { totalVectors: stats.totalVectors, estimatedBytes: estimateIndexBytes(stats.totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
     ...(validation.sampled > 0 ? { validation } : {}),
+    ...(verification ? { verification } : {}),
     ...(health ? { health } : {}),
     ...(archiveUrl ? { archiveUrl } : {}),
   };

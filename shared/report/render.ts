@@ -2,6 +2,7 @@
 // clients need) and the plain-text alternative, each rendered from one RunReport.
 import { escapeHtml, formatBytes, formatCount, formatDuration, section, table } from './format';
 import { renderHealthHtml, renderHealthText } from './health';
+import { renderVerificationHtml, renderVerificationText } from './quality';
 import type { RenderedReport, RunReport, StageTiming } from './types';
 
 // Short, because every cell of the HTML goes through it.
@@ -86,6 +87,7 @@ function renderReportHtml(report: RunReport): string {
     section('Chunks', chunks),
     section('Index', indexStats),
     section('Validation query', validation),
+    report.verification ? renderVerificationHtml(report.verification) : '',
     report.health ? renderHealthHtml(report.health) : '',
     archive,
     '</div></body></html>',
@@ -118,6 +120,7 @@ function renderReportText(report: RunReport): string {
     '',
     `Index: ${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
     report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.',
+    ...(report.verification ? ['', ...renderVerificationText(report.verification)] : []),
     ...(report.health ? ['', renderHealthText(report.health).trimEnd()] : []),
     ...(report.archiveUrl ? ['', `Archived copy: ${report.archiveUrl}`] : []),
   ];

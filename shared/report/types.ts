@@ -1,4 +1,5 @@
 import type { IndexHealth, ParkedEvent, RejectionGroup } from '../ledger';
+import type { Verification } from './quality';
 
 /** How a run ended. */
 export type RunOutcome = 'completed' | 'failed';
@@ -50,6 +51,8 @@ export interface RunReport {
   readonly index: { readonly totalVectors: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };
   /** The validation query: sampled vectors that came back as their own top-1. */
   readonly validation?: { readonly sampled: number; readonly matched: number };
+  /** Verify runs: the drift found, whether it was healed, and recall@k over a sample. */
+  readonly verification?: Verification;
   /** The logical index's health over the hour before the run finished (absent in reports archived before it existed). */
   readonly health?: IndexHealth;
   /** Presigned link to the archived copy in OSS. */
