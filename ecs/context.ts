@@ -2,6 +2,7 @@
 // the credentials it names (static keys or the instance RAM role's STS keys), and the clients
 // built from them: the worker's ledger and the OSS Vectors client.
 import { readFileSync, statSync } from 'node:fs';
+import { OssObjectStore } from '../shared/clients/oss';
 import { OssVectorsClient } from '../shared/clients/oss-vectors';
 import type { OssCredentials } from '../shared/clients/oss-vectors';
 import { loadConfig, WorkerConfigSchema } from '../shared/config';
@@ -122,6 +123,18 @@ export function ossClientFor(config: WorkerConfig, credentials: OssCredentials):
   });
 }
 
+/** The object store of the archive bucket, signed like the OSS Vectors calls. */
+export function archiveStoreFor(config: WorkerConfig, credentials: OssCredentials): OssObjectStore {
+  return new OssObjectStore({
+    region: config.OSS_REGION === '' ? config.OSS_VECTORS_REGION : config.OSS_REGION,
+    bucket: config.OSS_BUCKET,
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    ...(credentials.securityToken ? { securityToken: credentials.securityToken } : {}),
+    ...(config.OSS_ENDPOINT === '' ? {} : { endpoint: config.OSS_ENDPOINT }),
+  });
+}
+
 /**
  * Postgres connections a worker opens: one for the page being read, one for the page's outcomes
  * and one per write call recording what it wrote, at most 6 (Supabase's pooler is shared).
@@ -135,6 +148,8 @@ export interface WorkerContext {
   readonly config: WorkerConfig;
   readonly ledger: WorkerLedger;
   readonly oss: OssVectorsClient;
+  /** The OSS bucket search runs archive their results in; undefined without OSS_BUCKET. */
+  readonly archive?: OssObjectStore;
   /** The embed-query endpoint's client; undefined when the settings name none (text queries are then refused). */
   readonly queryEmbedder?: QueryEmbedder;
   readonly log: Logger;
@@ -158,5 +173,6 @@ export async function openWorkerContext(
   const ledger = new WorkerLedger(createSql(config.SUPABASE_DB_URL, { max: workerPoolSize(config), applicationName: 'vector-sync-worker' }));
   const log = new Logger({ level: config.LOG_LEVEL, sink: stderr, fields: { component: 'worker', ...fields } });
   log.debug('credentials resolved', { mode: resolved.mode, ...(resolved.expiration ? { expiration: resolved.expiration.toISOString() } : {}) });
-  return { config, ledger, oss, log, close: () => ledger.close() };
+  const archive = config.OSS_BUCKET === '' ? undefined : archiveStoreFor(config, resolved.credentials);
+  return { config, ledger, oss, log, ...(archive ? { archive } : {}), close: () => ledger.close() };
 }

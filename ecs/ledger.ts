@@ -197,7 +197,24 @@ export class WorkerLedger extends Ledger {
     return row !== undefined && row.chunk_count !== null && Number(row.open) === 0;
   }
 
-  // --- search quality ---
+  // --- search and search quality ---
+
+  /** The model most embeddings were made with (a search embeds its texts with the same); undefined for an empty sidecar. */
+  async embeddingModel(): Promise<{ model: string; models: number } | undefined> {
+    const rows = await this.query('embedding_model', (sql) => sql`
+      select m.model, (select count(distinct e.model) from public.document_embeddings as e) as models
+      from (select e.model, count(*) as n from public.document_embeddings as e group by e.model order by n desc, e.model limit 1) as m`);
+    const row = rows[0];
+    return row ? { model: String(row.model), models: Number(row.models) } : undefined;
+  }
+
+  /** The start of each document's content (uuids only), enough to make a snippet of `chars`. */
+  async contentStarts(ids: readonly string[], chars: number): Promise<Map<string, string>> {
+    const uuids = ids.filter(isUuid);
+    if (uuids.length === 0) return new Map();
+    const rows = await this.query('content_starts', (sql) => sql`select d.id::text as id, left(d.content, ${chars}) as head from public.source_documents as d where d.id = any(${uuids}::uuid[])`);
+    return new Map(rows.map((row) => [String(row.id), String(row.head)]));
+  }
 
   /**
    * Embeddings spread over the whole sidecar: for each point (a uuid, random or derived), the first

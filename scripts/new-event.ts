@@ -21,10 +21,30 @@ import type * as z from 'zod';
 
 const USAGE = [
   'usage: npm run -s event -- <sync|rebuild|verify> [--index <logical index>] [--ids a,b | --ids-file <file>] [--no-heal] [--by <who>]',
+  '       npm run -s event -- search [--index <logical index>] [--text "..."]... [--document-id <id>]... [--top-k 10] [--filter \'{"lang":{"$eq":"en"}}\'] [--recall] [--by <who>]',
   '       npm run -s event -- report --run <run id> [--outcome completed|failed]',
   '       npm run -s event -- stats --run <run id>',
   '       npm run -s event -- digest [--index <logical index>] [--window <ISO start>] [--minutes <REPORT_DIGEST_MINUTES>] [--by <who>]',
 ].join('\n');
+
+/** The data of a search request from the flags (checked with the event's schema below). */
+function searchData(values: { index: string; text: string[]; 'document-id': string[]; 'top-k': string; filter?: string | undefined; recall: boolean; by: string }): Record<string, unknown> {
+  let filter: unknown;
+  try {
+    filter = values.filter === undefined ? undefined : JSON.parse(values.filter);
+  } catch {
+    filter = values.filter;
+  }
+  return {
+    op: 'search',
+    index: values.index,
+    queries: [...values.text.map((text) => ({ text })), ...values['document-id'].map((documentId) => ({ documentId }))],
+    topK: Number(values['top-k']),
+    ...(filter === undefined ? {} : { filter }),
+    recall: values.recall,
+    requestedBy: values.by,
+  };
+}
 
 function main(): number {
   let parsed;
@@ -36,6 +56,11 @@ function main(): number {
         ids: { type: 'string' },
         'ids-file': { type: 'string' },
         'no-heal': { type: 'boolean', default: false },
+        text: { type: 'string', multiple: true, default: [] },
+        'document-id': { type: 'string', multiple: true, default: [] },
+        'top-k': { type: 'string', default: '10' },
+        filter: { type: 'string' },
+        recall: { type: 'boolean', default: false },
         by: { type: 'string', default: process.env.USER ?? 'operator' },
         bus: { type: 'string', default: 'vector-sync' },
         run: { type: 'string', default: '' },
@@ -103,6 +128,7 @@ function main(): number {
     const data =
       op === 'sync' ? { op, index: values.index, ids, requestedBy: values.by }
       : op === 'verify' ? { op, index: values.index, heal: !values['no-heal'], requestedBy: values.by }
+      : op === 'search' ? searchData(values)
       : { op, index: values.index, requestedBy: values.by };
     event = { id: `manual-${op ?? 'none'}-${randomUUID()}`, source: EventSource.Manual, type: EventType.RunRequested, subject: `runs/manual/${op ?? 'none'}`, ...delivery, data };
     schema = RunRequestedEventSchema;

@@ -262,6 +262,13 @@ export const WorkerConfigSchema = z.object({
   /** Documents a verify run samples to measure recall@RECALL_K against an exact search in Postgres (0 = off). */
   RECALL_SAMPLE: integer(20, 0, 200),
   RECALL_K: integer(10, 1, 100),
+  /** Where search runs archive their results (the bucket of the reports); '' = not archived. */
+  OSS_BUCKET: optional(''),
+  /** OSS endpoint of that bucket (e.g. https://oss-cn-hangzhou-internal.aliyuncs.com); '' = the region's public one. */
+  OSS_ENDPOINT: optional(''),
+  /** Region of that bucket; '' = OSS_VECTORS_REGION. */
+  OSS_REGION: optional(''),
+  SEARCH_ARCHIVE_PREFIX: optional('searches/'),
 }).check((ctx) => {
   // Runs even when other variables are bad, so every problem is named at once (`.check` keeps `.shape`).
   const env = (typeof ctx.value === 'object' && ctx.value !== null ? ctx.value : {}) as Readonly<Record<string, unknown>>;

@@ -8,6 +8,7 @@ import type { ChunkRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
 import { writeQuotaFor } from '../writeQuota';
 import { validationQuery, verifyChunk } from './verify';
+import { searchChunk } from './search';
 import { finalizeRebuild, rebuildChunk, syncChunk } from './write';
 import type { ChunkJob, RebuildOutcome } from './write';
 
@@ -52,7 +53,10 @@ async function work(job: ChunkJob, result: ChunkResult): Promise<void> {
     Object.assign(result, await verifyChunk(withRange(job), result));
     return;
   }
-  if (run.op === 'search') throw new LedgerShapeError(`run ${run.run_id} is a search run, which this worker cannot run yet`, { details: { runId: run.run_id } });
+  if (run.op === 'search') {
+    result.search = await searchChunk(job);
+    return;
+  }
   const written = run.op === 'sync' ? await syncChunk(withIds(job), result) : await rebuildChunk(withRange(job), result);
   // Its share of the index's quota goes back to the chunks still writing while this one validates.
   await worker.ledger.markWritesDone(run.run_id, job.chunk.chunk_no).catch((error: unknown) => worker.log.warn('marking the writes done failed; the share stays taken until the chunk ends', { error: describeError(error) }));

@@ -172,7 +172,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     });
     closers.push(() => cloudAssistant.close());
-    const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
+    const oss = await startOss({ region: account.region, credentials: [fcRole, keys.operator, keys.worker], buckets: [StackDefaults.artifactsBucket], directory: join(workDir, 'oss') });
     closers.push(() => oss.close());
     const ossVectors = await startOssVectorsEmulator({ ...account, credentials: [keys.worker], dataDir: join(workDir, 'vectors'), ...options.ossVectors });
     // The instances' RAM role, as in the cloud: the worker takes its STS keys from the metadata
@@ -263,6 +263,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       VECTOR_BUCKET: StackDefaults.vectorBucket,
       ALIBABA_CLOUD_ECS_METADATA: StackDefaults.workerRole,
       ECS_METADATA_ENDPOINT: metadata.endpoint,
+      // Search runs archive their results beside the reports.
+      OSS_ENDPOINT: oss.endpoint,
+      OSS_BUCKET: StackDefaults.artifactsBucket,
       ...options.workerSettings,
     };
     const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));

@@ -1,6 +1,7 @@
 import type { ChunkRow, Ledger } from '../ledger';
 import { LedgerRefusedError } from '../ledger';
 import { verificationOf } from './quality';
+import { searchOf } from './search';
 import type { ChunkLine, RunReport, StageTiming } from './types';
 
 const EXAMPLES_PER_REASON = 3;
@@ -65,6 +66,7 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
   );
   const dimension = index?.dimension ?? 0;
   const verification = verificationOf(run, chunks);
+  const search = searchOf(chunks);
   return {
     runId: run.run_id,
     op: run.op,
@@ -90,6 +92,7 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     index: { totalVectors: stats.totalVectors, estimatedBytes: estimateIndexBytes(stats.totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
     ...(validation.sampled > 0 ? { validation } : {}),
     ...(verification ? { verification } : {}),
+    ...(search ? { search } : {}),
     ...(health ? { health } : {}),
     ...(archiveUrl ? { archiveUrl } : {}),
   };

@@ -3,6 +3,7 @@
 import { escapeHtml, formatBytes, formatCount, formatDuration, section, table } from './format';
 import { renderHealthHtml, renderHealthText } from './health';
 import { renderVerificationHtml, renderVerificationText } from './quality';
+import { renderSearchHtml, renderSearchText, searchSummary } from './search';
 import type { RenderedReport, RunReport, StageTiming } from './types';
 
 // Short, because every cell of the HTML goes through it.
@@ -11,10 +12,11 @@ const e = escapeHtml;
 /** "[vector-sync] ✓ sync documents: 120 upserted, 3 deleted, 1 rejected" or "✗ ... failed". */
 function reportSubject(report: RunReport): string {
   const { counts } = report;
+  const mark = report.outcome === 'completed' ? '✓' : '✗ FAILED';
+  if (report.search) return `[vector-sync] ${mark} search ${report.indexName}: ${searchSummary(report.search)}`;
   const parts = [`${formatCount(counts.upserted)} upserted`, `${formatCount(counts.deleted)} deleted`];
   if (counts.rejected > 0) parts.push(`${formatCount(counts.rejected)} rejected`);
   if (counts.failed > 0) parts.push(`${formatCount(counts.failed)} failed`);
-  const mark = report.outcome === 'completed' ? '✓' : '✗ FAILED';
   return `[vector-sync] ${mark} ${report.op} ${report.indexName}: ${parts.join(', ')}`;
 }
 
@@ -88,6 +90,7 @@ function renderReportHtml(report: RunReport): string {
     section('Index', indexStats),
     section('Validation query', validation),
     report.verification ? renderVerificationHtml(report.verification) : '',
+    report.search ? renderSearchHtml(report.search) : '',
     report.health ? renderHealthHtml(report.health) : '',
     archive,
     '</div></body></html>',
@@ -121,6 +124,7 @@ function renderReportText(report: RunReport): string {
     `Index: ${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
     report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.',
     ...(report.verification ? ['', ...renderVerificationText(report.verification)] : []),
+    ...(report.search ? ['', ...renderSearchText(report.search)] : []),
     ...(report.health ? ['', renderHealthText(report.health).trimEnd()] : []),
     ...(report.archiveUrl ? ['', `Archived copy: ${report.archiveUrl}`] : []),
   ];

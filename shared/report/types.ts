@@ -1,4 +1,5 @@
 import type { IndexHealth, ParkedEvent, RejectionGroup } from '../ledger';
+import type { SearchResult } from '../contracts';
 import type { Verification } from './quality';
 
 /** How a run ended. */
@@ -53,6 +54,8 @@ export interface RunReport {
   readonly validation?: { readonly sampled: number; readonly matched: number };
   /** Verify runs: the drift found, whether it was healed, and recall@k over a sample. */
   readonly verification?: Verification;
+  /** Search runs: each query with its top hits. */
+  readonly search?: SearchResult;
   /** The logical index's health over the hour before the run finished (absent in reports archived before it existed). */
   readonly health?: IndexHealth;
   /** Presigned link to the archived copy in OSS. */

@@ -29,9 +29,9 @@ describe('event fixtures', () => {
     expect([...types].sort()).toEqual(Object.keys(EventSchemas).sort());
   });
 
-  it('includes a sync, a rebuild and a verify request', () => {
+  it('includes a sync, a rebuild, a verify and a search request', () => {
     const ops = fixtures.filter(([, e]) => e.type === 'vectorsync.run.requested').map(([, e]) => (e.data as { op: string }).op);
-    expect(ops.sort()).toEqual(['rebuild', 'sync', 'verify']);
+    expect(ops.sort()).toEqual(['rebuild', 'search', 'sync', 'verify']);
   });
 
   it('parses the timer fixture as a timer event', () => {

@@ -15,7 +15,7 @@ export {
   OssVectorsValidationError,
 } from './errors';
 export type { OssVectorsClientOptions } from './options';
-export type { IndexShape, MetadataValue, ValidationReason, VectorFilter, VectorInput, VectorMetadata } from './types';
+export type { IndexShape, MetadataValue, ValidationReason, VectorFilter, VectorInput, VectorMetadata, VectorOutput } from './types';
 export type { HttpAnswer, HttpCall, TransportHooks } from './OssVectorsTransport';
 export { signRequest } from './signer';
 export type { OssCredentials } from './signer';

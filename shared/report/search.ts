@@ -1,0 +1,52 @@
+// The search section of a run report: each query with its top hits (document, distance, snippet)
+// or the reason it got none, where the full answer is archived, and recall@k when it was asked for.
+import type { SearchResult } from '../contracts';
+import type { ChunkRow } from '../ledger';
+import { escapeHtml as e, paragraph, section, table } from './format';
+import { renderRecallHtml, renderRecallText } from './quality';
+
+/** The search a run's chunk found (search runs have one chunk). */
+export function searchOf(chunks: readonly Pick<ChunkRow, 'result'>[]): SearchResult | undefined {
+  return chunks.map((chunk) => chunk.result?.search).find((search) => search !== undefined);
+}
+
+/** "3 queries, 2 answered" for the subject. */
+export function searchSummary(search: SearchResult): string {
+  const answered = search.queries.filter((q) => q.error === undefined).length;
+  return `${search.queries.length} ${search.queries.length === 1 ? 'query' : 'queries'}, ${answered} answered`;
+}
+
+function distance(value: number | null): string {
+  return value === null ? '' : value.toFixed(4);
+}
+
+function where(search: SearchResult): string {
+  const filter = search.filtered ? ', with a metadata filter' : '';
+  return `Top ${search.topK} of generation ${search.index}${filter}. ${search.archiveKey ? `Every hit with its metadata is archived in OSS as ${search.archiveKey}.` : 'The full answer was not archived (the worker has no OSS_BUCKET).'}`;
+}
+
+/** The search section, HTML: one table of hits per query. */
+export function renderSearchHtml(search: SearchResult): string {
+  const parts = search.queries.map((q, i) => {
+    const title = `<h3 style="font-size:14px;margin:14px 0 6px">${e(`${i + 1}. ${q.label}`)} <span style="color:#6b7280;font-weight:400">(${e(q.kind)}${q.recall ? `, recall ${q.recall.recall.toFixed(2)}` : ''})</span></h3>`;
+    if (q.error) return `${title}<p style="font-size:13px;margin:6px 0;color:#991b1b">${e(`No answer: ${q.error}`)}</p>`;
+    if (q.hits.length === 0) return `${title}${paragraph('No vector matched.')}`;
+    const rows = q.hits.map((hit, rank) => [e(String(rank + 1)), `<code>${e(hit.documentId)}</code>`, e(distance(hit.distance)), e(hit.snippet ?? '')]);
+    return `${title}${table(['#', 'Document', 'Distance', 'Snippet'], rows, new Set([0, 2]))}`;
+  });
+  const recall = search.recall ? renderRecallHtml(search.recall, 'queries') : '';
+  return section('Search', `${paragraph(where(search))}${parts.join('')}${recall}`);
+}
+
+/** The search section, plain text. */
+export function renderSearchText(search: SearchResult): string[] {
+  return [
+    'Search:',
+    `  ${where(search)}`,
+    ...search.queries.flatMap((q, i) => [
+      `  ${i + 1}. ${q.label} (${q.kind}${q.recall ? `, recall ${q.recall.recall.toFixed(2)}` : ''})`,
+      ...(q.error ? [`     no answer: ${q.error}`] : q.hits.length === 0 ? ['     no vector matched'] : q.hits.map((hit, rank) => `     ${rank + 1}. ${hit.documentId}  ${distance(hit.distance)}  ${hit.snippet ?? ''}`)),
+    ]),
+    ...(search.recall ? renderRecallText(search.recall, 'queries').map((line) => `  ${line}`) : []),
+  ];
+}
