@@ -269,12 +269,20 @@ export const WorkerConfigSchema = z.object({
   /** Region of that bucket; '' = OSS_VECTORS_REGION. */
   OSS_REGION: optional(''),
   SEARCH_ARCHIVE_PREFIX: optional('searches/'),
+  /** The embed-query edge function search runs embed their texts with; '' = text queries are refused. */
+  EMBED_QUERY_URL: optional('').pipe(z.union([z.literal(''), z.url({ message: 'must be a URL' })])),
+  /** Its bearer key (required with the URL; the settings file is root-only). */
+  EMBED_QUERY_KEY: optional(''),
+  EMBED_QUERY_TIMEOUT_MS: integer(10_000, 500, 60_000),
 }).check((ctx) => {
   // Runs even when other variables are bad, so every problem is named at once (`.check` keeps `.shape`).
   const env = (typeof ctx.value === 'object' && ctx.value !== null ? ctx.value : {}) as Readonly<Record<string, unknown>>;
   checkWorkerCredentialMode(env, (variable, message) => {
     ctx.issues.push({ code: 'custom', input: env[variable], path: [variable], message });
   });
+  const url = env.EMBED_QUERY_URL;
+  const key = typeof env.EMBED_QUERY_KEY === 'string' ? env.EMBED_QUERY_KEY : '';
+  if (typeof url === 'string' && url !== '' && key.length < 16) ctx.issues.push({ code: 'custom', input: '', path: ['EMBED_QUERY_KEY'], message: 'must be set (at least 16 characters) when EMBED_QUERY_URL is' });
 });
 
 export type ValidateConfig = z.output<typeof ValidateConfigSchema>;

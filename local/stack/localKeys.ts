@@ -13,6 +13,8 @@ export interface LocalKeys {
   readonly operator: { readonly accessKeyId: string; readonly accessKeySecret: string };
   readonly resendApiKey: string;
   readonly functionKey: string;
+  /** The embed-query edge function's own key, which only the worker holds. */
+  readonly embedQueryKey: string;
 }
 
 function token(bytes: number): string {
@@ -32,5 +34,6 @@ export function makeLocalKeys(): LocalKeys {
     operator: accessKey(),
     resendApiKey: `re_local_${token(18)}`,
     functionKey: token(24),
+    embedQueryKey: token(24),
   };
 }

@@ -193,6 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         : {}),
       functionsEnv: {
         VECTOR_SYNC_FUNCTION_KEY: keys.functionKey,
+        EMBED_QUERY_KEY: keys.embedQueryKey,
         EMBEDDING_PROVIDER: 'hash',
         EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
         EVENT_BUS_NAME: StackDefaults.changesBusName,
@@ -263,9 +264,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       VECTOR_BUCKET: StackDefaults.vectorBucket,
       ALIBABA_CLOUD_ECS_METADATA: StackDefaults.workerRole,
       ECS_METADATA_ENDPOINT: metadata.endpoint,
-      // Search runs archive their results beside the reports.
+      // Search runs archive their results beside the reports and embed their texts at embed-query.
       OSS_ENDPOINT: oss.endpoint,
       OSS_BUCKET: StackDefaults.artifactsBucket,
+      EMBED_QUERY_URL: `${supabase.functionsUrl}/embed-query`,
+      EMBED_QUERY_KEY: keys.embedQueryKey,
       ...options.workerSettings,
     };
     const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));

@@ -8,7 +8,7 @@ import { startTestPostgres } from './database';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The edge functions of the project. */
-export type EdgeFunctionName = 'embed-documents' | 'publish-changes';
+export type EdgeFunctionName = 'embed-documents' | 'embed-query' | 'publish-changes';
 
 /** The project's Deno, and the environment every Deno process of the tests gets. */
 const DENO = `${ROOT}node_modules/.bin/deno`;

@@ -10,11 +10,12 @@ import type { DenoModule, EdgeFunctionName } from '../helpers/edgeHarness';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FUNCTIONS_DIR = `${ROOT}supabase/functions/`;
-const FUNCTIONS: readonly EdgeFunctionName[] = ['embed-documents', 'publish-changes'];
+const FUNCTIONS: readonly EdgeFunctionName[] = ['embed-documents', 'embed-query', 'publish-changes'];
 
 /** The shared files each function must import rather than copy. */
 const SHARED_IMPORTS: Record<EdgeFunctionName, readonly string[]> = {
   'embed-documents': ['shared/config.ts', 'shared/contracts/identifiers.ts', 'shared/errors.ts', 'shared/retry.ts', 'shared/ledger/QueueLedger.ts', 'shared/ledger/connection.ts'],
+  'embed-query': ['shared/config.ts', 'shared/retry.ts'],
   'publish-changes': [
     'shared/ledger/QueueLedger.ts',
     'shared/ledger/connection.ts',

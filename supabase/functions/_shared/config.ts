@@ -1,4 +1,4 @@
-// The settings of both functions: zod schemas over the environment built with shared/config.ts's
+// The settings of the edge functions: zod schemas over the environment built with shared/config.ts's
 // helpers, checked once (on the first request); a failure is shared/config.ts's ConfigError,
 // which names every bad variable and never its value.
 import * as z from 'zod';
@@ -28,27 +28,37 @@ const common = {
   TIME_BUDGET_MS: integer(100_000, 1_000, 390_000),
 };
 
+/** Which provider and model embed: embed-documents and embed-query must read the same. */
+const embedder = {
+  EMBEDDING_PROVIDER: optional('gte-small').pipe(z.enum(['gte-small', 'openai', 'hash'], { message: 'must be gte-small, openai or hash' })),
+  EMBEDDING_MODEL: optional('text-embedding-3-small'),
+  EMBEDDING_DIMENSION: integer(384, 1, 16_000),
+  OPENAI_BASE_URL: optional('https://api.openai.com/v1').pipe(z.url({ message: 'must be a URL' })),
+  OPENAI_API_KEY: optional(''),
+  OPENAI_SEND_DIMENSIONS: flag(),
+  OPENAI_TIMEOUT_MS: integer(30_000, 100, 300_000),
+  OPENAI_MAX_RETRIES: integer(3, 0, 10),
+};
+
+/** The OpenAI provider needs its key. */
+function checkProviderKey(config: { EMBEDDING_PROVIDER: string; OPENAI_API_KEY: string }, ctx: z.RefinementCtx): void {
+  if (config.EMBEDDING_PROVIDER === 'openai' && !config.OPENAI_API_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDING_PROVIDER=openai' });
+  }
+}
+
 /** The settings of embed-documents. */
 const EmbedConfigSchema = z
   .object({
     ...common,
-    EMBEDDING_PROVIDER: optional('gte-small').pipe(z.enum(['gte-small', 'openai', 'hash'], { message: 'must be gte-small, openai or hash' })),
-    EMBEDDING_MODEL: optional('text-embedding-3-small'),
-    EMBEDDING_DIMENSION: integer(384, 1, 16_000),
+    ...embedder,
     QUEUE_BATCH: integer(256, 1, 10_000),
     QUEUE_VT_SECONDS: integer(300, 10, 86_400),
     EMBED_BATCH_SIZE: integer(32, 1, 2_048),
     EMBED_CONCURRENCY: integer(4, 1, 64),
-    OPENAI_BASE_URL: optional('https://api.openai.com/v1').pipe(z.url({ message: 'must be a URL' })),
-    OPENAI_API_KEY: optional(''),
-    OPENAI_SEND_DIMENSIONS: flag(),
-    OPENAI_TIMEOUT_MS: integer(30_000, 100, 300_000),
-    OPENAI_MAX_RETRIES: integer(3, 0, 10),
   })
   .superRefine(function checkEmbedConfig(config, ctx) {
-    if (config.EMBEDDING_PROVIDER === 'openai' && !config.OPENAI_API_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when EMBEDDING_PROVIDER=openai' });
-    }
+    checkProviderKey(config, ctx);
     // A message whose visibility ends while its batch is still running would be read twice.
     if (config.QUEUE_VT_SECONDS * 1_000 < config.TIME_BUDGET_MS + 2 * config.OPENAI_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['QUEUE_VT_SECONDS'], message: 'must exceed TIME_BUDGET_MS + 2 x OPENAI_TIMEOUT_MS (worst batch time)' });
@@ -84,6 +94,23 @@ const PublishConfigSchema = z
     }
   });
 export type PublishConfig = z.output<typeof PublishConfigSchema>;
+
+/** The settings of embed-query: its own bearer key (the worker's, not pg_cron's) and the embedder's. */
+const EmbedQueryConfigSchema = z
+  .object({
+    EMBED_QUERY_KEY: required('the bearer key the worker sends').min(16, 'must be at least 16 characters'),
+    ...embedder,
+  })
+  .superRefine(checkProviderKey);
+export type EmbedQueryConfig = z.output<typeof EmbedQueryConfigSchema>;
+
+/** What building an embedder reads. */
+export type EmbedderConfig = Pick<EmbedConfig, keyof typeof embedder>;
+
+/** Reads and checks the settings of embed-query; throws ConfigError naming the bad variables. */
+export function loadEmbedQueryConfig(env: Env): EmbedQueryConfig {
+  return loadConfig('embed-query', EmbedQueryConfigSchema, env);
+}
 
 /** Reads and checks the settings of embed-documents; throws ConfigError naming the bad variables. */
 export function loadEmbedConfig(env: Env): EmbedConfig {

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { ConfigError } from '../../../shared/config.ts';
 import { computeDelay, parseRetryAfter } from '../../../shared/retry.ts';
-import type { EmbedConfig } from './config.ts';
+import type { EmbedderConfig } from './config.ts';
 import { errorText, ProviderError } from './errors.ts';
 
 /** A source of vectors for texts. */
@@ -199,7 +199,7 @@ class SupabaseAiEmbedder implements Embedder {
 }
 
 /** The embedder EMBEDDING_PROVIDER names. */
-export function createEmbedder(config: EmbedConfig): Embedder {
+export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.EMBEDDING_PROVIDER) {
     case 'hash':
       return new HashEmbedder(config.EMBEDDING_DIMENSION);

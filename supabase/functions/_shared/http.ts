@@ -30,7 +30,7 @@ export interface JobHandlerOptions<C extends { VECTOR_SYNC_FUNCTION_KEY: string 
 const encoder = new TextEncoder();
 
 /** A JSON-lines logger: one object per line with time, level, function, request id and fields. */
-function createLogger(fn: string, requestId: string, write: (line: string) => void = console.log): Logger {
+export function createLogger(fn: string, requestId: string, write: (line: string) => void = console.log): Logger {
   const emit = (level: string, event: string, fields: LogFields = {}): void => {
     write(JSON.stringify({ time: new Date().toISOString(), level, fn, requestId, event, ...fields }));
   };
@@ -49,7 +49,7 @@ async function digest(value: string): Promise<Uint8Array> {
  * Whether `Authorization: Bearer <key>` carries the expected key. Both sides are hashed first so
  * the comparison runs over 32 bytes whatever the lengths, and every byte is compared.
  */
-async function isAuthorized(header: string | null, expectedKey: string): Promise<boolean> {
+export async function isAuthorized(header: string | null, expectedKey: string): Promise<boolean> {
   const match = /^Bearer\s+(\S+)\s*$/iu.exec(header ?? '');
   const presented = match?.[1] ?? '';
   const [a, b] = await Promise.all([digest(presented), digest(expectedKey)]);
@@ -59,7 +59,7 @@ async function isAuthorized(header: string | null, expectedKey: string): Promise
 }
 
 /** A JSON answer; bigint values become numbers. */
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   const json = JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
   return new Response(json, { status, headers: { 'content-type': 'application/json', ...headers } });
 }
