@@ -35,6 +35,8 @@ export const EmbeddingRowSchema = z.object({
     .custom<Readonly<Record<string, unknown>>>((value) => typeof value === 'object' && !Array.isArray(value), { message: 'metadata must be a JSON object or null' })
     .nullable()
     .transform((value): Readonly<Record<string, unknown>> => value ?? {}),
+  /** The start of the document's content, for its snippet (null when the query did not read it). */
+  content_head: z.string().nullable().default(null),
 });
 export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
 
@@ -52,18 +54,23 @@ export interface SyncPage {
   readonly gone: string[];
   /** The content hash index_state holds for each id of the page that it knows. */
   readonly held: ReadonlyMap<string, string>;
+  /** The hash of the vector last written (values and metadata), for the ids index_state has one for. */
+  readonly heldVectors: ReadonlyMap<string, string>;
 }
 
-const HeldHashSchema = z.string().nullable();
+const HeldHashesSchema = z.object({ content: z.string().nullable(), vector: z.string().nullable() });
 
 /** Splits the rows of the sync page query (one per id, the embedding columns null without a row). */
 export function parseSyncPage(rows: readonly Readonly<Record<string, unknown>>[]): SyncPage {
-  const page: SyncPage = { rows: [], gone: [], held: new Map() };
+  const held = new Map<string, string>();
+  const heldVectors = new Map<string, string>();
+  const page: SyncPage = { rows: [], gone: [], held, heldVectors };
   for (const row of rows) {
     const id = String(row.document_id);
-    const held = HeldHashSchema.safeParse(row.held_hash ?? null);
-    if (!held.success) throw new EmbeddingRowError(`index_state of ${id} holds no hash text`, { cause: held.error, details: { documentId: id } });
-    if (held.data !== null) (page.held as Map<string, string>).set(id, held.data);
+    const hashes = HeldHashesSchema.safeParse({ content: row.held_hash ?? null, vector: row.held_vector_hash ?? null });
+    if (!hashes.success) throw new EmbeddingRowError(`index_state of ${id} holds no hash text`, { cause: hashes.error, details: { documentId: id } });
+    if (hashes.data.content !== null) held.set(id, hashes.data.content);
+    if (hashes.data.vector !== null) heldVectors.set(id, hashes.data.vector);
     if (row.content_hash === null || row.content_hash === undefined) page.gone.push(id);
     else page.rows.push(parseEmbeddingRow(row));
   }

@@ -14,8 +14,10 @@ export interface EmbeddingPageInput {
   readonly after: string | null;
   readonly through: string | null;
   readonly limit: number;
-  /** Read the vector and metadata too (verify needs only ids and hashes). */
+  /** Read the vector too (verify compares metadata only). */
   readonly withVectors: boolean;
+  /** Characters of content to read for snippets (0: none). */
+  readonly headChars: number;
 }
 
 /** Checks rows from Postgres; a bad row fails the page with the document id in the message. */
@@ -32,6 +34,8 @@ export interface WriteRecord {
   readonly ids: readonly string[];
   /** Upserted: the hashes the index now holds for `ids`. Absent: `ids` were deleted. */
   readonly hashes?: readonly string[];
+  /** Upserted: the hashes of the vectors written (values and metadata), as `vectorHash` makes them. */
+  readonly vectorHashes?: readonly string[];
   /** The outcomes this write settles (those of the documents whose page had this index first). */
   readonly outcomes: readonly Outcome[];
 }
@@ -56,17 +60,17 @@ export class WorkerLedger extends Ledger {
    * One page of a sync chunk in one statement: each id's current row (a non-uuid id never has one)
    * and the hash `indexName` holds for it.
    */
-  async syncPage(ids: readonly string[], indexName: string): Promise<SyncPage> {
-    if (ids.length === 0) return { rows: [], gone: [], held: new Map() };
+  async syncPage(ids: readonly string[], indexName: string, headChars: number): Promise<SyncPage> {
+    if (ids.length === 0) return { rows: [], gone: [], held: new Map(), heldVectors: new Map() };
     const uuids = ids.filter(isUuid);
     return parseSyncPage(await this.query('read_sync_page', (sql) => sql`
       with current as (
-        select e.document_id::text as document_id, e.content_hash, e.embedding::text as embedding, d.metadata
+        select e.document_id::text as document_id, e.content_hash, e.embedding::text as embedding, d.metadata, left(d.content, ${headChars}) as content_head
         from public.document_embeddings as e
         join public.source_documents as d on d.id = e.document_id
         where e.document_id = any(${uuids}::uuid[])
       )
-      select t.id as document_id, c.content_hash, c.embedding, c.metadata, s.content_hash as held_hash
+      select t.id as document_id, c.content_hash, c.embedding, c.metadata, c.content_head, s.content_hash as held_hash, s.vector_hash as held_vector_hash
       from unnest(${[...ids]}::text[]) with ordinality as t(id, ord)
       left join current as c on c.document_id = t.id
       left join vector_sync.index_state as s on s.index_name = ${indexName} and s.document_id = t.id
@@ -79,7 +83,8 @@ export class WorkerLedger extends Ledger {
     return parseEmbeddingRows(await this.query('read_embedding_page', (sql) => sql`
       select e.document_id::text as document_id, e.content_hash,
         ${input.withVectors ? sql`e.embedding::text` : sql`'[]'`} as embedding,
-        ${input.withVectors ? sql`d.metadata` : sql`'{}'::jsonb`} as metadata
+        d.metadata,
+        ${input.headChars > 0 ? sql`left(d.content, ${input.headChars})` : sql`null`} as content_head
       from public.document_embeddings as e
       join public.source_documents as d on d.id = e.document_id
       where (${after}::uuid is null or e.document_id > ${after}::uuid)
@@ -143,11 +148,11 @@ export class WorkerLedger extends Ledger {
 
   /** What one write call did, in one statement: index_state of the index written, and the outcomes it settles. */
   async recordWrite(record: WriteRecord): Promise<void> {
-    const { indexName, ids, hashes, outcomes } = record;
+    const { indexName, ids, hashes, vectorHashes, outcomes } = record;
     const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) =>
       hashes === undefined
         ? sql`vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[])`
-        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[])`;
+        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[], ${vectorHashes === undefined ? null : [...vectorHashes]}::text[])`;
     if (state === undefined && outcomes.length === 0) return;
     await this.query('record_write', (sql) => {
       if (state === undefined) return sql`select ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;

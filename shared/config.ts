@@ -259,6 +259,8 @@ export const WorkerConfigSchema = z.object({
   VALIDATION_SAMPLE: integer(3, 0, 50),
   /** How long the validation query waits, at most, for new vectors to become searchable. */
   SEARCHABLE_WAIT_SECONDS: integer(30, 0, 600),
+  /** Characters of the document each vector carries as its non-filterable `snippet` (0 = none). */
+  SNIPPET_CHARS: integer(200, 0, 1000),
   /** Documents a verify run samples to measure recall@RECALL_K against an exact search in Postgres (0 = off). */
   RECALL_SAMPLE: integer(20, 0, 200),
   RECALL_K: integer(10, 1, 100),

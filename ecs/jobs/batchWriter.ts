@@ -15,6 +15,8 @@ import type { WriteQuotaShare } from '../writeQuota';
 export interface PutItem {
   readonly documentId: string;
   readonly contentHash: string;
+  /** vectorHash of what is sent: what index_state records as held. */
+  readonly vectorHash: string;
   readonly vector: PreparedVector;
   /** The document's outcome and count go with this target's write (the first target of its page). */
   readonly settles: boolean;
@@ -133,7 +135,7 @@ export class BatchWriter {
         await worker.oss.putPreparedVectors({ bucket: target.bucket, indexName: target.index_name, vectors: items.map((item) => item.vector) });
       }));
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'upsert', outcome: 'upserted' }));
-      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), hashes: items.map((item) => item.contentHash), outcomes: settled });
+      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), hashes: items.map((item) => item.contentHash), vectorHashes: items.map((item) => item.vectorHash), outcomes: settled });
       counts.upserted += settled.length;
     });
   }

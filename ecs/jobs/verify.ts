@@ -6,7 +6,8 @@ import { VerifyParamsSchema } from '../../shared/contracts';
 import type { ChunkCounts, Drift, RangeSelector, RecallResult, ValidationResult } from '../../shared/contracts';
 import type { IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
-import { shapeOf } from '../vectors';
+import { snippetSourceChars } from '../snippet';
+import { canonicalMetadata, shapeOf, toVectorInput } from '../vectors';
 import { runParams } from './params';
 import { sampleRecall } from './recall';
 import type { ChunkJob } from './write';
@@ -16,7 +17,8 @@ const GET_KEYS = 100;
 
 /**
  * A verify chunk. Postgres → index: the rows of its key range, page by page, looked up with
- * GetVectors (keys and the `content_hash` metadata) → missing and stale vectors. Index → Postgres:
+ * GetVectors (keys and metadata) → missing vectors, and stale ones (metadata other than a sync would
+ * write now: another content_hash, changed document metadata, another snippet). Index → Postgres:
  * chunk k of n scans ListVectors segment k of min(n, 16) → keys without a row (orphans). With the
  * run's `heal` on (the default), the drift is healed by forgetting those ids in index_state and
  * putting them back on the `vector_sync` queue, so the normal pipeline writes or deletes them;
@@ -36,17 +38,19 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
   const { through } = job.selector;
   let { after } = job.selector;
   for (;;) {
-    const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: false });
+    const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: false, headChars: snippetSourceChars(worker.config.SNIPPET_CHARS) });
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i += GET_KEYS) {
       const slice = rows.slice(i, i + GET_KEYS);
       const found = await worker.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map((row) => row.document_id), returnMetadata: true });
-      const hashes = new Map(found.map((vector) => [vector.key, vector.metadata?.content_hash]));
-      const absent = slice.filter((row) => !hashes.has(row.document_id)).map((row) => row.document_id);
+      const held = new Map(found.map((vector) => [vector.key, canonicalMetadata(vector.metadata)]));
+      const absent = slice.filter((row) => !held.has(row.document_id)).map((row) => row.document_id);
       const refused = await worker.ledger.knownRejections(absent);
       note('missing', absent.filter((id) => !refused.has(id)));
       drift.rejected += refused.size;
-      note('stale', slice.filter((row) => hashes.has(row.document_id) && hashes.get(row.document_id) !== row.content_hash).map((row) => row.document_id));
+      // Stale: the index holds other metadata than a sync would write now (content_hash among it).
+      const expected = (row: (typeof slice)[number]) => canonicalMetadata(toVectorInput(row, index, worker.config.SNIPPET_CHARS).metadata);
+      note('stale', slice.filter((row) => held.has(row.document_id) && held.get(row.document_id) !== expected(row)).map((row) => row.document_id));
       counts.skipped += slice.length;
     }
     after = rows[rows.length - 1]?.document_id ?? null;

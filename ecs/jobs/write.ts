@@ -10,7 +10,8 @@ import type { ChunkCounts, IdsSelector, RangeSelector } from '../../shared/contr
 import type { ChunkRow, IndexRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
 import type { EmbeddingRow, Outcome } from '../embeddingRows';
-import { ensureIndex, shapeOf, toVectorInput } from '../vectors';
+import { snippetSourceChars } from '../snippet';
+import { ensureIndex, shapeOf, takesSnippets, toVectorInput, vectorHash } from '../vectors';
 import type { WriteQuotaShare } from '../writeQuota';
 import { BatchWriter } from './batchWriter';
 import type { PutItem } from './batchWriter';
@@ -56,8 +57,9 @@ interface Decided {
 
 /**
  * Checks a page's rows against the first target's shape: a refused vector is recorded as a
- * rejection with its reason and the rest go on; with `held`, a row whose hash the index holds
- * already is left as unchanged. Both are recorded in one statement. Returns the rows to write.
+ * rejection with its reason and the rest go on; with `held`, a row whose vector (values and
+ * metadata, see vectorHash) the index holds already is left as unchanged. Both are recorded in one
+ * statement. Returns the rows to write.
  */
 async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], primary: IndexRow, held: ReadonlyMap<string, string> | undefined, counts: ChunkCounts): Promise<Decided[]> {
   const { worker } = job;
@@ -65,11 +67,12 @@ async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], pri
   const decided: Decided[] = [];
   const outcomes: Outcome[] = [];
   for (const row of rows) {
-    const input = toVectorInput(row);
+    const input = toVectorInput(row, primary, worker.config.SNIPPET_CHARS);
     const vector = worker.oss.prepareVector(input, shape);
+    const hash = vectorHash(input);
     if (vector instanceof OssVectorsValidationError) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'rejected', reason: vector.reason, detail: vector.message });
-    else if (held?.get(row.document_id) === row.content_hash) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'skipped' });
-    else decided.push({ row, input, item: { documentId: row.document_id, contentHash: row.content_hash, vector } });
+    else if (held?.get(row.document_id) === hash) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'skipped' });
+    else decided.push({ row, input, item: { documentId: row.document_id, contentHash: row.content_hash, vectorHash: hash, vector } });
   }
   await worker.ledger.recordOutcomes(job.run.run_id, job.chunk.chunk_no, outcomes);
   for (const outcome of outcomes) counts[outcome.outcome === 'rejected' ? 'rejected' : 'skipped'] += 1;
@@ -82,11 +85,14 @@ async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], pri
  */
 function itemsFor(worker: WorkerContext, decided: readonly Decided[], target: IndexRow, primary: IndexRow): PutItem[] {
   const settles = target === primary;
-  if (target.dimension === primary.dimension && target.metric === primary.metric) return decided.map(({ item }) => ({ ...item, settles }));
-  return decided.map(({ input, item }) => {
+  const sameShape = target.dimension === primary.dimension && target.metric === primary.metric && takesSnippets(target) === takesSnippets(primary);
+  if (sameShape) return decided.map(({ item }) => ({ ...item, settles }));
+  return decided.map(({ row, item }) => {
+    // This generation takes snippets or not unlike the first: its vectors carry other metadata.
+    const input = toVectorInput(row, target, worker.config.SNIPPET_CHARS);
     const vector = worker.oss.prepareVector(input, shapeOf(target));
     if (vector instanceof OssVectorsValidationError) throw vector;
-    return { ...item, vector, settles };
+    return { ...item, vector, vectorHash: vectorHash(input), settles };
   });
 }
 
@@ -121,7 +127,7 @@ async function syncTargets(worker: WorkerContext, index: IndexRow): Promise<Inde
 /**
  * A sync chunk: the ids of its selector (up to CHUNK_MAX_IDS, each once), each decided from its
  * current row, read a page of WORKER_BATCH_ROWS at a time. A row that exists is checked and written
- * (or left when the index holds its hash already); an id without a row is deleted from the index.
+ * (or left when the index holds that very vector already: same values, same metadata); an id without a row is deleted from the index.
  * The active generation and any generation being rebuilt get the same writes (read again for each
  * page, see syncTargets), so a rebuild in progress misses nothing and a switch-over mid-chunk is
  * followed. Returns a bounded sample of the written vectors.
@@ -137,11 +143,11 @@ export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts)
     if (start >= ids.length) return undefined;
     const targets = await syncTargets(worker, index);
     const primary = targets[0] ?? index;
-    return { start, targets, primary, page: await worker.ledger.syncPage(ids.slice(start, start + size), primary.index_name) };
+    return { start, targets, primary, page: await worker.ledger.syncPage(ids.slice(start, start + size), primary.index_name, snippetSourceChars(worker.config.SNIPPET_CHARS)) };
   };
   await writing(writer, async () => {
     for await (const { targets, primary, page } of readAhead(read(0), (previous) => read(previous.start + size))) {
-      const decided = await decide(job, page.rows, primary, page.held, counts);
+      const decided = await decide(job, page.rows, primary, page.heldVectors, counts);
       keepSample(sample, decided);
       for (const target of targets) await writer.put(target, itemsFor(worker, decided, target, primary), target !== primary);
       if (page.gone.length === 0) continue;
@@ -159,7 +165,7 @@ export async function rebuildChunk(job: ChunkJob<RangeSelector>, counts: ChunkCo
   const sample: VectorInput[] = [];
   const writer = new BatchWriter({ worker, runId: job.run.run_id, chunkNo: job.chunk.chunk_no, quota: job.quota, counts });
   const read = async (after: string | null) => {
-    const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: true });
+    const rows = await worker.ledger.embeddingPage({ after, through, limit: worker.config.WORKER_BATCH_ROWS, withVectors: true, headChars: snippetSourceChars(worker.config.SNIPPET_CHARS) });
     return rows.length === 0 ? undefined : rows;
   };
   await writing(writer, async () => {

@@ -67,6 +67,8 @@ export const IndexRowSchema = z.object({
   dimension: z.number(),
   metric: z.enum(['cosine', 'euclidean']),
   state: z.enum(['building', 'active', 'retired', 'dropped']),
+  /** The nonFilterableMetadataKeys its OSS index was created with (absent: none). */
+  non_filterable_keys: z.array(z.string()).optional(),
 });
 export type IndexRow = z.infer<typeof IndexRowSchema>;
 

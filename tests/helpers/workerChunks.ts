@@ -55,6 +55,6 @@ export interface ChunkSettings {
 
 /** The worker context a chunk job needs, with pages of WORKER_BATCH_ROWS and the index write quota given. */
 export function workerWith(ledger: WorkerLedger, oss: OssVectorsClient, settings: ChunkSettings): WorkerContext {
-  const config = { INDEX_WRITE_VECTORS_PER_SECOND: 2500, WORKER_WRITE_CONCURRENCY: 5, VALIDATION_SAMPLE: 0, ...settings };
+  const config = { INDEX_WRITE_VECTORS_PER_SECOND: 2500, WORKER_WRITE_CONCURRENCY: 5, VALIDATION_SAMPLE: 0, SNIPPET_CHARS: 200, ...settings };
   return { config, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
 }

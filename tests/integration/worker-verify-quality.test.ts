@@ -53,7 +53,7 @@ async function seedIndex(tag: string, count: number): Promise<string[]> {
   for (const [i, id] of ids.entries()) {
     await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding) values (${id}, ${'a'.repeat(63) + String(i % 10)}, 'test', ${`[${vectors[i]!.join(',')}]`}::extensions.vector)`;
   }
-  await oss.putVectors({ bucket: BUCKET, indexName: `${tag}v1`, vectors: ids.map((id, i) => ({ key: id, data: vectors[i]!, metadata: { content_hash: 'a'.repeat(63) + String(i % 10) } })) });
+  await oss.putVectors({ bucket: BUCKET, indexName: `${tag}v1`, vectors: ids.map((id, i) => ({ key: id, data: vectors[i]!, metadata: { content_hash: 'a'.repeat(63) + String(i % 10), snippet: 'document' } })) });
   // The inserts queued the documents for a sync; the index holds them already.
   await sql`select pgmq.purge_queue('vector_sync')`;
   return ids;
@@ -99,16 +99,19 @@ describe('a verify run', () => {
   }, 60_000);
 
   it('with heal: false reports the drift, leaves it in place and shows recall below 1', async () => {
-    // Prepare: two vectors gone from OSS, one stale, one orphan key
+    // Prepare: two vectors gone from OSS, one stale (another content hash), one orphan key
     const ids = await seedIndex('drift', 40);
     const [gone1, gone2, stale] = [ids[3]!, ids[17]!, ids[25]!];
     await oss.deleteVectors({ bucket: BUCKET, indexName: 'driftv1', keys: [gone1, gone2] });
     await oss.putVectors({ bucket: BUCKET, indexName: 'driftv1', vectors: [{ key: stale, data: vectorOf(999), metadata: { content_hash: 'f'.repeat(64) } }, { key: idOf('orphan'), data: vectorOf(998) }] });
+    // ...and one whose metadata changed in Postgres without reaching the index (its queue message dropped).
+    await sql`update public.source_documents set metadata = '{"lang": "de"}' where id = ${ids[30]!}`;
+    await sql`select pgmq.purge_queue('vector_sync')`;
     const stateBefore = await sql`select document_id, content_hash from vector_sync.index_state where index_name = 'driftv1' order by document_id`;
     // Act
     const result = await verify('drift', false);
     // Assert: reported, nothing healed, nothing queued, OSS and index_state as they were
-    expect(result).toMatchObject({ drift: { missing: 2, stale: 1, orphaned: 1 }, healed: 0, healSkipped: true });
+    expect(result).toMatchObject({ drift: { missing: 2, stale: 2, orphaned: 1 }, healed: 0, healSkipped: true });
     const recall = (result as { recall: { recall: number; differing: unknown[] } }).recall;
     expect(recall.recall).toBeLessThan(1);
     expect(recall.differing.length).toBeGreaterThan(0);
@@ -121,7 +124,7 @@ describe('a verify run', () => {
     // Act: the same index, verified again with the default
     const result = await verify('drift', true);
     // Assert
-    expect(result).toMatchObject({ drift: { missing: 2, stale: 1, orphaned: 1 }, healed: 4 });
+    expect(result).toMatchObject({ drift: { missing: 2, stale: 2, orphaned: 1 }, healed: 5 });
     expect(result).not.toHaveProperty('healSkipped');
     expect(await queued([3, 17, 25].map((i) => idOf(`drift-${i}`)))).toBe(3);
   }, 60_000);

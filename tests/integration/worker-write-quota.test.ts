@@ -101,9 +101,9 @@ describe('syncChunk of 5,000 ids', () => {
     vi.spyOn(oss, 'putVectorIndex').mockResolvedValue(undefined);
     const pages: number[] = [];
     const readPage = ledger.syncPage.bind(ledger);
-    vi.spyOn(ledger, 'syncPage').mockImplementation(async (page, indexName) => {
+    vi.spyOn(ledger, 'syncPage').mockImplementation(async (page, indexName, headChars) => {
       pages.push(page.length);
-      return readPage(page, indexName);
+      return readPage(page, indexName, headChars);
     });
     const config = { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 10, INDEX_WRITE_VECTORS_PER_SECOND: 5000 };
     const worker = workerWith(ledger, oss, config);

@@ -8,7 +8,7 @@ create temporary table queue_functions as
 select unnest(array[
   'read_queue', 'embedding_sources', 'write_embedding', 'delete_messages', 'retry_or_park', 'enqueue_drift',
   'send_unless_waiting', 'enqueue_inserted_documents', 'enqueue_changed_document', 'enqueue_inserted_embeddings',
-  'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'touch_updated_at',
+  'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'enqueue_metadata_changes', 'touch_updated_at',
   'schedule_cron_jobs'
 ]) as name;
 
@@ -33,8 +33,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from queue_functions)),
-  15,
-  'every one of the 15 functions sets an empty search_path'
+  16,
+  'every one of the 16 functions sets an empty search_path'
 );
 select ok(
   not has_table_privilege('anon', 'vector_sync.queue_depth', 'select')

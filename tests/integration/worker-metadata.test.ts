@@ -1,0 +1,93 @@
+// Metadata on its way to the index, through sync chunks against the OSS Vectors emulator: a
+// metadata-only change is written again and a repeat is skipped; each vector carries a snippet as
+// non-filterable metadata; a document whose metadata does not fit is rejected with its reason.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from 'postgres';
+import { runChunk } from '../../ecs/jobs/runChunk';
+import { WorkerLedger } from '../../ecs/ledger';
+import { ensureIndex } from '../../ecs/vectors';
+import { startOssVectorsEmulator } from '../../local/oss-vectors';
+import type { OssVectorsEmulator } from '../../local/oss-vectors';
+import type { LocalPostgres } from '../../local/supabase';
+import { OssVectorsClient } from '../../shared/clients/oss-vectors';
+import { createSql } from '../../shared/ledger';
+import { startTestPostgres } from '../helpers/database';
+import { workerWith } from '../helpers/workerChunks';
+
+const BUCKET = 'metadata-test';
+const IDS = ['0e0e0e0e-0000-4000-8000-000000000001', '0e0e0e0e-0000-4000-8000-000000000002'];
+let pg: LocalPostgres;
+let sql: Sql;
+let ledger: WorkerLedger;
+let emulator: OssVectorsEmulator;
+let oss: OssVectorsClient;
+let runs = 0;
+
+/** A sync run of the ids with one chunk, run to its end; its result. */
+async function sync(ids: readonly string[]) {
+  runs += 1;
+  const run = await ledger.openRun({ sourceEventId: `evt-meta-${runs}`, op: 'sync', indexName: 'metav1', ids });
+  await ledger.addChunk(run.run_id, 0, { ids: [...ids] });
+  await ledger.markRunChunked(run.run_id, 1);
+  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-meta${runs}`, invokeId: `t-meta${runs}`, instanceId: 'i-local0001' });
+  const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
+  return (await runChunk(worker, run.run_id, 0)) as { upserted: number; skipped: number; rejected: number };
+}
+
+async function held(id: string) {
+  const [vector] = await oss.getVectors({ bucket: BUCKET, indexName: 'metav1', keys: [id], returnMetadata: true });
+  return vector?.metadata;
+}
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+  sql = createSql(pg.url, { max: 3 });
+  ledger = new WorkerLedger(sql);
+  emulator = await startOssVectorsEmulator({ searchableDelayMs: 0, writeQuota: false });
+  oss = new OssVectorsClient({ region: emulator.region, accountId: emulator.accountId, credentials: emulator.credentials[0]!, endpoint: emulator.endpoint });
+  await oss.putVectorBucket(BUCKET);
+  // As create-index does: the generation registered (taking snippets), then its OSS index created.
+  await ensureIndex(oss, await ledger.registerIndex({ indexName: 'metav1', logicalName: 'meta', bucket: BUCKET, dimension: 384, metric: 'cosine' }));
+  await ledger.activateIndex('metav1');
+  await sql`insert into public.source_documents (id, content, metadata) values
+    (${IDS[0]!}, ${'Harbour  cranes\nlift containers at dawn. '.repeat(20)}, '{"lang": "en"}'),
+    (${IDS[1]!}, 'A short note.', ${sql.json({ big: 'x'.repeat(3000) })})`;
+  await sql`insert into public.document_embeddings (document_id, content_hash, model, embedding)
+            select id, encode(sha256(convert_to(content, 'UTF8')), 'hex'), 'test', array_fill(0.1::real, array[384])::extensions.vector from public.source_documents`;
+}, 60_000);
+
+afterAll(async () => {
+  await sql.end();
+  await pg.close();
+  await emulator.close();
+});
+
+describe('metadata through a sync', () => {
+  it('writes each vector with a non-filterable snippet, and rejects one whose filterable metadata is too big', async () => {
+    // Act
+    const result = await sync(IDS);
+    // Assert
+    expect(result).toMatchObject({ upserted: 1, rejected: 1 });
+    const metadata = await held(IDS[0]!);
+    expect(metadata).toMatchObject({ lang: 'en' });
+    expect(String(metadata?.snippet)).toMatch(/^Harbour cranes lift containers at dawn\. Harbour/u);
+    expect(String(metadata?.snippet).length).toBeLessThanOrEqual(200);
+    const [rejection] = await sql`select reason, detail from vector_sync.rejections where document_id = ${IDS[1]!}`;
+    expect(rejection).toMatchObject({ reason: 'MetadataTooLarge' });
+    expect(String(rejection?.detail)).toMatch(/filterable metadata/u);
+    const index = await oss.getVectorIndex({ bucket: BUCKET, indexName: 'metav1' });
+    expect(index.metadata?.nonFilterableMetadataKeys).toEqual(['snippet']);
+  }, 60_000);
+
+  it('writes a metadata-only change again, and skips a repeat', async () => {
+    // Prepare
+    await sql`update public.source_documents set metadata = '{"lang": "de", "reviewed": true}' where id = ${IDS[0]!}`;
+    // Act
+    const changed = await sync([IDS[0]!]);
+    const again = await sync([IDS[0]!]);
+    // Assert
+    expect(changed).toMatchObject({ upserted: 1, skipped: 0 });
+    expect(await held(IDS[0]!)).toMatchObject({ lang: 'de', reviewed: 'true' });
+    expect(again).toMatchObject({ upserted: 0, skipped: 1 });
+  }, 60_000);
+});
