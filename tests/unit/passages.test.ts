@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passageSettings, splitPassages } from '../../shared/passages';
 import type { Passage, SplitSettings } from '../../shared/passages';
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../helpers/fuzzEvents';
 
 const WORDS = ['harbour', 'crane', 'ledger', 'a', 'of', 'the', 'vector', 'émigré', '港口', '🚢', 'supercalifragilistic'];
 
