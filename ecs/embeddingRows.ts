@@ -35,6 +35,8 @@ export const EmbeddingRowSchema = z.object({
     .custom<Readonly<Record<string, unknown>>>((value) => typeof value === 'object' && !Array.isArray(value), { message: 'metadata must be a JSON object or null' })
     .nullable()
     .transform((value): Readonly<Record<string, unknown>> => value ?? {}),
+  /** The model that made the embedding (empty when the query did not read it). */
+  model: z.string().default(''),
   /** The start of the document's content, for its snippet (null when the query did not read it). */
   content_head: z.string().nullable().default(null),
 });
@@ -54,7 +56,7 @@ export interface SyncPage {
   readonly gone: string[];
   /** The content hash index_state holds for each id of the page that it knows. */
   readonly held: ReadonlyMap<string, string>;
-  /** The hash of the vector last written (values and metadata), for the ids index_state has one for. */
+  /** The hash of the vector last written (model and metadata), for the ids index_state has one for. */
   readonly heldVectors: ReadonlyMap<string, string>;
 }
 

@@ -34,7 +34,7 @@ export interface WriteRecord {
   readonly ids: readonly string[];
   /** Upserted: the hashes the index now holds for `ids`. Absent: `ids` were deleted. */
   readonly hashes?: readonly string[];
-  /** Upserted: the hashes of the vectors written (values and metadata), as `vectorHash` makes them. */
+  /** Upserted: the hashes of the vectors written (model and metadata), as `vectorHash` makes them. */
   readonly vectorHashes?: readonly string[];
   /** The outcomes this write settles (those of the documents whose page had this index first). */
   readonly outcomes: readonly Outcome[];
@@ -65,12 +65,12 @@ export class WorkerLedger extends Ledger {
     const uuids = ids.filter(isUuid);
     return parseSyncPage(await this.query('read_sync_page', (sql) => sql`
       with current as (
-        select e.document_id::text as document_id, e.content_hash, e.embedding::text as embedding, d.metadata, left(d.content, ${headChars}) as content_head
+        select e.document_id::text as document_id, e.content_hash, e.model, e.embedding::text as embedding, d.metadata, left(d.content, ${headChars}) as content_head
         from public.document_embeddings as e
         join public.source_documents as d on d.id = e.document_id
         where e.document_id = any(${uuids}::uuid[])
       )
-      select t.id as document_id, c.content_hash, c.embedding, c.metadata, c.content_head, s.content_hash as held_hash, s.vector_hash as held_vector_hash
+      select t.id as document_id, c.content_hash, c.model, c.embedding, c.metadata, c.content_head, s.content_hash as held_hash, s.vector_hash as held_vector_hash
       from unnest(${[...ids]}::text[]) with ordinality as t(id, ord)
       left join current as c on c.document_id = t.id
       left join vector_sync.index_state as s on s.index_name = ${indexName} and s.document_id = t.id
@@ -81,7 +81,7 @@ export class WorkerLedger extends Ledger {
   async embeddingPage(input: EmbeddingPageInput): Promise<EmbeddingRow[]> {
     const { after, through, limit } = input;
     return parseEmbeddingRows(await this.query('read_embedding_page', (sql) => sql`
-      select e.document_id::text as document_id, e.content_hash,
+      select e.document_id::text as document_id, e.content_hash, e.model,
         ${input.withVectors ? sql`e.embedding::text` : sql`'[]'`} as embedding,
         d.metadata,
         ${input.headChars > 0 ? sql`left(d.content, ${input.headChars})` : sql`null`} as content_head

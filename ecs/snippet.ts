@@ -2,9 +2,12 @@
 // runs collapsed to one space, at most `chars` characters, never cutting a surrogate pair, with an
 // ellipsis when it was cut.
 
-/** How much of the content the page queries read to make a snippet of `chars`: whitespace collapses, so some more than `chars`. */
+/**
+ * How much of the content the page queries read to make a snippet of `chars`: half as much again,
+ * as runs of whitespace collapse. Reading more costs the worker's pages (every row carries it).
+ */
 export function snippetSourceChars(chars: number): number {
-  return chars * 4;
+  return Math.ceil(chars * 1.5);
 }
 
 /** The snippet of `content` (see the file header); '' when chars is 0 or the content is blank. */

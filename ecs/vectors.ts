@@ -71,9 +71,13 @@ export function canonicalMetadata(metadata: VectorMetadata | undefined): string 
   return JSON.stringify(entries);
 }
 
-/** SHA-256 of what a vector sends (its values and its metadata): the index holds it already when this matches. */
-export function vectorHash(input: VectorTextInput): string {
-  return createHash('sha256').update(input.dataText).update('\n').update(canonicalMetadata(input.metadata)).digest('hex');
+/**
+ * SHA-256 of what a vector sends: the model that made its values (with the content_hash in its
+ * metadata, they decide the values, so the values themselves need not be hashed) and its metadata.
+ * The index holds the vector already when this matches.
+ */
+export function vectorHash(input: VectorTextInput, model: string): string {
+  return createHash('sha256').update(model).update('\n').update(canonicalMetadata(input.metadata)).digest('hex');
 }
 
 /** The shape OSS Vectors checks vectors against. */

@@ -57,7 +57,7 @@ interface Decided {
 
 /**
  * Checks a page's rows against the first target's shape: a refused vector is recorded as a
- * rejection with its reason and the rest go on; with `held`, a row whose vector (values and
+ * rejection with its reason and the rest go on; with `held`, a row whose vector (model and
  * metadata, see vectorHash) the index holds already is left as unchanged. Both are recorded in one
  * statement. Returns the rows to write.
  */
@@ -69,7 +69,7 @@ async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], pri
   for (const row of rows) {
     const input = toVectorInput(row, primary, worker.config.SNIPPET_CHARS);
     const vector = worker.oss.prepareVector(input, shape);
-    const hash = vectorHash(input);
+    const hash = vectorHash(input, row.model);
     if (vector instanceof OssVectorsValidationError) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'rejected', reason: vector.reason, detail: vector.message });
     else if (held?.get(row.document_id) === hash) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'skipped' });
     else decided.push({ row, input, item: { documentId: row.document_id, contentHash: row.content_hash, vectorHash: hash, vector } });
@@ -92,7 +92,7 @@ function itemsFor(worker: WorkerContext, decided: readonly Decided[], target: In
     const input = toVectorInput(row, target, worker.config.SNIPPET_CHARS);
     const vector = worker.oss.prepareVector(input, shapeOf(target));
     if (vector instanceof OssVectorsValidationError) throw vector;
-    return { ...item, vector, vectorHash: vectorHash(input), settles };
+    return { ...item, vector, vectorHash: vectorHash(input, row.model), settles };
   });
 }
 

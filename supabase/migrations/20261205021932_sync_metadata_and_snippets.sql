@@ -2,8 +2,8 @@
 --
 -- What a vector carries now decides whether it is written again (docs/supabase.md, "Metadata and
 -- snippets"):
--- - `index_state.vector_hash`: the SHA-256 of what the worker last sent for a document (its values
---   and all its metadata: the document's metadata, content_hash and snippet). A sync writes a vector
+-- - `index_state.vector_hash`: the SHA-256 of what the worker last sent for a document (the model
+--   of its values and all its metadata: the document's metadata, content_hash and snippet). A sync writes a vector
 --   again when this differs, so a metadata-only change reaches the index. Null for rows written
 --   before this migration: they are written again on their next sync.
 -- - A metadata change of a document whose embedding is current is queued on `vector_sync` (no new
@@ -17,7 +17,7 @@ alter table vector_sync.index_state
   add column vector_hash text
     constraint index_state_vector_hash_format check (vector_hash is null or vector_hash ~ '^[0-9a-f]{64}$');
 comment on column vector_sync.index_state.vector_hash is
-  'SHA-256 of the values and metadata last written for the document; null when written before it was kept.';
+  'SHA-256 of the model and metadata last written for the document; null when written before it was kept.';
 
 alter table vector_sync.indexes
   add column non_filterable_keys text[] not null default '{}'

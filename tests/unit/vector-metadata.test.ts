@@ -54,14 +54,14 @@ describe('the snippet and the vector hash', () => {
     expect(toVectorInput(withContent('{}', 'text'), SNIPPETS, 0).metadata).not.toHaveProperty('snippet');
   });
 
-  it('changes with the metadata, the snippet or the values, and not with the order of keys', () => {
+  it('changes with the metadata, the snippet or the model, and not with the order of keys', () => {
     const base = toVectorInput(withContent('{"a": "1", "b": "2"}', 'text'), SNIPPETS, 200);
     const reordered = toVectorInput(withContent('{"b": "2", "a": "1"}', 'text'), SNIPPETS, 200);
-    expect(vectorHash(reordered)).toBe(vectorHash(base));
+    expect(vectorHash(reordered, 'm')).toBe(vectorHash(base, 'm'));
     expect(canonicalMetadata(reordered.metadata)).toBe(canonicalMetadata(base.metadata));
-    expect(vectorHash(toVectorInput(withContent('{"a": "1", "b": "3"}', 'text'), SNIPPETS, 200))).not.toBe(vectorHash(base));
-    expect(vectorHash(toVectorInput(withContent('{"a": "1", "b": "2"}', 'other text'), SNIPPETS, 200))).not.toBe(vectorHash(base));
-    expect(vectorHash({ ...base, dataText: '[0.5,0.26]' })).not.toBe(vectorHash(base));
-    expect(vectorHash(base)).toMatch(/^[0-9a-f]{64}$/u);
+    expect(vectorHash(toVectorInput(withContent('{"a": "1", "b": "3"}', 'text'), SNIPPETS, 200), 'm')).not.toBe(vectorHash(base, 'm'));
+    expect(vectorHash(toVectorInput(withContent('{"a": "1", "b": "2"}', 'other text'), SNIPPETS, 200), 'm')).not.toBe(vectorHash(base, 'm'));
+    expect(vectorHash(base, 'gte-small')).not.toBe(vectorHash(base, 'm'));
+    expect(vectorHash(base, 'm')).toMatch(/^[0-9a-f]{64}$/u);
   });
 });
