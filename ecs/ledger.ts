@@ -242,7 +242,8 @@ export class WorkerLedger extends Ledger {
   /**
    * The exact top k of a vector over the sidecar: a full scan, since the order is by an expression
    * no HNSW index serves (`+ 0`), with the index's metric (cosine `<=>`, euclidean `<->`). Ties are
-   * broken by id so the answer is stable.
+   * broken by id so the answer is stable. Embeddings whose vector OSS Vectors refused (since they
+   * last changed) are left out: the index cannot hold them, so they are not a search miss.
    */
   async exactNeighbours(vectorText: string, k: number, metric: IndexRow['metric']): Promise<{ documentId: string; distance: number }[]> {
     const rows = await this.query('exact_neighbours', (sql) => {
@@ -250,6 +251,9 @@ export class WorkerLedger extends Ledger {
       return sql`
         select e.document_id::text as document_id, ${distance} + 0 as distance
         from public.document_embeddings as e
+        where not exists (
+          select 1 from vector_sync.rejections as r where r.document_id = e.document_id::text and r.rejected_at >= e.updated_at
+        )
         order by ${distance} + 0, e.document_id
         limit ${k}`;
     });

@@ -98,6 +98,19 @@ describe('a verify run', () => {
     expect((result as { recall: { sampled: number } }).recall.sampled).toBeGreaterThan(5);
   }, 60_000);
 
+  it('does not count a vector OSS refused as drift or as a search miss', async () => {
+    // Prepare: one document's vector was refused, so the index never held it
+    const ids = await seedIndex('refused', 40);
+    const refused = ids[5]!;
+    await oss.deleteVectors({ bucket: BUCKET, indexName: 'refusedv1', keys: [refused] });
+    const run = await ledger.openRun({ sourceEventId: 'evt-refused-sync', op: 'sync', indexName: 'refusedv1', ids: [refused] });
+    await sql`insert into vector_sync.rejections (run_id, document_id, reason, detail) values (${run.run_id}, ${refused}, 'MetadataTooLarge', 'test')`;
+    // Act
+    const result = await verify('refused', false);
+    // Assert: rejected, not missing; and every sampled query finds the exact neighbours the index can hold
+    expect(result).toMatchObject({ drift: { missing: 0, stale: 0, orphaned: 0, rejected: 1 }, recall: { recall: 1, differing: [] } });
+  }, 60_000);
+
   it('with heal: false reports the drift, leaves it in place and shows recall below 1', async () => {
     // Prepare: two vectors gone from OSS, one stale (another content hash), one orphan key
     const ids = await seedIndex('drift', 40);
