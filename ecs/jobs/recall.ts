@@ -30,11 +30,6 @@ export interface RecallMeasurement extends RecallResult {
   readonly perQuery: readonly QueryRecall[];
 }
 
-/** The document a key names (keys are document ids; one place to change when they are not). */
-function documentOf(key: string): string {
-  return key;
-}
-
 /**
  * Recall of one query: the share of the exact top k (at most k, fewer when the table is smaller)
  * that the approximate answer holds. A hit outside the exact list whose distance ties the exact
@@ -97,7 +92,8 @@ export async function measureRecall(worker: WorkerContext, index: IndexRow, quer
   const perQuery: QueryRecall[] = [];
   for (const query of queries) {
     const hits = await worker.oss.queryVectors({ bucket: index.bucket, indexName: index.index_name, queryVector: [...query.vector], topK: k, returnDistance: true, returnMetadata: false, index: shapeOf(index) });
-    const approximate = hits.map((hit) => ({ documentId: documentOf(hit.key), distance: hit.distance ?? null }));
+    // Compared key by key: a passage is a neighbour of its own (the sidecar's keys are the same).
+    const approximate = hits.map((hit) => ({ documentId: hit.key, distance: hit.distance ?? null }));
     const exact = await worker.ledger.exactNeighbours(vectorText(query.vector), k, index.metric);
     perQuery.push(compareTopK(approximate, exact, k));
   }

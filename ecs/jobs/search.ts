@@ -1,11 +1,12 @@
 // A search run's one chunk: each query (a text embedded by the embed-query endpoint, a vector, or
 // a document's own embedding) asked of the logical index's active generation with the run's topK
-// and filter; the full answer archived in OSS as JSON, the top hits kept for the report. A query
+// and filter; hits grouped by document (its best passage first) unless the run asks for passages
+// as they are; the full answer archived in OSS as JSON, the top hits kept for the report. A query
 // that cannot be answered (no such document, wrong length, a filter OSS refuses) carries its
 // reason and the others still run; only a transient failure fails the attempt.
 import { OssVectorsRequestError, OssVectorsValidationError } from '../../shared/clients/oss-vectors';
 import type { VectorFilter, VectorOutput } from '../../shared/clients/oss-vectors';
-import { describeQuery, SearchParamsSchema } from '../../shared/contracts';
+import { describeQuery, parseVectorKey, SearchParamsSchema } from '../../shared/contracts';
 import type { SearchParams, SearchQuery, SearchQueryResult, SearchResult } from '../../shared/contracts';
 import { classifyError, describeError } from '../../shared/errors';
 import { LedgerShapeError } from '../../shared/ledger';
@@ -31,14 +32,39 @@ interface Resolved {
   readonly error?: string;
 }
 
-/** A query as answered: the resolved query, its hits or its error. */
+/** A query as answered: the resolved query, its hits (grouped as asked) or its error, and the vectors OSS answered. */
 interface Answered extends Resolved {
   readonly hits: readonly VectorOutput[];
+  /** The top topK vectors as OSS Vectors answered them, for recall. */
+  readonly vectors: readonly VectorOutput[];
 }
 
-/** The document a key names (keys are document ids; one place to change when they are not). */
+/** The document a hit's key names. */
 function documentOf(key: string): string {
-  return key;
+  return parseVectorKey(key).documentId;
+}
+
+/**
+ * How many vectors to ask for: topK passages as they are; grouped by document, three times as many
+ * (a document's passages may crowd the top), within the account's QUERY_TOPK_MAX.
+ */
+function vectorsToAsk(params: SearchParams, maxTopK: number): number {
+  return params.passages ? params.topK : Math.min(maxTopK, params.topK * 3);
+}
+
+/** The hits by document, each document once with its best (first) passage, at most `topK`; or the passages as they are. */
+function grouped(hits: readonly VectorOutput[], params: SearchParams): VectorOutput[] {
+  if (params.passages) return hits.slice(0, params.topK);
+  const seen = new Set<string>();
+  const best: VectorOutput[] = [];
+  for (const hit of hits) {
+    const documentId = documentOf(hit.key);
+    if (seen.has(documentId)) continue;
+    seen.add(documentId);
+    best.push(hit);
+    if (best.length === params.topK) break;
+  }
+  return best;
 }
 
 /** A permanent failure becomes the query's reason; a transient one fails the attempt. */
@@ -86,22 +112,22 @@ async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: r
 
 /** QueryVectors for one resolved query; a refusal of this query (400, a client-side check) becomes its reason. */
 async function answer(worker: WorkerContext, index: IndexRow, params: SearchParams, resolved: Resolved): Promise<Answered> {
-  if (!resolved.vector) return { ...resolved, hits: [] };
+  if (!resolved.vector) return { ...resolved, hits: [], vectors: [] };
   try {
-    const hits = await worker.oss.queryVectors({
+    const vectors = await worker.oss.queryVectors({
       bucket: index.bucket,
       indexName: index.index_name,
       queryVector: resolved.vector,
-      topK: params.topK,
+      topK: vectorsToAsk(params, worker.config.QUERY_TOPK_MAX),
       // Checked at the door against OSS Vectors' filter grammar (SearchFilterSchema).
       ...(params.filter ? { filter: params.filter as VectorFilter } : {}),
       returnDistance: true,
       returnMetadata: true,
       index: shapeOf(index),
     });
-    return { ...resolved, hits };
+    return { ...resolved, hits: grouped(vectors, params), vectors: vectors.slice(0, params.topK) };
   } catch (error) {
-    if (error instanceof OssVectorsValidationError || (error instanceof OssVectorsRequestError && error.status === 400)) return { ...resolved, hits: [], error: error.message };
+    if (error instanceof OssVectorsValidationError || (error instanceof OssVectorsRequestError && error.status === 400)) return { ...resolved, hits: [], vectors: [], error: error.message };
     throw error;
   }
 }
@@ -116,10 +142,10 @@ async function fallbackSnippets(worker: WorkerContext, answered: readonly Answer
 /** The report's view of one answered query. */
 function reportLine(a: Answered, snippets: ReadonlyMap<string, string>): SearchQueryResult {
   const hits = a.hits.slice(0, HITS_KEPT).map((hit) => {
-    const documentId = documentOf(hit.key);
+    const { documentId, passageNo } = parseVectorKey(hit.key);
     const carried = hit.metadata?.snippet;
     const snippet = typeof carried === 'string' ? carried : snippets.get(documentId);
-    return { documentId, distance: hit.distance ?? null, ...(snippet ? { snippet } : {}) };
+    return { documentId, ...(passageNo > 0 ? { passageNo } : {}), distance: hit.distance ?? null, ...(snippet ? { snippet } : {}) };
   });
   return { label: a.label, kind: a.kind, hits, ...(a.error ? { error: a.error } : {}) };
 }
@@ -139,7 +165,7 @@ function archiveBody(job: ChunkJob, index: IndexRow, params: SearchParams, answe
       kind: a.kind,
       ...(a.error ? { error: a.error } : {}),
       ...(lines[i]?.recall ? { recall: lines[i]?.recall } : {}),
-      hits: a.hits.map((hit) => ({ key: hit.key, documentId: documentOf(hit.key), distance: hit.distance ?? null, metadata: hit.metadata ?? {} })),
+      hits: a.hits.map((hit) => ({ key: hit.key, ...parseVectorKey(hit.key), distance: hit.distance ?? null, metadata: hit.metadata ?? {} })),
     })),
   });
 }
@@ -150,7 +176,8 @@ async function withRecall(worker: WorkerContext, index: IndexRow, params: Search
   for (const [i, a] of answered.entries()) {
     if (!a.vector || a.error) continue;
     const exact = await worker.ledger.exactNeighbours(`[${a.vector.join(',')}]`, params.topK, index.metric);
-    const recall = compareTopK(a.hits.map((hit) => ({ documentId: documentOf(hit.key), distance: hit.distance ?? null })), exact, params.topK);
+    // Key by key, over the vectors as OSS answered them (before grouping): passages are neighbours of their own.
+    const recall = compareTopK(a.vectors.map((hit) => ({ documentId: hit.key, distance: hit.distance ?? null })), exact, params.topK);
     const line = { ...(lines[i] as SearchQueryResult), recall };
     lines[i] = line;
     measured.push(line);
@@ -173,7 +200,7 @@ export async function searchChunk(job: ChunkJob): Promise<SearchResult> {
   const snippets = await fallbackSnippets(worker, answered);
   const lines = answered.map((a) => reportLine(a, snippets));
   const recall = params.recall ? await withRecall(worker, index, params, answered, lines) : undefined;
-  const result: SearchResult = { index: index.index_name, topK: params.topK, filtered: params.filter !== undefined, queries: lines, ...(recall ? { recall } : {}) };
+  const result: SearchResult = { index: index.index_name, topK: params.topK, filtered: params.filter !== undefined, grouped: !params.passages, queries: lines, ...(recall ? { recall } : {}) };
   if (!worker.archive) {
     worker.log.warn('search results not archived: the worker has no OSS_BUCKET');
     return result;

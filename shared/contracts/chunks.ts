@@ -63,7 +63,13 @@ const RecallResultSchema = z.object({
 export type RecallResult = z.infer<typeof RecallResultSchema>;
 
 /** One hit of a search query: the document, its distance and the snippet its vector carries. */
-const SearchHitSchema = z.object({ documentId: z.string(), distance: z.number().nullable(), snippet: z.string().optional() });
+const SearchHitSchema = z.object({
+  documentId: z.string(),
+  /** The passage of the document the hit is (absent: the first, or a vector from before passages). */
+  passageNo: count.optional(),
+  distance: z.number().nullable(),
+  snippet: z.string().optional(),
+});
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 
 /** One query of a search run as the report shows it (the archive holds the full answer). */
@@ -83,6 +89,8 @@ const SearchResultSchema = z.object({
   index: z.string(),
   topK: count,
   filtered: z.boolean(),
+  /** Hits grouped by document (best passage first), or the passages as they are. */
+  grouped: z.boolean().optional(),
   queries: z.array(SearchQueryResultSchema),
   /** Where the full results are archived in OSS (JSON). */
   archiveKey: z.string().optional(),

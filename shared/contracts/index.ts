@@ -9,3 +9,4 @@ export * from './pipeline-events';
 export * from './ecs-events';
 export * from './events';
 export * from './chunks';
+export * from './vector-keys';

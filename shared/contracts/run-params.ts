@@ -86,6 +86,8 @@ export const searchParamsShape = {
   filter: SearchFilterSchema.optional(),
   /** Also run each query as an exact search in Postgres and report recall@topK. */
   recall: z.boolean().default(false),
+  /** Return the passages (vectors) as they are; by default hits are grouped by document, best passage first. */
+  passages: z.boolean().default(false),
 };
 
 /** Recall compares with an exact search in Postgres, which does not apply OSS filters. */

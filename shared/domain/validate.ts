@@ -84,7 +84,7 @@ export async function openRunForEvent(ledger: Ledger, source: RunSource, default
       return ledger.openRun({ ...opening, op: RunOp.Verify, params, ...requestedBy(data) });
     }
     case RunOp.Search: {
-      const params: SearchParams = { queries: data.queries, topK: data.topK, recall: data.recall, ...(data.filter === undefined ? {} : { filter: data.filter }) };
+      const params: SearchParams = { queries: data.queries, topK: data.topK, recall: data.recall, passages: data.passages, ...(data.filter === undefined ? {} : { filter: data.filter }) };
       return ledger.openRun({ ...opening, op: RunOp.Search, params, ...requestedBy(data) });
     }
     default:

@@ -20,9 +20,15 @@ function distance(value: number | null): string {
   return value === null ? '' : value.toFixed(4);
 }
 
+/** "doc-1" or "doc-1, passage 3". */
+function hitName(hit: { documentId: string; passageNo?: number | undefined }): string {
+  return hit.passageNo ? `${hit.documentId}, passage ${hit.passageNo}` : hit.documentId;
+}
+
 function where(search: SearchResult): string {
   const filter = search.filtered ? ', with a metadata filter' : '';
-  return `Top ${search.topK} of generation ${search.index}${filter}. ${search.archiveKey ? `Every hit with its metadata is archived in OSS as ${search.archiveKey}.` : 'The full answer was not archived (the worker has no OSS_BUCKET).'}`;
+  const unit = search.grouped === false ? 'passages, as they are' : 'documents, each by its best passage';
+  return `Top ${search.topK} ${unit}, of generation ${search.index}${filter}. ${search.archiveKey ? `Every hit with its metadata is archived in OSS as ${search.archiveKey}.` : 'The full answer was not archived (the worker has no OSS_BUCKET).'}`;
 }
 
 /** The search section, HTML: one table of hits per query. */
@@ -31,7 +37,7 @@ export function renderSearchHtml(search: SearchResult): string {
     const title = `<h3 style="font-size:14px;margin:14px 0 6px">${e(`${i + 1}. ${q.label}`)} <span style="color:#6b7280;font-weight:400">(${e(q.kind)}${q.recall ? `, recall ${q.recall.recall.toFixed(2)}` : ''})</span></h3>`;
     if (q.error) return `${title}<p style="font-size:13px;margin:6px 0;color:#991b1b">${e(`No answer: ${q.error}`)}</p>`;
     if (q.hits.length === 0) return `${title}${paragraph('No vector matched.')}`;
-    const rows = q.hits.map((hit, rank) => [e(String(rank + 1)), `<code>${e(hit.documentId)}</code>`, e(distance(hit.distance)), e(hit.snippet ?? '')]);
+    const rows = q.hits.map((hit, rank) => [e(String(rank + 1)), `<code>${e(hitName(hit))}</code>`, e(distance(hit.distance)), e(hit.snippet ?? '')]);
     return `${title}${table(['#', 'Document', 'Distance', 'Snippet'], rows, new Set([0, 2]))}`;
   });
   const recall = search.recall ? renderRecallHtml(search.recall, 'queries') : '';
@@ -45,7 +51,7 @@ export function renderSearchText(search: SearchResult): string[] {
     `  ${where(search)}`,
     ...search.queries.flatMap((q, i) => [
       `  ${i + 1}. ${q.label} (${q.kind}${q.recall ? `, recall ${q.recall.recall.toFixed(2)}` : ''})`,
-      ...(q.error ? [`     no answer: ${q.error}`] : q.hits.length === 0 ? ['     no vector matched'] : q.hits.map((hit, rank) => `     ${rank + 1}. ${hit.documentId}  ${distance(hit.distance)}  ${hit.snippet ?? ''}`)),
+      ...(q.error ? [`     no answer: ${q.error}`] : q.hits.length === 0 ? ['     no vector matched'] : q.hits.map((hit, rank) => `     ${rank + 1}. ${hitName(hit)}  ${distance(hit.distance)}  ${hit.snippet ?? ''}`)),
     ]),
     ...(search.recall ? renderRecallText(search.recall, 'queries').map((line) => `  ${line}`) : []),
   ];

@@ -93,7 +93,7 @@ describe.skipIf(skipped)(`the index is for search, on the local cloud${skipped ?
     // Prepare: a document's own text as the query
     const [doc] = await cloud.sql<{ id: string; content: string }[]>`select id::text as id, content from public.source_documents order by id desc limit 1`;
     // Act
-    const { result, html } = await run({ op: 'search', index: StackDefaults.logicalIndex, queries: [{ text: doc?.content ?? '', label: 'the last document, word for word' }, { documentId: doc?.id ?? '' }], topK: 5, recall: true, requestedBy: 'e2e' });
+    const { result, html } = await run({ op: 'search', index: StackDefaults.logicalIndex, queries: [{ text: doc?.content ?? '', label: 'the last document, word for word' }, { documentId: doc?.id ?? '' }], topK: 5, recall: true, passages: false, requestedBy: 'e2e' });
     // Assert
     const [byText, byDocument] = result.search?.queries ?? [];
     expect(byText).toMatchObject({ kind: 'text', label: 'the last document, word for word' });

@@ -55,7 +55,7 @@ const embedder: QueryEmbedder = {
 
 /** A search run on the index with one chunk, run by the worker; its result. */
 async function search(tag: string, params: Partial<SearchParams> & Pick<SearchParams, 'queries'>, options: { embedder?: QueryEmbedder } = {}): Promise<{ runId: string; search: SearchResult }> {
-  const run = await ledger.openRun({ sourceEventId: `evt-${tag}`, op: 'search', indexName: 'findv1', params: { topK: 3, recall: false, ...params } });
+  const run = await ledger.openRun({ sourceEventId: `evt-${tag}`, op: 'search', indexName: 'findv1', params: { topK: 3, recall: false, passages: false, ...params } });
   await ledger.addChunk(run.run_id, 0, { after: null, through: null });
   await ledger.markRunChunked(run.run_id, 1);
   await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-${tag}`, invokeId: `t-${tag}`, instanceId: 'i-local0001' });
@@ -138,6 +138,22 @@ describe('a search run', () => {
     expect(filtered.filtered).toBe(true);
     expect(filtered.queries[0]?.hits.map((hit) => hit.documentId).sort()).toEqual([ids[0], ids[2]].sort());
     expect(refused.queries[0]?.error).toMatch(/snippet/u);
+  }, 60_000);
+
+  it('groups passages by document (best first) unless asked for the passages as they are', async () => {
+    // Prepare: a second passage of document 0, nearer to document 2's text than document 2's own neighbours
+    await oss.putVectors({ bucket: BUCKET, indexName: 'findv1', vectors: [{ key: `${ids[0]!}#1`, data: vectorOf(CONTENTS[2]!).map((v, i) => (i === 0 ? v + 0.01 : v)), metadata: { snippet: 'passage one' } }] });
+    // Act
+    const { search: byDocument } = await search('grouped', { queries: [{ text: CONTENTS[2]! }], topK: 3 }, { embedder });
+    const { search: asTheyAre } = await search('passages', { queries: [{ text: CONTENTS[2]! }], topK: 3, passages: true }, { embedder });
+    // Assert
+    const hits = (result: SearchResult) => result.queries[0]?.hits.map((hit) => [hit.documentId, hit.passageNo ?? 0]);
+    expect(hits(byDocument)).toEqual([[ids[2], 0], [ids[0], 1], expect.any(Array)]);
+    expect(new Set(byDocument.queries[0]?.hits.map((hit) => hit.documentId)).size).toBe(3);
+    expect(hits(asTheyAre)?.slice(0, 2)).toEqual([[ids[2], 0], [ids[0], 1]]);
+    expect(byDocument.queries[0]?.hits[1]?.snippet).toBe('passage one');
+    expect([byDocument.grouped, asTheyAre.grouped]).toEqual([true, false]);
+    await oss.deleteVectors({ bucket: BUCKET, indexName: 'findv1', keys: [`${ids[0]!}#1`] });
   }, 60_000);
 
   it('measures recall on request and archives every hit with its metadata', async () => {

@@ -8,7 +8,7 @@ const result: SearchResult = {
   filtered: false,
   archiveKey: 'searches/documents/run-1.json',
   queries: [
-    { label: 'harbour <script>', kind: 'text', hits: [{ documentId: 'doc-1', distance: 0.01234, snippet: 'Cranes & <b>tides</b>' }, { documentId: 'doc-2', distance: null }] },
+    { label: 'harbour <script>', kind: 'text', hits: [{ documentId: 'doc-1', distance: 0.01234, snippet: 'Cranes & <b>tides</b>' }, { documentId: 'doc-2', passageNo: 3, distance: null }] },
     { label: 'document doc-9', kind: 'document', hits: [], error: 'document doc-9 has no embedding' },
   ],
   recall: { k: 3, sampled: 1, recall: 0.67, differing: [{ label: 'harbour <script>', recall: 0.67, missed: ['doc-3'], extra: ['doc-2'] }] },
@@ -30,6 +30,9 @@ describe('the search section of a report', () => {
     const text = renderSearchText(result).join('\n');
     expect(text).toContain('1. doc-1  0.0123  Cranes & <b>tides</b>');
     expect(text).toContain('no answer: document doc-9 has no embedding');
+    expect(text).toContain('2. doc-2, passage 3');
+    expect(text).toContain('Top 3 documents, each by its best passage');
+    expect(renderSearchText({ ...result, grouped: false }).join('\n')).toContain('Top 3 passages, as they are');
     expect(searchSummary(result)).toBe('2 queries, 1 answered');
   });
 });

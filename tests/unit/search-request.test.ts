@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeQuery, parseWith, RunRequestedDataSchema, SearchParamsSchema, VerifyParamsSchema } from '../../shared/contracts';
+import { describeQuery, parseVectorKey, parseWith, RunRequestedDataSchema, SearchParamsSchema, vectorKey, VerifyParamsSchema } from '../../shared/contracts';
 
 const search = (extra: Record<string, unknown>) => ({ op: 'search', index: 'docs', queries: [{ text: 'harbour cranes' }], ...extra });
 
@@ -53,5 +53,20 @@ describe('verify params', () => {
     expect(VerifyParamsSchema.parse({})).toEqual({ heal: true });
     expect(VerifyParamsSchema.parse({ heal: false })).toEqual({ heal: false });
     expect(() => parseWith(VerifyParamsSchema, { heal: 'no' })).toThrow();
+  });
+});
+
+describe('vector keys', () => {
+  it('key the first passage by the document id alone and the others by <doc>#<n>', () => {
+    expect(vectorKey('doc-1', 0)).toBe('doc-1');
+    expect(vectorKey('doc-1', 12)).toBe('doc-1#12');
+    expect(parseVectorKey('doc-1#12')).toEqual({ documentId: 'doc-1', passageNo: 12 });
+    expect(parseVectorKey('doc-1')).toEqual({ documentId: 'doc-1', passageNo: 0 });
+  });
+
+  it('read a key whose suffix is no passage number as a whole document id', () => {
+    expect(parseVectorKey('a#b')).toEqual({ documentId: 'a#b', passageNo: 0 });
+    expect(parseVectorKey('a#0')).toEqual({ documentId: 'a#0', passageNo: 0 });
+    expect(parseVectorKey('a#')).toEqual({ documentId: 'a#', passageNo: 0 });
   });
 });
