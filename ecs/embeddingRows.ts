@@ -42,6 +42,21 @@ export const EmbeddingRowSchema = z.object({
 });
 export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
 
+const VectorValuesSchema = z.array(z.number().finite()).min(1);
+
+/** The values of pgvector's text of a document's embedding, checked; EmbeddingRowError names the document otherwise. */
+export function vectorValues(text: string, documentId: string): number[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = VectorValuesSchema.safeParse(value);
+  if (!parsed.success) throw new EmbeddingRowError(`the embedding of ${documentId} is not an array of finite numbers`, { details: { documentId } });
+  return parsed.data;
+}
+
 /** Checks one row from Postgres; a bad row fails the page with the document id in the message. */
 export function parseEmbeddingRow(row: Readonly<Record<string, unknown>>): EmbeddingRow {
   const parsed = EmbeddingRowSchema.safeParse(row);

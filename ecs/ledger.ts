@@ -221,10 +221,19 @@ export class WorkerLedger extends Ledger {
     return new Map(rows.map((row) => [String(row.id), String(row.head)]));
   }
 
+  /** The sidecar's first and last document id (index probes at both ends); undefined when it is empty. */
+  async embeddingIdBounds(): Promise<{ first: string; last: string } | undefined> {
+    const rows = await this.query('embedding_id_bounds', (sql) => sql`
+      select (select e.document_id::text from public.document_embeddings as e order by e.document_id limit 1) as first,
+             (select e.document_id::text from public.document_embeddings as e order by e.document_id desc limit 1) as last`);
+    const row = rows[0];
+    return row?.first && row.last ? { first: String(row.first), last: String(row.last) } : undefined;
+  }
+
   /**
-   * Embeddings spread over the whole sidecar: for each point (a uuid, random or derived), the first
-   * row at or after it, found through the primary key (document ids are random uuids, so the rows
-   * found are a fair sample). Costs one index probe per point, whatever the table's size. Each row once.
+   * Embeddings spread over the whole sidecar: for each point (a uuid between its first and last id), the first
+   * row at or after it, found through the primary key. Costs one index probe per point, whatever
+   * the table's size. Each row once.
    */
   async embeddingsAtPoints(points: readonly string[]): Promise<{ documentId: string; embedding: string }[]> {
     if (points.length === 0) return [];

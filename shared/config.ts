@@ -282,6 +282,9 @@ export const WorkerConfigSchema = z.object({
   checkWorkerCredentialMode(env, (variable, message) => {
     ctx.issues.push({ code: 'custom', input: env[variable], path: [variable], message });
   });
+  const recallK = Number(env.RECALL_K ?? 10);
+  const topKMax = Number(env.QUERY_TOPK_MAX ?? 30);
+  if (Number.isInteger(recallK) && Number.isInteger(topKMax) && recallK > topKMax) ctx.issues.push({ code: 'custom', input: '', path: ['RECALL_K'], message: 'must not exceed QUERY_TOPK_MAX (the account\'s OSS Vectors topK limit)' });
   const url = env.EMBED_QUERY_URL;
   const key = typeof env.EMBED_QUERY_KEY === 'string' ? env.EMBED_QUERY_KEY : '';
   if (typeof url === 'string' && url !== '' && key.length < 16) ctx.issues.push({ code: 'custom', input: '', path: ['EMBED_QUERY_KEY'], message: 'must be set (at least 16 characters) when EMBED_QUERY_URL is' });

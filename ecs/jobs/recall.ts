@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { QueryRecall, RecallResult } from '../../shared/contracts';
 import type { IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
+import { vectorValues } from '../embeddingRows';
 import { shapeOf } from '../vectors';
 
 /** Queries whose hits differ that a result keeps, and document ids per list: a report, not a dump. */
@@ -100,14 +101,26 @@ export async function measureRecall(worker: WorkerContext, index: IndexRow, quer
   return { ...summariseRecall(k, perQuery.map((q, i) => ({ ...q, label: queries[i]?.label ?? `query ${i + 1}` }))), perQuery };
 }
 
+/** A uuid as a 128-bit number, and back. */
+function uuidToBigInt(uuid: string): bigint {
+  return BigInt(`0x${uuid.replace(/-/gu, '')}`);
+}
+function bigIntToUuid(value: bigint): string {
+  const hex = value.toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /**
- * Points spread over the uuid space, derived from the run id: the same run samples the same
- * documents again, another run samples others.
+ * Points spread between the sidecar's first and last id, at fractions derived from the run id: the
+ * same run samples the same documents again, another run others, and ids that cluster (time-ordered
+ * uuids, imported ranges) are sampled as well as random ones.
  */
-export function samplePoints(runId: string, count: number): string[] {
+export function samplePoints(runId: string, count: number, bounds: { first: string; last: string }): string[] {
+  const first = uuidToBigInt(bounds.first);
+  const span = uuidToBigInt(bounds.last) - first;
   return Array.from({ length: count }, (_, i) => {
-    const hex = createHash('sha256').update(`${runId}:${i}`).digest('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    const fraction = BigInt(`0x${createHash('sha256').update(`${runId}:${i}`).digest('hex').slice(0, 16)}`);
+    return bigIntToUuid(first + (span * fraction) / 2n ** 64n);
   });
 }
 
@@ -117,9 +130,10 @@ export function samplePoints(runId: string, count: number): string[] {
  */
 export async function sampleRecall(worker: WorkerContext, runId: string, index: IndexRow, sample: number, k: number): Promise<RecallResult | undefined> {
   if (sample === 0) return undefined;
-  const rows = await worker.ledger.embeddingsAtPoints(samplePoints(runId, sample));
-  if (rows.length === 0) return undefined;
-  const queries = rows.map((row) => ({ label: `document ${row.documentId}`, vector: JSON.parse(row.embedding) as number[] }));
+  const bounds = await worker.ledger.embeddingIdBounds();
+  if (!bounds) return undefined;
+  const rows = await worker.ledger.embeddingsAtPoints(samplePoints(runId, sample, bounds));
+  const queries = rows.map((row) => ({ label: `document ${row.documentId}`, vector: vectorValues(row.embedding, row.documentId) }));
   const { perQuery: _perQuery, ...result } = await measureRecall(worker, index, queries, k);
   return result;
 }

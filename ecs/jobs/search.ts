@@ -12,6 +12,7 @@ import { classifyError, describeError } from '../../shared/errors';
 import { LedgerShapeError } from '../../shared/ledger';
 import type { IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
+import { vectorValues } from '../embeddingRows';
 import { snippetOf, snippetSourceChars } from '../snippet';
 import { shapeOf } from '../vectors';
 import { runParams } from './params';
@@ -103,7 +104,7 @@ async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: r
     }
     if ('documentId' in query) {
       const text = rows.get(query.documentId);
-      return text ? { ...base, vector: JSON.parse(text) as number[] } : { ...base, error: `document ${query.documentId} has no embedding` };
+      return text ? { ...base, vector: vectorValues(text, query.documentId) } : { ...base, error: `document ${query.documentId} has no embedding` };
     }
     if (query.vector.length !== index.dimension) return { ...base, error: `the vector has ${query.vector.length} values; index ${index.index_name} takes ${index.dimension}` };
     return { ...base, vector: query.vector };

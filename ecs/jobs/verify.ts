@@ -67,7 +67,7 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
     } while (nextToken);
   }
   // Search quality once per run (the sample spans the whole sidecar), by the first chunk.
-  const recall = chunk.chunk_no === 0 ? await sampleRecall(worker, run.run_id, index, worker.config.RECALL_SAMPLE, Math.min(worker.config.RECALL_K, worker.config.QUERY_TOPK_MAX)) : undefined;
+  const recall = chunk.chunk_no === 0 ? await sampleRecall(worker, run.run_id, index, worker.config.RECALL_SAMPLE, worker.config.RECALL_K) : undefined;
   const measured = recall ? { recall } : {};
   if (drifted.length === 0) return { drift, healed: 0, ...measured };
   if (!heal) return { drift, healed: 0, healSkipped: true, ...measured };

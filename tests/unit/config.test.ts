@@ -273,6 +273,16 @@ describe('loadConfig', () => {
     expect(error.message).toContain('VECTOR_BUCKET: bucket name must be lower-case');
   });
 
+  it('refuses a recall k above the topK limit, and an embed-query URL without its key', () => {
+    // Act
+    const recall = configErrorOf(() => loadConfig('worker', WorkerConfigSchema, { ...fullEnv, RECALL_K: '50' }));
+    const embed = configErrorOf(() => loadConfig('worker', WorkerConfigSchema, { ...fullEnv, EMBED_QUERY_URL: 'https://example.supabase.co/functions/v1/embed-query' }));
+    // Assess
+    expect(recall.message).toContain("RECALL_K: must not exceed QUERY_TOPK_MAX (the account's OSS Vectors topK limit)");
+    expect(embed.message).toContain('EMBED_QUERY_KEY: must be set (at least 16 characters) when EMBED_QUERY_URL is');
+    expect(loadConfig('worker', WorkerConfigSchema, { ...fullEnv, RECALL_K: '50', QUERY_TOPK_MAX: '100' }).RECALL_K).toBe(50);
+  });
+
   it('names a bad variable and a missing one together', () => {
     // Prepare
     const { WORKER_VERSION: _dropped, ...env } = dispatchEnv;

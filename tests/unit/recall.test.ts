@@ -42,12 +42,19 @@ describe('summariseRecall', () => {
 });
 
 describe('samplePoints', () => {
-  it('derives the same uuids from the same run and others from another', () => {
-    const points = samplePoints('run-1', 5);
-    expect(points).toHaveLength(5);
-    for (const point of points) expect(point).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/u);
-    expect(samplePoints('run-1', 5)).toEqual(points);
-    expect(samplePoints('run-2', 5)).not.toEqual(points);
+  const bounds = { first: '00000000-0000-4000-8000-000000000000', last: '00000000-0000-4000-8000-00000000ffff' };
+
+  it('spreads points between the first and last id, the same for the same run and others for another', () => {
+    const points = samplePoints('run-1', 50, bounds);
+    expect(points).toHaveLength(50);
+    for (const point of points) {
+      expect(point).toMatch(/^00000000-0000-4000-8000-0000000[0-9a-f]{5}$/u);
+      expect(point >= bounds.first && point <= bounds.last).toBe(true);
+    }
+    // Clustered ids (here 65,536 apart at most) still get points across their whole range.
+    expect(new Set(points.map((p) => p.slice(-4, -3))).size).toBeGreaterThan(8);
+    expect(samplePoints('run-1', 50, bounds)).toEqual(points);
+    expect(samplePoints('run-2', 50, bounds)).not.toEqual(points);
   });
 });
 
