@@ -21,14 +21,14 @@ import type * as z from 'zod';
 
 const USAGE = [
   'usage: npm run -s event -- <sync|rebuild|verify> [--index <logical index>] [--ids a,b | --ids-file <file>] [--no-heal] [--by <who>]',
-  '       npm run -s event -- search [--index <logical index>] [--text "..."]... [--document-id <id>]... [--top-k 10] [--filter \'{"lang":{"$eq":"en"}}\'] [--recall] [--by <who>]',
+  '       npm run -s event -- search [--index <logical index>] [--text "..."]... [--document-id <id>]... [--top-k 10] [--filter \'{"lang":{"$eq":"en"}}\'] [--recall] [--passages] [--by <who>]',
   '       npm run -s event -- report --run <run id> [--outcome completed|failed]',
   '       npm run -s event -- stats --run <run id>',
   '       npm run -s event -- digest [--index <logical index>] [--window <ISO start>] [--minutes <REPORT_DIGEST_MINUTES>] [--by <who>]',
 ].join('\n');
 
 /** The data of a search request from the flags (checked with the event's schema below). */
-function searchData(values: { index: string; text: string[]; 'document-id': string[]; 'top-k': string; filter?: string | undefined; recall: boolean; by: string }): Record<string, unknown> {
+function searchData(values: { index: string; text: string[]; 'document-id': string[]; 'top-k': string; filter?: string | undefined; recall: boolean; passages: boolean; by: string }): Record<string, unknown> {
   let filter: unknown;
   try {
     filter = values.filter === undefined ? undefined : JSON.parse(values.filter);
@@ -42,6 +42,7 @@ function searchData(values: { index: string; text: string[]; 'document-id': stri
     topK: Number(values['top-k']),
     ...(filter === undefined ? {} : { filter }),
     recall: values.recall,
+    passages: values.passages,
     requestedBy: values.by,
   };
 }
@@ -61,6 +62,7 @@ function main(): number {
         'top-k': { type: 'string', default: '10' },
         filter: { type: 'string' },
         recall: { type: 'boolean', default: false },
+        passages: { type: 'boolean', default: false },
         by: { type: 'string', default: process.env.USER ?? 'operator' },
         bus: { type: 'string', default: 'vector-sync' },
         run: { type: 'string', default: '' },
