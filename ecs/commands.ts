@@ -10,6 +10,7 @@ import type { WorkerCommand } from './cli';
 import { openWorkerContext } from './context';
 import type { WorkerContext } from './context';
 import { runChunk } from './jobs/runChunk';
+import { vectorValues } from './embeddingRows';
 import { ensureBucket, ensureIndex, shapeOf } from './vectors';
 
 const SettingsFlag = z.string().min(1, 'is empty');
@@ -86,19 +87,13 @@ const QueryFlagsSchema = z.object({
   settings: SettingsFlag,
 });
 
-const VectorSchema = z.array(z.number().finite()).min(1);
-
 /** A vector from JSON text (the --vector flag, or pgvector's text of a document's embedding). */
 function parseVector(text: string, refusal: string): number[] {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return vectorValues(text, 'the query');
   } catch {
-    value = undefined;
+    throw new UsageError(refusal);
   }
-  const parsed = VectorSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError(refusal);
-  return parsed.data;
 }
 
 /**
