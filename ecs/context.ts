@@ -12,7 +12,7 @@ import { createSql } from '../shared/ledger';
 import { Logger } from '../shared/logging';
 import { fetchInstanceRoleCredentials } from './instanceRoleCredentials';
 import type { InstanceRoleCredentialsOptions } from './instanceRoleCredentials';
-import { EmbedQueryClient } from './embedQueryClient';
+import { createQueryEmbedder } from './embedQueryClient';
 import { WorkerLedger } from './ledger';
 import type { QueryEmbedder } from './queryEmbedder';
 
@@ -175,6 +175,6 @@ export async function openWorkerContext(
   const log = new Logger({ level: config.LOG_LEVEL, sink: stderr, fields: { component: 'worker', ...fields } });
   log.debug('credentials resolved', { mode: resolved.mode, ...(resolved.expiration ? { expiration: resolved.expiration.toISOString() } : {}) });
   const archive = config.OSS_BUCKET === '' ? undefined : archiveStoreFor(config, resolved.credentials);
-  const queryEmbedder = config.EMBED_QUERY_URL === '' ? undefined : new EmbedQueryClient({ url: config.EMBED_QUERY_URL, key: config.EMBED_QUERY_KEY, timeoutMs: config.EMBED_QUERY_TIMEOUT_MS });
+  const queryEmbedder = createQueryEmbedder(config);
   return { config, ledger, oss, log, ...(archive ? { archive } : {}), ...(queryEmbedder ? { queryEmbedder } : {}), close: () => ledger.close() };
 }

@@ -10,6 +10,10 @@ import type { ExpectedModel, QueryEmbedder } from './queryEmbedder';
 
 /** Texts per call: what the endpoint takes (supabase/functions/_shared/embedQuery.ts). */
 const TEXTS_PER_CALL = 32;
+/** The 409 codes of a model or dimension the endpoint does not embed with. */
+const MISMATCH_CODES: ReadonlySet<string> = new Set(['ModelMismatch', 'DimensionMismatch']);
+/** The 502 code of a provider failure a retry will not mend (ProviderErrorCodes.refused there). */
+const PROVIDER_REFUSED = 'ProviderRefused';
 
 /** Where and how the client calls. */
 export interface EmbedQueryClientOptions {
@@ -82,8 +86,12 @@ export class EmbedQueryClient implements QueryEmbedder {
     }
     if (response.status === 200) return this.vectorsOf(await response.json().catch(() => undefined), texts.length, expected);
     const refusal = await refusalOf(response);
-    if (response.status === 429 || response.status >= 500) throw new EmbedQueryUnavailableError(`embed-query answered ${response.status}: ${refusal.message}`, parseRetryAfter(response.headers.get('retry-after')));
-    if (response.status === 409) throw new EmbeddingModelMismatchError(refusal.message, { code: refusal.code });
+    if (response.status === 409 && MISMATCH_CODES.has(refusal.code)) {
+      throw new EmbeddingModelMismatchError(`the documents were embedded with ${expected.model} (${expected.dimension} dimensions), but embed-query refused to embed for them: ${refusal.message}`, { code: refusal.code, details: { ...expected } });
+    }
+    // The provider will refuse the same texts again (a text it cannot embed, a wrong model name).
+    const refused = response.status === 502 && refusal.code === PROVIDER_REFUSED;
+    if (!refused && (response.status === 429 || response.status >= 500)) throw new EmbedQueryUnavailableError(`embed-query answered ${response.status}: ${refusal.message}`, parseRetryAfter(response.headers.get('retry-after')));
     throw new PermanentError(`embed-query refused the request (${response.status} ${refusal.code}): ${refusal.message}`, { code: refusal.code });
   }
 
@@ -99,4 +107,13 @@ export class EmbedQueryClient implements QueryEmbedder {
     if (!parsed.success) throw new PermanentError(`embed-query answered something unusable: ${parsed.error.issues[0]?.message ?? 'not the expected JSON'}`, { code: 'EmbedQueryAnswerInvalid' });
     return parsed.data.embeddings;
   }
+}
+
+/** The worker's settings the client is built from (shared/config.ts's worker schema). */
+export type EmbedQuerySettings = Readonly<{ EMBED_QUERY_URL: string; EMBED_QUERY_KEY: string; EMBED_QUERY_TIMEOUT_MS: number }>;
+
+/** The worker's query embedder: a client of EMBED_QUERY_URL, or none when the URL is ''. */
+export function createQueryEmbedder(settings: EmbedQuerySettings): QueryEmbedder | undefined {
+  if (settings.EMBED_QUERY_URL === '') return undefined;
+  return new EmbedQueryClient({ url: settings.EMBED_QUERY_URL, key: settings.EMBED_QUERY_KEY, timeoutMs: settings.EMBED_QUERY_TIMEOUT_MS });
 }

@@ -9,3 +9,6 @@ export { compareIndex } from './compareIndex';
 export { mainJobDatabaseProblem, withoutCredentials } from './checkDatabase';
 export { mailCounts } from './mailCounts';
 export type { MailCounts } from './mailCounts';
+export { localEmbedderSettings, localEmbedQuerySettings } from './embedQuerySettings';
+export { makeLocalKeys } from './localKeys';
+export type { LocalKeys } from './localKeys';

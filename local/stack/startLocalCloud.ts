@@ -28,6 +28,7 @@ import { createFirstIndex, publishWorkerBundle } from '../../shared/bootstrap';
 import { ComponentConfigSchemas } from '../../shared/config';
 import { FunctionSizing, StackDefaults } from './constants';
 import type { StackFunctionName } from './constants';
+import { localEmbedderSettings, localEmbedQuerySettings } from './embedQuerySettings';
 import { makeLocalKeys } from './localKeys';
 import type { LocalKeys } from './localKeys';
 
@@ -192,9 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         ? { edgeLog: (entry: EdgeLogLine) => options.onServiceLog?.(`[edge:${entry.function}] ${entry.line}`), logger: new Logger({ sink: options.onServiceLog }) }
         : {}),
       functionsEnv: {
-        VECTOR_SYNC_FUNCTION_KEY: keys.functionKey,
-        EMBED_QUERY_KEY: keys.embedQueryKey,
-        EMBEDDING_PROVIDER: 'hash',
+        ...localEmbedderSettings(keys),
         EVENTBRIDGE_ENDPOINT: `http://${eventBridge.endpoint}`,
         EVENT_BUS_NAME: StackDefaults.changesBusName,
         VECTOR_INDEX: StackDefaults.logicalIndex,
@@ -267,8 +266,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       // Search runs archive their results beside the reports and embed their texts at embed-query.
       OSS_ENDPOINT: oss.endpoint,
       OSS_BUCKET: StackDefaults.artifactsBucket,
-      EMBED_QUERY_URL: `${supabase.functionsUrl}/embed-query`,
-      EMBED_QUERY_KEY: keys.embedQueryKey,
+      ...localEmbedQuerySettings(supabase.functionsUrl, keys),
       ...options.workerSettings,
     };
     const workerSettingsFiles = await Promise.all(homes.map((home) => writeWorkerSettings(home, workerSettings)));

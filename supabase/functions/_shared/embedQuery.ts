@@ -23,6 +23,18 @@ const EmbedQueryRequestSchema = z.strictObject({
   dimension: z.number().int('dimension must be a whole number').min(1).max(16_000),
 });
 
+/**
+ * The codes of a provider failure: `ProviderUnavailable` (503) may pass on a retry, `ProviderRefused`
+ * (502) will fail again for the same texts (a text the provider cannot embed, a wrong model name),
+ * so the worker's client does not retry it; a 502 without this code is a gateway's, worth a retry.
+ */
+export const ProviderErrorCodes = { unavailable: 'ProviderUnavailable', refused: 'ProviderRefused' } as const;
+
+/** `text` with every non-empty secret replaced by `[redacted]`. */
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => (secret === '' ? out : out.split(secret).join('[redacted]')), text);
+}
+
 /** What the handler needs; tests pass their own embedder and log sink. */
 export interface EmbedQueryHandlerOptions {
   readonly loadConfig: () => EmbedQueryConfig;
@@ -73,13 +85,15 @@ export function createEmbedQueryHandler(options: EmbedQueryHandlerOptions): (req
       log.info('embedded', { texts: texts.length, model, durationMs: Date.now() - started });
       return jsonResponse(200, { model: embedder.model, dimension: embedder.dimension, embeddings, requestId }, headers);
     } catch (error) {
+      // The caller sees the provider's words, never a key an OpenAI-compatible endpoint echoed.
+      const secrets = [config?.OPENAI_API_KEY ?? '', config?.EMBED_QUERY_KEY ?? ''];
       if (error instanceof ProviderError) {
-        const status = error.transient ? 503 : 502;
-        log.error('provider failed', { status, error: errorText(error) });
-        return jsonResponse(status, { error: { code: 'ProviderError', message: error.message }, requestId }, headers);
+        const answer = error.transient ? { status: 503, code: ProviderErrorCodes.unavailable } : { status: 502, code: ProviderErrorCodes.refused };
+        log.error('provider failed', { status: answer.status, error: redact(errorText(error), secrets) });
+        return jsonResponse(answer.status, { error: { code: answer.code, message: redact(error.message, secrets) }, requestId }, headers);
       }
-      log.error('failed', { error: errorText(error) });
-      return jsonResponse(500, { error: { code: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) }, requestId }, headers);
+      log.error('failed', { error: redact(errorText(error), secrets) });
+      return jsonResponse(500, { error: { code: error instanceof Error ? error.name : 'Error', message: redact(error instanceof Error ? error.message : String(error), secrets) }, requestId }, headers);
     }
   };
 }

@@ -175,7 +175,8 @@ class SupabaseAiEmbedder implements Embedder {
   constructor(runtime: unknown = (globalThis as { Supabase?: unknown }).Supabase) {
     const Session = (runtime as SupabaseGlobal | undefined)?.ai?.Session;
     if (typeof Session !== 'function') {
-      throw new ConfigError('embed-documents', [{ variable: 'EMBEDDING_PROVIDER', message: 'gte-small needs Supabase\'s edge runtime (globalThis.Supabase.ai is absent); use openai or hash elsewhere' }]);
+      // Both embed-documents and embed-query build this embedder, so the message names neither.
+      throw new ConfigError('the edge functions', [{ variable: 'EMBEDDING_PROVIDER', message: 'gte-small needs Supabase\'s edge runtime (globalThis.Supabase.ai is absent); use openai or hash elsewhere' }]);
     }
     // One session serves every request of this instance: loading the model is the slow part.
     this.session = new Session('gte-small');
