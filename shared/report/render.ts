@@ -13,7 +13,7 @@ const e = escapeHtml;
 function reportSubject(report: RunReport): string {
   const { counts } = report;
   const mark = report.outcome === 'completed' ? '✓' : '✗ FAILED';
-  if (report.search) return `[vector-sync] ${mark} search ${report.indexName}: ${searchSummary(report.search)}`;
+  if (report.op === 'search') return `[vector-sync] ${mark} search ${report.indexName}: ${searchSummary(report.search)}`;
   const parts = [`${formatCount(counts.upserted)} upserted`, `${formatCount(counts.deleted)} deleted`];
   if (counts.rejected > 0) parts.push(`${formatCount(counts.rejected)} rejected`);
   if (counts.failed > 0) parts.push(`${formatCount(counts.failed)} failed`);
@@ -34,6 +34,7 @@ function stageBars(stages: readonly StageTiming[]): string {
 /** The HTML body of a report: inline styles and tables only, as mail clients need. */
 function renderReportHtml(report: RunReport): string {
   const ok = report.outcome === 'completed';
+  const search = report.op === 'search';
   const { counts, index } = report;
   const banner = `<div style="padding:12px 16px;border-radius:6px;background:${ok ? '#ecfdf5' : '#fef2f2'};color:${ok ? '#065f46' : '#991b1b'};font-weight:600">${ok ? 'Run completed' : 'Run failed'}${report.error ? `: ${e(report.error)}` : ''}</div>`;
   const facts = table(
@@ -83,13 +84,13 @@ function renderReportHtml(report: RunReport): string {
     banner,
     section('Run', facts),
     // A search writes nothing: its answers come first, and the write sections are left out.
-    report.search ? renderSearchHtml(report.search) : section('Documents', table(['', 'Count'], countRows, new Set([1]))),
-    report.search ? '' : section('Rejected vectors', rejections),
+    search ? renderSearchHtml(report.search) : section('Documents', table(['', 'Count'], countRows, new Set([1]))),
+    search ? '' : section('Rejected vectors', rejections),
     parked,
     section('Time per stage', stageBars(report.stages)),
     section('Chunks', chunks),
     section('Index', indexStats),
-    report.search ? '' : section('Validation query', validation),
+    search ? '' : section('Validation query', validation),
     report.verification ? renderVerificationHtml(report.verification) : '',
     report.health ? renderHealthHtml(report.health) : '',
     archive,
@@ -97,9 +98,20 @@ function renderReportHtml(report: RunReport): string {
   ].join('\n');
 }
 
+/** The plain-text lines of what a writing run did: its counts and its rejected vectors. */
+function writeLines(report: RunReport): string[] {
+  const { counts } = report;
+  return [
+    `Received ${formatCount(counts.received)} | upserted ${formatCount(counts.upserted)} | deleted ${formatCount(counts.deleted)} | unchanged ${formatCount(counts.unchanged)} | rejected ${formatCount(counts.rejected)} | failed ${formatCount(counts.failed)}`,
+    '',
+    'Rejected vectors:',
+    ...(report.rejections.length === 0 ? ['  none'] : report.rejections.map((group) => `  ${group.reason}: ${formatCount(group.count)} (e.g. ${group.examples.join(', ')})`)),
+  ];
+}
+
 /** The plain-text alternative of a report. */
 function renderReportText(report: RunReport): string {
-  const { counts, index } = report;
+  const { index } = report;
   const lines = [
     reportSubject(report),
     '',
@@ -109,10 +121,8 @@ function renderReportText(report: RunReport): string {
     `Index      ${report.indexName}`,
     `Time       ${report.startedAt} to ${report.finishedAt}`,
     '',
-    `Received ${formatCount(counts.received)} | upserted ${formatCount(counts.upserted)} | deleted ${formatCount(counts.deleted)} | unchanged ${formatCount(counts.unchanged)} | rejected ${formatCount(counts.rejected)} | failed ${formatCount(counts.failed)}`,
-    '',
-    'Rejected vectors:',
-    ...(report.rejections.length === 0 ? ['  none'] : report.rejections.map((group) => `  ${group.reason}: ${formatCount(group.count)} (e.g. ${group.examples.join(', ')})`)),
+    // A search writes nothing: its answers come first, and the write lines are left out (as in the HTML).
+    ...(report.op === 'search' ? renderSearchText(report.search) : writeLines(report)),
     ...(report.parked && report.parked.length > 0 ? ['', 'Parked events:', ...report.parked.map((line) => `  ${line.functionName} ${line.code}: ${line.reason}${line.eventId ? ` (event ${line.eventId})` : ''}`)] : []),
     '',
     'Time per stage:',
@@ -122,9 +132,8 @@ function renderReportText(report: RunReport): string {
     ...report.chunks.map((chunk) => `  #${chunk.chunkNo} ${chunk.state}, ${chunk.attempts} attempt(s)${chunk.instanceId ? ` on ${chunk.instanceId}` : ''}: ${chunk.upserted} upserted, ${chunk.deleted} deleted, ${chunk.rejected} rejected${chunk.error ? ` - ${chunk.error}` : ''}`),
     '',
     `Index: ${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
-    report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.',
+    ...(report.op === 'search' ? [] : [report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.']),
     ...(report.verification ? ['', ...renderVerificationText(report.verification)] : []),
-    ...(report.search ? ['', ...renderSearchText(report.search)] : []),
     ...(report.health ? ['', renderHealthText(report.health).trimEnd()] : []),
     ...(report.archiveUrl ? ['', `Archived copy: ${report.archiveUrl}`] : []),
   ];

@@ -10,8 +10,12 @@ export function searchOf(chunks: readonly Pick<ChunkRow, 'result'>[]): SearchRes
   return chunks.map((chunk) => chunk.result?.search).find((search) => search !== undefined);
 }
 
-/** "3 queries, 2 answered" for the subject. */
-export function searchSummary(search: SearchResult): string {
+/** What a failed search run's report says in place of its answers. */
+const NO_ANSWERS = 'The search gave no answers: its chunk did not finish (its error is in the chunks below).';
+
+/** "3 queries, 2 answered" for the subject; "no answers" when the chunk did not finish. */
+export function searchSummary(search: SearchResult | undefined): string {
+  if (!search) return 'no answers';
   const answered = search.queries.filter((q) => q.error === undefined).length;
   return `${search.queries.length} ${search.queries.length === 1 ? 'query' : 'queries'}, ${answered} answered`;
 }
@@ -32,7 +36,8 @@ function where(search: SearchResult): string {
 }
 
 /** The search section, HTML: one table of hits per query. */
-export function renderSearchHtml(search: SearchResult): string {
+export function renderSearchHtml(search: SearchResult | undefined): string {
+  if (!search) return section('Search', paragraph(NO_ANSWERS));
   const parts = search.queries.map((q, i) => {
     const title = `<h3 style="font-size:14px;margin:14px 0 6px">${e(`${i + 1}. ${q.label}`)} <span style="color:#6b7280;font-weight:400">(${e(q.kind)}${q.recall ? `, recall ${q.recall.recall.toFixed(2)}` : ''})</span></h3>`;
     if (q.error) return `${title}<p style="font-size:13px;margin:6px 0;color:#991b1b">${e(`No answer: ${q.error}`)}</p>`;
@@ -45,7 +50,8 @@ export function renderSearchHtml(search: SearchResult): string {
 }
 
 /** The search section, plain text. */
-export function renderSearchText(search: SearchResult): string[] {
+export function renderSearchText(search: SearchResult | undefined): string[] {
+  if (!search) return ['Search:', `  ${NO_ANSWERS}`];
   return [
     'Search:',
     `  ${where(search)}`,
