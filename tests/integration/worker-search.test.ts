@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
+import type { WorkerContext } from '../../ecs/context';
 import { runChunk } from '../../ecs/jobs/runChunk';
 import { WorkerLedger } from '../../ecs/ledger';
 import { EmbeddingModelMismatchError } from '../../ecs/queryEmbedder';
@@ -53,17 +54,28 @@ const embedder: QueryEmbedder = {
   },
 };
 
-/** A search run on the index with one chunk, run by the worker; its result. */
-async function search(tag: string, params: Partial<SearchParams> & Pick<SearchParams, 'queries'>, options: { embedder?: QueryEmbedder } = {}): Promise<{ runId: string; search: SearchResult }> {
-  const run = await ledger.openRun({ sourceEventId: `evt-${tag}`, op: 'search', indexName: 'findv1', params: { topK: 3, recall: false, passages: false, ...params } });
+/** A search run on the index whose one chunk is dispatched, with these params as stored; its id. */
+async function openSearch(tag: string, params: Record<string, unknown>): Promise<string> {
+  const run = await ledger.openRun({ sourceEventId: `evt-${tag}`, op: 'search', indexName: 'findv1', params });
   await ledger.addChunk(run.run_id, 0, { after: null, through: null });
   await ledger.markRunChunked(run.run_id, 1);
   await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-${tag}`, invokeId: `t-${tag}`, instanceId: 'i-local0001' });
-  const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
+  return run.run_id;
+}
+
+/** The worker context of these tests: the archive, QUERY_TOPK_MAX 30 and, when given, an embedder. */
+function searchWorker(options: { embedder?: QueryEmbedder; client?: OssVectorsClient } = {}): WorkerContext {
+  const worker = workerWith(ledger, options.client ?? oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
   Object.assign(worker, { archive, ...(options.embedder ? { queryEmbedder: options.embedder } : {}) });
   Object.assign(worker.config, { QUERY_TOPK_MAX: 30, SEARCH_ARCHIVE_PREFIX: 'searches/' });
-  const outcome = (await runChunk(worker, run.run_id, 0)) as { search: SearchResult };
-  return { runId: run.run_id, search: outcome.search };
+  return worker;
+}
+
+/** A search run on the index with one chunk, run by the worker; its result. */
+async function search(tag: string, params: Partial<SearchParams> & Pick<SearchParams, 'queries'>, options: { embedder?: QueryEmbedder } = {}): Promise<{ runId: string; search: SearchResult }> {
+  const runId = await openSearch(tag, { topK: 3, recall: false, passages: false, ...params });
+  const outcome = (await runChunk(searchWorker(options), runId, 0)) as { search: SearchResult };
+  return { runId, search: outcome.search };
 }
 
 beforeAll(async () => {
@@ -167,5 +179,36 @@ describe('a search run', () => {
     expect(stored.generation).toBe('findv1');
     expect(stored.queries.map((q) => q.hits.length)).toEqual([4, 4]);
     expect(stored.queries[0]?.hits[0]?.metadata).toMatchObject({ topic: 'harbour', snippet: `carried: ${CONTENTS[0]}` });
+  }, 60_000);
+
+  it.each([
+    ['params that do not fit a search', { topK: 3, queries: [] }, /the params of search run .+ do not fit its op: queries: /u],
+    ['a topK above QUERY_TOPK_MAX', { topK: 50, queries: [{ documentId: ids[0] }] }, /topK 50 is above this deployment's QUERY_TOPK_MAX \(30/u],
+  ])('fails the chunk for good, with its reason, on %s', async (_case, params, reason) => {
+    // Prepare
+    const runId = await openSearch(`bad-${String(params.topK)}`, params);
+    // Act
+    const error = await runChunk(searchWorker(), runId, 0).catch((caught: unknown) => caught);
+    // Assert
+    expect((error as Error).message).toMatch(reason);
+    const chunk = await ledger.chunk(runId, 0);
+    expect(chunk?.state).toBe('failed');
+    expect(chunk?.error).toMatch(reason);
+  }, 60_000);
+
+  it('leaves the chunk running for a retry when OSS Vectors stays unavailable, and the retry answers', async () => {
+    // Prepare: a client that gives up after two attempts, and OSS failing exactly those two
+    const impatient = new OssVectorsClient({ region: vectorsEmulator.region, accountId: vectorsEmulator.accountId, credentials: vectorsEmulator.credentials[0]!, endpoint: vectorsEmulator.endpoint, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 });
+    const runId = await openSearch('unavailable', { topK: 3, recall: false, passages: false, queries: [{ documentId: ids[3] }] });
+    vectorsEmulator.server.faults.add({ operation: 'QueryVectors', kind: 'status', status: 503, count: 2 });
+    // Act
+    const error = await runChunk(searchWorker({ client: impatient }), runId, 0).catch((caught: unknown) => caught);
+    const stillRunning = await ledger.chunk(runId, 0);
+    const retried = (await runChunk(searchWorker({ client: impatient }), runId, 0)) as { search: SearchResult };
+    // Assert
+    expect(error).toMatchObject({ kind: 'transient' });
+    expect(stillRunning?.state).toBe('running');
+    expect(retried.search.queries[0]?.hits[0]?.documentId).toBe(ids[3]);
+    expect((await ledger.chunk(runId, 0))?.state).toBe('succeeded');
   }, 60_000);
 });
