@@ -74,27 +74,32 @@ function reasonOrThrow(error: unknown): string {
   return describeError(error).message;
 }
 
+/** The sidecar's model the texts are embedded with, and how many models it holds. */
+type TextModel = NonNullable<SearchResult['textModel']>;
+
 /** The vectors of the text queries, in one call to the embed-query endpoint, or why there are none. */
-async function embedTexts(worker: WorkerContext, index: IndexRow, texts: readonly string[]): Promise<{ vectors: number[][] } | { error: string }> {
+async function embedTexts(worker: WorkerContext, index: IndexRow, texts: readonly string[]): Promise<({ vectors: number[][] } | { error: string }) & { textModel?: TextModel }> {
   if (!worker.queryEmbedder) return { error: 'this worker has no EMBED_QUERY_URL; text queries cannot be embedded' };
-  const model = await worker.ledger.embeddingModel();
-  if (!model) return { error: 'no document has an embedding yet, so the model to embed the text with is unknown' };
-  if (model.models > 1) worker.log.warn('the sidecar holds embeddings of several models; texts are embedded with the most common', { model: model.model, models: model.models });
+  const found = await worker.ledger.embeddingModel();
+  if (!found) return { error: 'no document has an embedding yet, so the model to embed the text with is unknown' };
+  const textModel = { model: found.model, models: found.models };
+  // Mid-migration between models: the report says so, as hits embedded with another model are not comparable.
+  if (found.models > 1) worker.log.warn('the sidecar holds embeddings of several models; texts are embedded with the most common', textModel);
   try {
-    return { vectors: await worker.queryEmbedder.embed(texts, { model: model.model, dimension: index.dimension }) };
+    return { vectors: await worker.queryEmbedder.embed(texts, { model: found.model, dimension: index.dimension }), textModel };
   } catch (error) {
-    return { error: reasonOrThrow(error) };
+    return { error: reasonOrThrow(error), textModel };
   }
 }
 
-/** Each query with its vector or its reason, in request order. */
-async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: readonly SearchQuery[]): Promise<Resolved[]> {
+/** Each query with its vector or its reason, in request order, and the model texts were embedded with. */
+async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: readonly SearchQuery[]): Promise<{ resolved: Resolved[]; textModel?: TextModel }> {
   const texts = queries.flatMap((q) => ('text' in q ? [q.text] : []));
   const embedded = texts.length > 0 ? await embedTexts(worker, index, texts) : { vectors: [] };
   const documentIds = queries.flatMap((q) => ('documentId' in q ? [q.documentId] : []));
   const rows = new Map((await worker.ledger.embeddingsByIds(documentIds)).map((row) => [row.document_id, row.embedding]));
   let textNo = 0;
-  return queries.map((query): Resolved => {
+  const resolved = queries.map((query): Resolved => {
     const { kind, label } = describeQuery(query);
     const base = { query, kind, label };
     if ('text' in query) {
@@ -109,6 +114,7 @@ async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: r
     if (query.vector.length !== index.dimension) return { ...base, error: `the vector has ${query.vector.length} values; index ${index.index_name} takes ${index.dimension}` };
     return { ...base, vector: query.vector };
   });
+  return { resolved, ...(embedded.textModel ? { textModel: embedded.textModel } : {}) };
 }
 
 /** QueryVectors for one resolved query; a refusal of this query (400, a client-side check) becomes its reason. */
@@ -152,7 +158,8 @@ function reportLine(a: Answered, snippets: ReadonlyMap<string, string>): SearchQ
 }
 
 /** The archived JSON: the request, the generation searched and every hit with its metadata. */
-function archiveBody(job: ChunkJob, index: IndexRow, params: SearchParams, answered: readonly Answered[], lines: readonly SearchQueryResult[]): string {
+function archiveBody(job: ChunkJob, index: IndexRow, params: SearchParams, answered: readonly Answered[], result: SearchResult): string {
+  const lines = result.queries;
   return JSON.stringify({
     runId: job.run.run_id,
     index: index.logical_name,
@@ -160,6 +167,7 @@ function archiveBody(job: ChunkJob, index: IndexRow, params: SearchParams, answe
     searchedAt: new Date().toISOString(),
     topK: params.topK,
     ...(params.filter ? { filter: params.filter } : {}),
+    ...(result.textModel ? { textModel: result.textModel } : {}),
     queries: answered.map((a, i) => ({
       ...a.query,
       label: a.label,
@@ -195,18 +203,18 @@ export async function searchChunk(job: ChunkJob): Promise<SearchResult> {
   const params = runParams(run, SearchParamsSchema);
   if (params.topK > worker.config.QUERY_TOPK_MAX) throw new LedgerShapeError(`topK ${params.topK} is above this deployment's QUERY_TOPK_MAX (${worker.config.QUERY_TOPK_MAX}, the account's OSS Vectors limit)`, { details: { runId: run.run_id } });
   const index = (await worker.ledger.activeIndex(job.index.logical_name)) ?? job.index;
-  const resolved = await resolveQueries(worker, index, params.queries);
+  const { resolved, textModel } = await resolveQueries(worker, index, params.queries);
   const answered: Answered[] = [];
   for (const query of resolved) answered.push(await answer(worker, index, params, query));
   const snippets = await fallbackSnippets(worker, answered);
   const lines = answered.map((a) => reportLine(a, snippets));
   const recall = params.recall ? await withRecall(worker, index, params, answered, lines) : undefined;
-  const result: SearchResult = { index: index.index_name, topK: params.topK, filtered: params.filter !== undefined, grouped: !params.passages, queries: lines, ...(recall ? { recall } : {}) };
+  const result: SearchResult = { index: index.index_name, topK: params.topK, filtered: params.filter !== undefined, grouped: !params.passages, queries: lines, ...(textModel ? { textModel } : {}), ...(recall ? { recall } : {}) };
   if (!worker.archive) {
     worker.log.warn('search results not archived: the worker has no OSS_BUCKET');
     return result;
   }
   const key = `${worker.config.SEARCH_ARCHIVE_PREFIX}${index.logical_name}/${run.run_id}.json`;
-  await worker.archive.put(key, archiveBody(job, index, params, answered, lines), { contentType: 'application/json; charset=utf-8' });
+  await worker.archive.put(key, archiveBody(job, index, params, answered, result), { contentType: 'application/json; charset=utf-8' });
   return { ...result, archiveKey: key };
 }

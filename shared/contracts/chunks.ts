@@ -94,6 +94,8 @@ const SearchResultSchema = z.object({
   queries: z.array(SearchQueryResultSchema),
   /** Where the full results are archived in OSS (JSON). */
   archiveKey: z.string().optional(),
+  /** The model text queries were embedded with (the sidecar's most common) and how many models the sidecar holds. */
+  textModel: z.object({ model: z.string(), models: count }).optional(),
   /** Recall@topK over the queries, when the search asked for it. */
   recall: RecallResultSchema.optional(),
 });

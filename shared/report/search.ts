@@ -29,10 +29,18 @@ function hitName(hit: { documentId: string; passageNo?: number | undefined }): s
   return hit.passageNo ? `${hit.documentId}, passage ${hit.passageNo}` : hit.documentId;
 }
 
+/** Which model embedded the text queries, and a warning when the sidecar holds several. */
+function textModelNote(search: SearchResult): string {
+  const used = search.textModel;
+  if (!used) return '';
+  const mixed = used.models > 1 ? ` (the most common of the ${used.models} models the documents are embedded with: hits embedded with another model are not comparable)` : '';
+  return ` Text queries were embedded with ${used.model}${mixed}.`;
+}
+
 function where(search: SearchResult): string {
   const filter = search.filtered ? ', with a metadata filter' : '';
   const unit = search.grouped === false ? 'passages, as they are' : 'documents, each by its best passage';
-  return `Top ${search.topK} ${unit}, of generation ${search.index}${filter}. ${search.archiveKey ? `Every hit with its metadata is archived in OSS as ${search.archiveKey}.` : 'The full answer was not archived (the worker has no OSS_BUCKET).'}`;
+  return `Top ${search.topK} ${unit}, of generation ${search.index}${filter}.${textModelNote(search)} ${search.archiveKey ? `Every hit with its metadata is archived in OSS as ${search.archiveKey}.` : 'The full answer was not archived (the worker has no OSS_BUCKET).'}`;
 }
 
 /** The search section, HTML: one table of hits per query. */

@@ -117,6 +117,7 @@ describe('a search run', () => {
     expect(result.queries[2]?.hits[0]?.snippet).toBe(`carried: ${CONTENTS[0]}`);
     expect(result.queries[0]?.hits[0]?.snippet).toBe(CONTENTS[2]);
     expect(result.queries.every((q) => q.hits.length === 3)).toBe(true);
+    expect(result.textModel).toEqual({ model: 'test', models: 1 });
   }, 60_000);
 
   it('gives a query that cannot be answered its reason and runs the others', async () => {
@@ -140,6 +141,23 @@ describe('a search run', () => {
     // Assert
     expect(result.queries[0]?.error).toBe('the endpoint embeds with gte-small/384; the documents were embedded with test/384');
     expect(result.queries[1]?.hits[0]?.documentId).toBe(ids[2]);
+  }, 60_000);
+
+  it('embeds texts with the most common model when the sidecar holds several, and says so', async () => {
+    // Prepare: one document re-embedded with another model (a migration under way)
+    const asked: string[] = [];
+    const recording: QueryEmbedder = { embed: (texts, expected) => (asked.push(expected.model), embedder.embed(texts, expected)) };
+    await sql`update public.document_embeddings set model = 'other' where document_id = ${ids[1]!}`;
+    try {
+      // Act
+      const { search: result } = await search('mixed', { queries: [{ text: CONTENTS[3]! }, { text: CONTENTS[0]! }] }, { embedder: recording });
+      // Assert: one call for both texts, with the documents' most common model
+      expect(asked).toEqual(['test']);
+      expect(result.textModel).toEqual({ model: 'test', models: 2 });
+      expect(result.queries.map((q) => q.hits[0]?.documentId)).toEqual([ids[3], ids[0]]);
+    } finally {
+      await sql`update public.document_embeddings set model = 'test' where document_id = ${ids[1]!}`;
+    }
   }, 60_000);
 
   it('restricts the hits with a filter and refuses one on a non-filterable key for that query', async () => {
@@ -177,6 +195,7 @@ describe('a search run', () => {
     expect(result.archiveKey).toBe(`searches/find/${runId}.json`);
     const stored = JSON.parse((await archive.get(result.archiveKey ?? '')).body.toString('utf8')) as { generation: string; queries: { documentId: string; hits: { documentId: string; metadata: Record<string, unknown> }[] }[] };
     expect(stored.generation).toBe('findv1');
+    expect(result.textModel).toBeUndefined();
     expect(stored.queries.map((q) => q.hits.length)).toEqual([4, 4]);
     expect(stored.queries[0]?.hits[0]?.metadata).toMatchObject({ topic: 'harbour', snippet: `carried: ${CONTENTS[0]}` });
   }, 60_000);

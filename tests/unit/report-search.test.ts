@@ -28,6 +28,16 @@ describe('the search section of a report', () => {
     expect(html).toContain('recall@3 over 1 queries: 0.67');
   });
 
+  it('names the model text queries were embedded with and warns when the documents hold several, escaped', () => {
+    // Act
+    const one = renderSearchText({ ...result, textModel: { model: 'gte-small', models: 1 } }).join('\n');
+    const mixed = renderSearchHtml({ ...result, textModel: { model: 'gte-<small>', models: 2 } });
+    // Assert
+    expect(one).toContain('Text queries were embedded with gte-small.');
+    expect(mixed).toContain('Text queries were embedded with gte-&#60;small&#62; (the most common of the 2 models');
+    expect(renderSearchText(result).join('\n')).not.toContain('Text queries were embedded');
+  });
+
   it('says the same in plain text and sums it up for the subject', () => {
     const text = renderSearchText(result).join('\n');
     expect(text).toContain('1. doc-1  0.0123  Cranes & <b>tides</b>');
