@@ -102,6 +102,8 @@ describe.skipIf(skipped)(`the index is for search, on the local cloud${skipped ?
     expect(byDocument?.hits[0]?.documentId).toBe(doc?.id);
     expect(result.search?.recall?.k).toBe(5);
     expect(result.search?.archiveKey).toMatch(new RegExp(`^searches/${StackDefaults.logicalIndex}/`, 'u'));
+    expect(result.search?.textModel?.models).toBe(1);
+    expect(html).toContain(`Text queries were embedded with ${result.search?.textModel?.model ?? '?'}.`);
     expect(html).toContain('the last document, word for word');
     expect(html).toContain(doc?.id ?? '');
   }, 180_000);
