@@ -37,6 +37,18 @@ async function sync(ids: readonly string[]) {
   return (await runChunk(worker, run.run_id, 0)) as { upserted: number; skipped: number; rejected: number };
 }
 
+/** A verify run over the whole index (healing on, recall off); its result. */
+async function verify() {
+  runs += 1;
+  const run = await ledger.openRun({ sourceEventId: `evt-meta-${runs}`, op: 'verify', indexName: 'metav1', params: { heal: true } });
+  await ledger.addChunk(run.run_id, 0, { after: null, through: null });
+  await ledger.markRunChunked(run.run_id, 1);
+  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-meta${runs}`, invokeId: `t-meta${runs}`, instanceId: 'i-local0001' });
+  const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
+  Object.assign(worker.config, { RECALL_SAMPLE: 0 });
+  return (await runChunk(worker, run.run_id, 0)) as { drift: { rejected: number; missing: number; stale: number }; healed: number };
+}
+
 async function held(id: string) {
   const [vector] = await oss.getVectors({ bucket: BUCKET, indexName: 'metav1', keys: [id], returnMetadata: true });
   return vector?.metadata;
@@ -107,5 +119,26 @@ describe('metadata through a sync', () => {
     expect(refused).toMatchObject({ status: 400 });
     expect(String((refused as Error).message)).toMatch(/snippet is not filterable/u);
     expect(answered.map((vector) => vector.key)).toEqual([IDS[0]!]);
+  }, 60_000);
+
+  it('writes a refused document once its metadata fits', async () => {
+    // Prepare
+    await sql`update public.source_documents set metadata = '{"lang": "en"}' where id = ${IDS[1]!}`;
+    // Act
+    const result = await sync([IDS[1]!]);
+    // Assert
+    expect(result).toMatchObject({ upserted: 1, rejected: 0 });
+    expect(await held(IDS[1]!)).toMatchObject({ lang: 'en', snippet: 'A short note.' });
+  }, 60_000);
+
+  it('counts a written document whose metadata grew too big as rejected, not as stale drift a sync could heal', async () => {
+    // Prepare: the index keeps the vector last written, with its older metadata
+    await sql`update public.source_documents set metadata = ${sql.json({ big: 'y'.repeat(3000) })} where id = ${IDS[0]!}`;
+    expect(await sync([IDS[0]!])).toMatchObject({ upserted: 0, rejected: 1 });
+    expect(await held(IDS[0]!)).toMatchObject({ lang: 'de' });
+    // Act
+    const result = await verify();
+    // Assert: IDS[0] (held, too big now) and IDS[2] (never written) are refused; nothing to heal
+    expect(result).toMatchObject({ drift: { rejected: 2, missing: 0, stale: 0 }, healed: 0 });
   }, 60_000);
 });
