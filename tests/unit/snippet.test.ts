@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snippetOf, snippetSourceChars } from '../../ecs/snippet';
+import { WorkerConfigSchema } from '../../shared/config';
 
 /** What `left(content, n)` hands over: the first n code points (Postgres counts characters, not UTF-16 units). */
 function left(content: string, n: number): string {
@@ -45,5 +46,21 @@ describe('snippetOf', () => {
     // Assert
     expect(snippet).toBe('a bc');
     expect(snippetOf(left(`${content}d`, snippetSourceChars(20)), 20)).toBe('a bc…');
+  });
+});
+
+describe('the SNIPPET_CHARS setting', () => {
+  const setting = WorkerConfigSchema.shape.SNIPPET_CHARS;
+
+  it.each([
+    [undefined, 200],
+    ['0', 0],
+    ['1000', 1000],
+  ])('reads %j as %i', (value, expected) => {
+    expect(setting.parse(value)).toBe(expected);
+  });
+
+  it.each(['-1', '1001', '2.5', 'many'])('refuses %j', (value) => {
+    expect(setting.safeParse(value).success).toBe(false);
   });
 });
