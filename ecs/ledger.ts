@@ -161,13 +161,17 @@ export class WorkerLedger extends Ledger {
     });
   }
 
-  /** Of these ids, the ones whose vector was refused after their embedding last changed. */
+  /**
+   * Of these ids, the ones whose vector was refused after their embedding and their document last
+   * changed (a metadata change can make a refused document fit, or a written one too big).
+   */
   async knownRejections(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.query('known_rejections', (sql) => sql`
       select distinct r.document_id from vector_sync.rejections as r
       join public.document_embeddings as e on e.document_id::text = r.document_id
-      where r.document_id = any(${[...ids]}::text[]) and r.rejected_at >= e.updated_at`);
+      join public.source_documents as d on d.id = e.document_id
+      where r.document_id = any(${[...ids]}::text[]) and r.rejected_at >= greatest(e.updated_at, d.updated_at)`);
     return new Set(rows.map((row) => String(row.document_id)));
   }
 

@@ -18,7 +18,8 @@ const GET_KEYS = 100;
 /**
  * A verify chunk. Postgres → index: the rows of its key range, page by page, looked up with
  * GetVectors (keys and metadata) → missing vectors, and stale ones (metadata other than a sync would
- * write now: another content_hash, changed document metadata, another snippet). Index → Postgres:
+ * write now: another content_hash, changed document metadata, another snippet); either of a
+ * document refused since it last changed counts as rejected instead. Index → Postgres:
  * chunk k of n scans ListVectors segment k of min(n, 16) → keys without a row (orphans). With the
  * run's `heal` on (the default), the drift is healed by forgetting those ids in index_state and
  * putting them back on the `vector_sync` queue, so the normal pipeline writes or deletes them;
@@ -45,12 +46,14 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
       const found = await worker.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map((row) => row.document_id), returnMetadata: true });
       const held = new Map(found.map((vector) => [vector.key, canonicalMetadata(vector.metadata)]));
       const absent = slice.filter((row) => !held.has(row.document_id)).map((row) => row.document_id);
-      const refused = await worker.ledger.knownRejections(absent);
-      note('missing', absent.filter((id) => !refused.has(id)));
-      drift.rejected += refused.size;
       // Stale: the index holds other metadata than a sync would write now (content_hash among it).
       const expected = (row: (typeof slice)[number]) => canonicalMetadata(toVectorInput(row, index, worker.config.SNIPPET_CHARS).metadata);
-      note('stale', slice.filter((row) => held.has(row.document_id) && held.get(row.document_id) !== expected(row)).map((row) => row.document_id));
+      const stale = slice.filter((row) => held.has(row.document_id) && held.get(row.document_id) !== expected(row)).map((row) => row.document_id);
+      // A document refused since it last changed (its metadata grew too big) is no drift a sync could heal.
+      const refused = await worker.ledger.knownRejections([...absent, ...stale]);
+      note('missing', absent.filter((id) => !refused.has(id)));
+      note('stale', stale.filter((id) => !refused.has(id)));
+      drift.rejected += refused.size;
       counts.skipped += slice.length;
     }
     after = rows[rows.length - 1]?.document_id ?? null;
