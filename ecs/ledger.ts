@@ -255,8 +255,9 @@ export class WorkerLedger extends Ledger {
   /**
    * The exact top k of a vector over the sidecar: a full scan, since the order is by an expression
    * no HNSW index serves (`+ 0`), with the index's metric (cosine `<=>`, euclidean `<->`). Ties are
-   * broken by id so the answer is stable. Embeddings whose vector OSS Vectors refused (since they
-   * last changed) are left out: the index cannot hold them, so they are not a search miss.
+   * broken by id so the answer is stable. Embeddings whose vector OSS Vectors refused (since the
+   * document or its embedding last changed) are left out: the index cannot hold them, so they are
+   * not a search miss.
    */
   async exactNeighbours(vectorText: string, k: number, metric: IndexRow['metric']): Promise<{ documentId: string; distance: number }[]> {
     const rows = await this.query('exact_neighbours', (sql) => {
@@ -264,8 +265,10 @@ export class WorkerLedger extends Ledger {
       return sql`
         select e.document_id::text as document_id, ${distance} + 0 as distance
         from public.document_embeddings as e
+        join public.source_documents as d on d.id = e.document_id
         where not exists (
-          select 1 from vector_sync.rejections as r where r.document_id = e.document_id::text and r.rejected_at >= e.updated_at
+          -- Refused since the document or its embedding last changed, as knownRejections reads it.
+          select 1 from vector_sync.rejections as r where r.document_id = e.document_id::text and r.rejected_at >= greatest(e.updated_at, d.updated_at)
         )
         order by ${distance} + 0, e.document_id
         limit ${k}`;
