@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { BucketNameSchema, InstanceIdSchema } from './contracts/identifiers.ts';
 import { PermanentError } from './errors.ts';
+import { checkWorkerSettings } from './workerSettingsRules.ts';
 
 /** The environment lacks a variable or holds a bad value; names the variable. */
 export class ConfigError extends PermanentError {
@@ -191,41 +192,6 @@ export const NotifyConfigSchema = z.object({
 /** A RAM role name as the ECS metadata service takes it in the path: 1-64 letters, digits, `.`, `-`, `_`. */
 const RAM_ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/u;
 
-function filled(value: unknown): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
-/**
- * The worker signs with exactly one kind of credential: the instance RAM role
- * (ALIBABA_CLOUD_ECS_METADATA, STS keys from the ECS metadata service) or static keys
- * (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, optionally with
- * ALIBABA_CLOUD_SECURITY_TOKEN). Messages name variables, never values.
- */
-function checkWorkerCredentialMode(
-  env: Readonly<Record<string, unknown>>,
-  addIssue: (variable: string, message: string) => void,
-): void {
-  const role = filled(env.ALIBABA_CLOUD_ECS_METADATA);
-  const keyId = filled(env.ALIBABA_CLOUD_ACCESS_KEY_ID);
-  const secret = filled(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
-  const token = filled(env.ALIBABA_CLOUD_SECURITY_TOKEN);
-  if (role) {
-    const extra = [
-      ...(keyId ? ['ALIBABA_CLOUD_ACCESS_KEY_ID'] : []),
-      ...(secret ? ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] : []),
-      ...(token ? ['ALIBABA_CLOUD_SECURITY_TOKEN'] : []),
-    ];
-    if (extra.length > 0) {
-      addIssue('ALIBABA_CLOUD_ECS_METADATA', `is set together with ${extra.join(', ')}: set ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) or static keys, not both`);
-    }
-    return;
-  }
-  if (keyId && secret) return;
-  if (keyId) addIssue('ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'is not set (ALIBABA_CLOUD_ACCESS_KEY_ID is): set both keys, or ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) instead');
-  else if (secret) addIssue('ALIBABA_CLOUD_ACCESS_KEY_ID', 'is not set (ALIBABA_CLOUD_ACCESS_KEY_SECRET is): set both keys, or ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) instead');
-  else addIssue('ALIBABA_CLOUD_ECS_METADATA', 'no credentials: set ALIBABA_CLOUD_ECS_METADATA (the instance RAM role) or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-}
-
 /** The ECS worker. */
 export const WorkerConfigSchema = z.object({
   ...ledger,
@@ -279,15 +245,9 @@ export const WorkerConfigSchema = z.object({
 }).check((ctx) => {
   // Runs even when other variables are bad, so every problem is named at once (`.check` keeps `.shape`).
   const env = (typeof ctx.value === 'object' && ctx.value !== null ? ctx.value : {}) as Readonly<Record<string, unknown>>;
-  checkWorkerCredentialMode(env, (variable, message) => {
+  checkWorkerSettings(env, (variable, message) => {
     ctx.issues.push({ code: 'custom', input: env[variable], path: [variable], message });
   });
-  const recallK = Number(env.RECALL_K ?? 10);
-  const topKMax = Number(env.QUERY_TOPK_MAX ?? 30);
-  if (Number.isInteger(recallK) && Number.isInteger(topKMax) && recallK > topKMax) ctx.issues.push({ code: 'custom', input: '', path: ['RECALL_K'], message: 'must not exceed QUERY_TOPK_MAX (the account\'s OSS Vectors topK limit)' });
-  const url = env.EMBED_QUERY_URL;
-  const key = typeof env.EMBED_QUERY_KEY === 'string' ? env.EMBED_QUERY_KEY : '';
-  if (typeof url === 'string' && url !== '' && key.length < 16) ctx.issues.push({ code: 'custom', input: '', path: ['EMBED_QUERY_KEY'], message: 'must be set (at least 16 characters) when EMBED_QUERY_URL is' });
 });
 
 export type ValidateConfig = z.output<typeof ValidateConfigSchema>;

@@ -1,11 +1,16 @@
-// Set-up for tests that run the worker's chunk code against the test database with the OSS Vectors
-// client's calls stubbed: documents with embeddings, a sync chunk running, and the worker context.
+// Set-up for tests that run the worker's chunk code against the test database, with the OSS Vectors
+// client's calls stubbed or against the emulator: documents with embeddings, a chunk running or
+// dispatched, the worker context, and the database with an emulator beside it.
 import type { Sql } from 'postgres';
 import type { WorkerContext } from '../../ecs/context';
-import type { WorkerLedger } from '../../ecs/ledger';
+import { WorkerLedger } from '../../ecs/ledger';
+import { startOssVectorsEmulator } from '../../local/oss-vectors';
+import type { OssVectorsEmulator } from '../../local/oss-vectors';
 import { OssVectorsClient } from '../../shared/clients/oss-vectors';
+import { createSql } from '../../shared/ledger';
 import type { ChunkRow, IndexRow, RunRow } from '../../shared/ledger';
 import { Logger } from '../../shared/logging';
+import { startTestPostgres } from './database';
 
 /** Inserts a document per id, each with a 384-dimension embedding (all `fill`) whose hash is unique to it. */
 export async function seedEmbeddedDocuments(sql: Sql, ids: readonly string[], fill = 0.1): Promise<void> {
@@ -57,4 +62,42 @@ export interface ChunkSettings {
 export function workerWith(ledger: WorkerLedger, oss: OssVectorsClient, settings: ChunkSettings): WorkerContext {
   const config = { INDEX_WRITE_VECTORS_PER_SECOND: 2500, WORKER_WRITE_CONCURRENCY: 5, VALIDATION_SAMPLE: 0, SNIPPET_CHARS: 200, ...settings };
   return { config, ledger, oss, log: new Logger({ sink: () => undefined }) } as unknown as WorkerContext;
+}
+
+/** A run whose one chunk (its ids for a sync, the whole key range otherwise) is dispatched and waits for the worker; its id. */
+export async function oneChunkRun(ledger: WorkerLedger, input: { tag: string; op: RunRow['op']; indexName: string; ids?: readonly string[]; params?: Readonly<Record<string, unknown>> }): Promise<string> {
+  const run = await ledger.openRun({ sourceEventId: `evt-${input.tag}`, op: input.op, indexName: input.indexName, ...(input.ids ? { ids: input.ids } : {}), ...(input.params ? { params: input.params } : {}) });
+  await ledger.addChunk(run.run_id, 0, input.ids ? { ids: [...input.ids] } : { after: null, through: null });
+  await ledger.markRunChunked(run.run_id, 1);
+  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-${input.tag}`, invokeId: `t-${input.tag}`, instanceId: 'i-local0001' });
+  return run.run_id;
+}
+
+/** The test database, its worker ledger and an OSS Vectors emulator (no searchable delay, no quota) with one bucket. */
+export interface EmulatedWorld {
+  readonly sql: Sql;
+  readonly ledger: WorkerLedger;
+  readonly emulator: OssVectorsEmulator;
+  readonly oss: OssVectorsClient;
+  close(): Promise<void>;
+}
+
+/** Starts an EmulatedWorld with `bucket` created. */
+export async function startEmulatedWorld(bucket: string): Promise<EmulatedWorld> {
+  const pg = await startTestPostgres();
+  const sql = createSql(pg.url, { max: 3 });
+  const emulator = await startOssVectorsEmulator({ searchableDelayMs: 0, writeQuota: false });
+  const oss = new OssVectorsClient({ region: emulator.region, accountId: emulator.accountId, credentials: emulator.credentials[0]!, endpoint: emulator.endpoint });
+  await oss.putVectorBucket(bucket);
+  return {
+    sql,
+    ledger: new WorkerLedger(sql),
+    emulator,
+    oss,
+    close: async () => {
+      await sql.end();
+      await pg.close();
+      await emulator.close();
+    },
+  };
 }

@@ -5,48 +5,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import { runChunk } from '../../ecs/jobs/runChunk';
-import { WorkerLedger } from '../../ecs/ledger';
+import type { WorkerLedger } from '../../ecs/ledger';
 import { ensureIndex } from '../../ecs/vectors';
-import { startOssVectorsEmulator } from '../../local/oss-vectors';
-import type { OssVectorsEmulator } from '../../local/oss-vectors';
-import type { LocalPostgres } from '../../local/supabase';
-import { OssVectorsClient, OssVectorsRequestError } from '../../shared/clients/oss-vectors';
-import { createSql } from '../../shared/ledger';
-import { startTestPostgres } from '../helpers/database';
-import { workerWith } from '../helpers/workerChunks';
+import type { OssVectorsClient} from '../../shared/clients/oss-vectors';
+import { OssVectorsRequestError } from '../../shared/clients/oss-vectors';
+import { oneChunkRun, startEmulatedWorld, workerWith } from '../helpers/workerChunks';
+import type { EmulatedWorld } from '../helpers/workerChunks';
 
 const BUCKET = 'metadata-test';
 const IDS = ['0e0e0e0e-0000-4000-8000-000000000001', '0e0e0e0e-0000-4000-8000-000000000002', '0e0e0e0e-0000-4000-8000-000000000003'];
 /** Nine keys of its own: with content_hash and snippet, one more than the 10 a vector may carry. */
 const NINE_KEYS = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v']));
-let pg: LocalPostgres;
+let world: EmulatedWorld;
 let sql: Sql;
 let ledger: WorkerLedger;
-let emulator: OssVectorsEmulator;
 let oss: OssVectorsClient;
 let runs = 0;
 
 /** A sync run of the ids with one chunk, run to its end; its result. */
 async function sync(ids: readonly string[]) {
   runs += 1;
-  const run = await ledger.openRun({ sourceEventId: `evt-meta-${runs}`, op: 'sync', indexName: 'metav1', ids });
-  await ledger.addChunk(run.run_id, 0, { ids: [...ids] });
-  await ledger.markRunChunked(run.run_id, 1);
-  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-meta${runs}`, invokeId: `t-meta${runs}`, instanceId: 'i-local0001' });
+  const runId = await oneChunkRun(ledger, { tag: `meta${runs}`, op: 'sync', indexName: 'metav1', ids });
   const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
-  return (await runChunk(worker, run.run_id, 0)) as { upserted: number; skipped: number; rejected: number };
+  return (await runChunk(worker, runId, 0)) as { upserted: number; skipped: number; rejected: number };
 }
 
 /** A verify run over the whole index (healing on, recall off); its result. */
 async function verify() {
   runs += 1;
-  const run = await ledger.openRun({ sourceEventId: `evt-meta-${runs}`, op: 'verify', indexName: 'metav1', params: { heal: true } });
-  await ledger.addChunk(run.run_id, 0, { after: null, through: null });
-  await ledger.markRunChunked(run.run_id, 1);
-  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-meta${runs}`, invokeId: `t-meta${runs}`, instanceId: 'i-local0001' });
+  const runId = await oneChunkRun(ledger, { tag: `meta${runs}`, op: 'verify', indexName: 'metav1', params: { heal: true } });
   const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
   Object.assign(worker.config, { RECALL_SAMPLE: 0 });
-  return (await runChunk(worker, run.run_id, 0)) as { drift: { rejected: number; missing: number; stale: number }; healed: number };
+  return (await runChunk(worker, runId, 0)) as { drift: { rejected: number; missing: number; stale: number }; healed: number };
 }
 
 async function held(id: string) {
@@ -55,12 +45,8 @@ async function held(id: string) {
 }
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  sql = createSql(pg.url, { max: 3 });
-  ledger = new WorkerLedger(sql);
-  emulator = await startOssVectorsEmulator({ searchableDelayMs: 0, writeQuota: false });
-  oss = new OssVectorsClient({ region: emulator.region, accountId: emulator.accountId, credentials: emulator.credentials[0]!, endpoint: emulator.endpoint });
-  await oss.putVectorBucket(BUCKET);
+  world = await startEmulatedWorld(BUCKET);
+  ({ sql, ledger, oss } = world);
   // As create-index does: the generation registered (taking snippets), then its OSS index created.
   await ensureIndex(oss, await ledger.registerIndex({ indexName: 'metav1', logicalName: 'meta', bucket: BUCKET, dimension: 384, metric: 'cosine' }));
   await ledger.activateIndex('metav1');
@@ -73,9 +59,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sql.end();
-  await pg.close();
-  await emulator.close();
+  await world.close();
 });
 
 describe('metadata through a sync', () => {

@@ -20,7 +20,7 @@ import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import type { SearchParams, SearchResult } from '../../shared/contracts';
 import { createSql } from '../../shared/ledger';
 import { startTestPostgres } from '../helpers/database';
-import { workerWith } from '../helpers/workerChunks';
+import { oneChunkRun, workerWith } from '../helpers/workerChunks';
 
 const BUCKET = 'search-test';
 const CONTENTS = ['Harbour cranes lift containers at dawn.', 'A recipe for lemon tart with thyme.', 'Tide tables for the northern harbour.', 'Notes on vector indexes and recall.'];
@@ -56,11 +56,7 @@ const embedder: QueryEmbedder = {
 
 /** A search run on the index whose one chunk is dispatched, with these params as stored; its id. */
 async function openSearch(tag: string, params: Record<string, unknown>): Promise<string> {
-  const run = await ledger.openRun({ sourceEventId: `evt-${tag}`, op: 'search', indexName: 'findv1', params });
-  await ledger.addChunk(run.run_id, 0, { after: null, through: null });
-  await ledger.markRunChunked(run.run_id, 1);
-  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-${tag}`, invokeId: `t-${tag}`, instanceId: 'i-local0001' });
-  return run.run_id;
+  return oneChunkRun(ledger, { tag, op: 'search', indexName: 'findv1', params });
 }
 
 /** The worker context of these tests: the archive, QUERY_TOPK_MAX 30 and, when given, an embedder. */

@@ -5,20 +5,15 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from 'postgres';
 import { runChunk } from '../../ecs/jobs/runChunk';
-import { WorkerLedger } from '../../ecs/ledger';
-import { startOssVectorsEmulator } from '../../local/oss-vectors';
-import type { OssVectorsEmulator } from '../../local/oss-vectors';
-import type { LocalPostgres } from '../../local/supabase';
-import { OssVectorsClient } from '../../shared/clients/oss-vectors';
-import { createSql } from '../../shared/ledger';
-import { startTestPostgres } from '../helpers/database';
-import { workerWith } from '../helpers/workerChunks';
+import type { WorkerLedger } from '../../ecs/ledger';
+import type { OssVectorsClient } from '../../shared/clients/oss-vectors';
+import { oneChunkRun, startEmulatedWorld, workerWith } from '../helpers/workerChunks';
+import type { EmulatedWorld } from '../helpers/workerChunks';
 
 const BUCKET = 'quality-test';
-let pg: LocalPostgres;
+let world: EmulatedWorld;
 let sql: Sql;
 let ledger: WorkerLedger;
-let emulator: OssVectorsEmulator;
 let oss: OssVectorsClient;
 
 /** A unit vector of 384 values from a seed (deterministic, distinct per seed). */
@@ -61,30 +56,21 @@ async function seedIndex(tag: string, count: number): Promise<string[]> {
 
 /** A verify run of the whole index with one chunk, run to its end by the worker. */
 async function verify(tag: string, heal: boolean) {
-  const run = await ledger.openRun({ sourceEventId: `evt-${tag}-verify-${String(heal)}`, op: 'verify', indexName: `${tag}v1`, params: { heal } });
-  await ledger.addChunk(run.run_id, 0, { after: null, through: null });
-  await ledger.markRunChunked(run.run_id, 1);
-  await ledger.markChunkDispatched({ runId: run.run_id, chunkNo: 0, commandId: `c-${tag}${String(heal)}`, invokeId: `t-${tag}${String(heal)}`, instanceId: 'i-local0001' });
+  const runId = await oneChunkRun(ledger, { tag: `${tag}verify${String(heal)}`, op: 'verify', indexName: `${tag}v1`, params: { heal } });
   const worker = workerWith(ledger, oss, { WORKER_BATCH_ROWS: 500, INDEX_WRITE_QPS: 1000 });
   Object.assign(worker.config, { RECALL_SAMPLE: 20, RECALL_K: 10, QUERY_TOPK_MAX: 30 });
-  return runChunk(worker, run.run_id, 0);
+  return runChunk(worker, runId, 0);
 }
 
 const queued = async (ids: readonly string[]) => Number((await sql`select count(*) as n from pgmq.q_vector_sync where message ->> 'id' = any(${[...ids]}::text[])`)[0]?.n);
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  sql = createSql(pg.url, { max: 3 });
-  ledger = new WorkerLedger(sql);
-  emulator = await startOssVectorsEmulator({ searchableDelayMs: 0, writeQuota: false });
-  oss = new OssVectorsClient({ region: emulator.region, accountId: emulator.accountId, credentials: emulator.credentials[0]!, endpoint: emulator.endpoint });
-  await oss.putVectorBucket(BUCKET);
+  world = await startEmulatedWorld(BUCKET);
+  ({ sql, ledger, oss } = world);
 }, 60_000);
 
 afterAll(async () => {
-  await sql.end();
-  await pg.close();
-  await emulator.close();
+  await world.close();
 });
 
 describe('a verify run', () => {
