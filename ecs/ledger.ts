@@ -3,7 +3,7 @@
 // run items, generations, re-enqueueing drift). Every statement goes through the ledger's helpers;
 // a chunk's writes are recorded one statement per page and one per write call, never per row.
 import type { Sql } from 'postgres';
-import { isUuid } from '../shared/contracts';
+import { isUuid, parseVectorKey, vectorKey } from '../shared/contracts';
 import { IndexRowSchema, Ledger } from '../shared/ledger';
 import type { IndexRow } from '../shared/ledger';
 import { outcomeArrays, parseEmbeddingRow, parseSyncPage } from './embeddingRows';
@@ -20,6 +20,11 @@ export interface EmbeddingPageInput {
   readonly headChars: number;
 }
 
+/** The start of a passage's text, `chars` characters at most and never past the passage's end. */
+function passageHead(sql: Sql, chars: number) {
+  return sql`substr(d.content, e.passage_start + 1, least(${chars}::int, coalesce(e.passage_chars, ${chars}::int)))`;
+}
+
 /** Checks rows from Postgres; a bad row fails the page with the document id in the message. */
 function parseEmbeddingRows(rows: readonly Record<string, unknown>[]): EmbeddingRow[] {
   return rows.map(parseEmbeddingRow);
@@ -32,6 +37,8 @@ export interface WriteRecord {
   /** The index written, or undefined when it was gone meanwhile (nothing to hold). */
   readonly indexName: string | undefined;
   readonly ids: readonly string[];
+  /** The passage of each of `ids` (the vectors written or deleted). */
+  readonly passageNos: readonly number[];
   /** Upserted: the hashes the index now holds for `ids`. Absent: `ids` were deleted. */
   readonly hashes?: readonly string[];
   /** Upserted: the hashes of the vectors written (model and metadata), as `vectorHash` makes them. */
@@ -44,61 +51,93 @@ export interface WriteRecord {
 export class WorkerLedger extends Ledger {
   // --- the source rows ---
 
-  /** The current embedding rows of these document ids (uuids only; unknown ids are left out). */
+  /** The current passage rows of these document ids (uuids only; unknown ids are left out), in id then passage order. */
   async embeddingsByIds(ids: readonly string[]): Promise<EmbeddingRow[]> {
     const uuids = ids.filter(isUuid);
     if (uuids.length === 0) return [];
     return parseEmbeddingRows(await this.query('read_embeddings', (sql) => sql`
-      select e.document_id::text as document_id, e.content_hash, e.embedding::text as embedding, d.metadata
+      select e.document_id::text as document_id, e.passage_no, e.content_hash, e.passage_hash, e.embedding::text as embedding, d.metadata
       from public.document_embeddings as e
       join public.source_documents as d on d.id = e.document_id
       where e.document_id = any(${uuids}::uuid[])
-      order by e.document_id`));
+      order by e.document_id, e.passage_no`));
   }
 
   /**
-   * One page of a sync chunk in one statement: each id's current row (a non-uuid id never has one)
-   * and the hash `indexName` holds for it.
+   * One page of a sync chunk in one statement: each id's current passages (a non-uuid id never has
+   * any) and what `indexName` holds of it, vector by vector; a vector held past the current passages
+   * comes with null embedding columns, and an id with neither with a null passage.
    */
   async syncPage(ids: readonly string[], indexName: string, headChars: number): Promise<SyncPage> {
-    if (ids.length === 0) return { rows: [], gone: [], held: new Map(), heldVectors: new Map() };
+    if (ids.length === 0) return { rows: [], gone: [], held: new Map(), heldVectors: new Map(), surplus: [] };
     const uuids = ids.filter(isUuid);
     return parseSyncPage(await this.query('read_sync_page', (sql) => sql`
       with current as (
-        select e.document_id::text as document_id, e.content_hash, e.model, e.embedding::text as embedding, d.metadata, left(d.content, ${headChars}) as content_head
+        select e.document_id::text as document_id, e.passage_no, e.content_hash, e.passage_hash, e.model, e.embedding::text as embedding, d.metadata,
+          ${passageHead(sql, headChars)} as content_head
         from public.document_embeddings as e
         join public.source_documents as d on d.id = e.document_id
         where e.document_id = any(${uuids}::uuid[])
+      ),
+      held as (
+        select s.document_id, s.passage_no, s.content_hash, s.vector_hash
+        from vector_sync.index_state as s
+        where s.index_name = ${indexName} and s.document_id = any(${[...ids]}::text[])
       )
-      select t.id as document_id, c.content_hash, c.model, c.embedding, c.metadata, c.content_head, s.content_hash as held_hash, s.vector_hash as held_vector_hash
+      select t.id as document_id, coalesce(c.passage_no, h.passage_no) as passage_no, c.content_hash, c.passage_hash, c.model, c.embedding, c.metadata, c.content_head,
+        h.content_hash as held_hash, h.vector_hash as held_vector_hash
       from unnest(${[...ids]}::text[]) with ordinality as t(id, ord)
-      left join current as c on c.document_id = t.id
-      left join vector_sync.index_state as s on s.index_name = ${indexName} and s.document_id = t.id
-      order by t.ord`));
+      left join (current as c full join held as h on h.document_id = c.document_id and h.passage_no = c.passage_no)
+        on coalesce(c.document_id, h.document_id) = t.id
+      order by t.ord, 2`));
   }
 
-  /** One page of a key range; the caller passes the last id it saw as the next `after`. */
+  /**
+   * One page of a key range: the passages of documents with `after < id <= through` (null = open
+   * end), in id then passage order, about `limit` rows and never a document cut in two (a document
+   * of more passages is a page of its own). The caller passes the last id it saw as the next `after`.
+   */
   async embeddingPage(input: EmbeddingPageInput): Promise<EmbeddingRow[]> {
     const { after, through, limit } = input;
-    return parseEmbeddingRows(await this.query('read_embedding_page', (sql) => sql`
-      select e.document_id::text as document_id, e.content_hash, e.model,
+    const read = (where: (sql: Sql) => ReturnType<Sql>, rows: number | null) => this.query('read_embedding_page', (sql) => sql`
+      select e.document_id::text as document_id, e.passage_no, e.content_hash, e.passage_hash, e.model,
         ${input.withVectors ? sql`e.embedding::text` : sql`'[]'`} as embedding,
         d.metadata,
-        ${input.headChars > 0 ? sql`left(d.content, ${input.headChars})` : sql`null`} as content_head
+        ${input.headChars > 0 ? passageHead(sql, input.headChars) : sql`null`} as content_head
       from public.document_embeddings as e
       join public.source_documents as d on d.id = e.document_id
-      where (${after}::uuid is null or e.document_id > ${after}::uuid)
-        and (${through}::uuid is null or e.document_id <= ${through}::uuid)
-      order by e.document_id
-      limit ${limit}`));
+      where ${where(sql)}
+      order by e.document_id, e.passage_no
+      ${rows === null ? sql`` : sql`limit ${rows}`}`);
+    const rows = parseEmbeddingRows(await read((sql) => sql`(${after}::uuid is null or e.document_id > ${after}::uuid) and (${through}::uuid is null or e.document_id <= ${through}::uuid)`, limit));
+    if (rows.length < limit) return rows;
+    const last = rows[rows.length - 1]?.document_id;
+    const kept = rows.filter((row) => row.document_id !== last);
+    // The page may end inside its last document: that one is read whole, alone or on the next page.
+    if (kept.length > 0) return kept;
+    return parseEmbeddingRows(await read((sql) => sql`e.document_id = ${last ?? null}::uuid`, null));
   }
 
-  /** Which of these keys have an embedding row; a key that is not a uuid never has one. */
-  async existingDocumentIds(keys: readonly string[]): Promise<Set<string>> {
-    const uuids = keys.filter(isUuid);
-    if (uuids.length === 0) return new Set();
-    const rows = await this.query('existing_document_ids', (sql) => sql`select document_id::text as document_id from public.document_embeddings where document_id = any(${uuids}::uuid[])`);
-    return new Set(rows.map((row) => String(row.document_id)));
+  /** Which of these vector keys name a current passage; a key whose document is not a uuid never does. */
+  async existingVectorKeys(keys: readonly string[]): Promise<Set<string>> {
+    const parsed = keys.map(parseVectorKey).filter((key) => isUuid(key.documentId));
+    if (parsed.length === 0) return new Set();
+    const rows = await this.query('existing_vector_keys', (sql) => sql`
+      select e.document_id::text as document_id, e.passage_no
+      from public.document_embeddings as e
+      join unnest(${parsed.map((key) => key.documentId)}::uuid[], ${parsed.map((key) => key.passageNo)}::int[]) as k(id, no)
+        on e.document_id = k.id and e.passage_no = k.no`);
+    return new Set(rows.map((row) => vectorKey(String(row.document_id), Number(row.passage_no))));
+  }
+
+  /** Records that an index holds these vectors (found by verify, unknown to index_state), so the next sync of their documents deletes them. */
+  async noteHeldVectors(indexName: string, keys: readonly string[]): Promise<void> {
+    const parsed = keys.map(parseVectorKey);
+    if (parsed.length === 0) return;
+    // The hash is of nothing current: a sync compares it with no row and deletes the vector.
+    const unknown = '0'.repeat(64);
+    await this.query('note_held_vectors', (sql) => sql`
+      select vector_sync.upsert_index_state(${indexName}, ${parsed.map((key) => key.documentId)}::text[], ${parsed.map(() => unknown)}::text[], null, ${parsed.map((key) => key.passageNo)}::int[]) as n`);
   }
 
   /** Queues for a sync the embeddings the generation lacks (but those refused during this run): the end of a rebuild. Answers how many. */
@@ -128,10 +167,10 @@ export class WorkerLedger extends Ledger {
       order by i.state = 'active' desc, i.created_at, i.index_name`);
   }
 
-  /** Forgets ids in index_state; answers how many rows it had. */
-  async deleteIndexState(indexName: string, ids: readonly string[]): Promise<number> {
+  /** Forgets vectors in index_state: every passage of the ids, or (with `passageNos`, one per id) those passages; answers how many rows it had. */
+  async deleteIndexState(indexName: string, ids: readonly string[], passageNos?: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.count('delete_index_state', (sql) => sql`select vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[]) as n`);
+    return this.count('delete_index_state', (sql) => sql`select vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[], ${passageNos === undefined ? null : [...passageNos]}::int[]) as n`);
   }
 
   async markIndexDropped(indexName: string): Promise<void> {
@@ -148,11 +187,11 @@ export class WorkerLedger extends Ledger {
 
   /** What one write call did, in one statement: index_state of the index written, and the outcomes it settles. */
   async recordWrite(record: WriteRecord): Promise<void> {
-    const { indexName, ids, hashes, vectorHashes, outcomes } = record;
+    const { indexName, ids, passageNos, hashes, vectorHashes, outcomes } = record;
     const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) =>
       hashes === undefined
-        ? sql`vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[])`
-        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[], ${vectorHashes === undefined ? null : [...vectorHashes]}::text[])`;
+        ? sql`vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[], ${[...passageNos]}::int[])`
+        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[], ${vectorHashes === undefined ? null : [...vectorHashes]}::text[], ${[...passageNos]}::int[])`;
     if (state === undefined && outcomes.length === 0) return;
     await this.query('record_write', (sql) => {
       if (state === undefined) return sql`select ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
@@ -246,14 +285,14 @@ export class WorkerLedger extends Ledger {
       from unnest(${[...points]}::uuid[]) as p(id)
       cross join lateral (
         select e.document_id, e.embedding from public.document_embeddings as e
-        where e.document_id >= p.id order by e.document_id limit 1
+        where e.document_id >= p.id order by e.document_id, e.passage_no limit 1
       ) as s
       order by s.document_id`);
     return rows.map((row) => ({ documentId: String(row.document_id), embedding: String(row.embedding) }));
   }
 
   /**
-   * The exact top k of a vector over the sidecar: a full scan, since the order is by an expression
+   * The exact top k of a vector over the sidecar's passages (answered as vector keys): a full scan, since the order is by an expression
    * no HNSW index serves (`+ 0`), with the index's metric (cosine `<=>`, euclidean `<->`). Ties are
    * broken by id so the answer is stable. Embeddings whose vector OSS Vectors refused (since the
    * document or its embedding last changed) are left out: the index cannot hold them, so they are
@@ -263,14 +302,14 @@ export class WorkerLedger extends Ledger {
     const rows = await this.query('exact_neighbours', (sql) => {
       const distance = metric === 'cosine' ? sql`(e.embedding operator(extensions.<=>) ${vectorText}::extensions.vector)` : sql`(e.embedding operator(extensions.<->) ${vectorText}::extensions.vector)`;
       return sql`
-        select e.document_id::text as document_id, ${distance} + 0 as distance
+        select case when e.passage_no = 0 then e.document_id::text else e.document_id::text || '#' || e.passage_no end as document_id, ${distance} + 0 as distance
         from public.document_embeddings as e
         join public.source_documents as d on d.id = e.document_id
         where not exists (
           -- Refused since the document or its embedding last changed, as knownRejections reads it.
           select 1 from vector_sync.rejections as r where r.document_id = e.document_id::text and r.rejected_at >= greatest(e.updated_at, d.updated_at)
         )
-        order by ${distance} + 0, e.document_id
+        order by ${distance} + 0, e.document_id, e.passage_no
         limit ${k}`;
     });
     return rows.map((row) => ({ documentId: String(row.document_id), distance: Number(row.distance) }));

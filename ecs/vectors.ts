@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { OssVectorsRequestError } from '../shared/clients/oss-vectors';
 import type { IndexShape, MetadataValue, OssVectorsClient, VectorMetadata, VectorTextInput } from '../shared/clients/oss-vectors';
 import type { IndexRow } from '../shared/ledger';
+import { rowKey } from './embeddingRows';
 import type { EmbeddingRow } from './embeddingRows';
 import { snippetOf } from './snippet';
 
@@ -54,13 +55,13 @@ export function takesSnippets(index: Pick<IndexRow, 'non_filterable_keys'>): boo
 }
 
 /**
- * The OSS vector of an embedding row for a generation: the document id as key, pgvector's text as
- * the values, the metadata with the hash and (when the generation takes them) a snippet of
- * `snippetChars` characters.
+ * The OSS vector of a passage row for a generation: the passage's key (the document id for the
+ * first), pgvector's text as the values, the metadata with the document's content hash and (when
+ * the generation takes them) a snippet of the passage of `snippetChars` characters.
  */
 export function toVectorInput(row: EmbeddingRow, index: Pick<IndexRow, 'non_filterable_keys'>, snippetChars: number): VectorTextInput {
   const snippet = takesSnippets(index) && row.content_head !== null ? snippetOf(row.content_head, snippetChars) : '';
-  return { key: row.document_id, dataText: row.embedding, metadata: toVectorMetadata(row.metadata, row.content_hash, snippet) };
+  return { key: rowKey(row), dataText: row.embedding, metadata: toVectorMetadata(row.metadata, row.content_hash, snippet) };
 }
 
 /** Metadata as canonical JSON (keys sorted): equal metadata, equal text. */
@@ -72,12 +73,15 @@ export function canonicalMetadata(metadata: VectorMetadata | undefined): string 
 }
 
 /**
- * SHA-256 of what a vector sends: the model that made its values (with the content_hash in its
- * metadata, they decide the values, so the values themselves need not be hashed) and its metadata.
- * The index holds the vector already when this matches.
+ * SHA-256 of what a vector sends: the model and the passage's text hash, which decide its values
+ * (so the values themselves need not be hashed), and its metadata. The index holds the vector
+ * already when this matches. A passage that is the whole content (no passage hash) hashes as
+ * vectors did before documents had passages.
  */
-export function vectorHash(input: VectorTextInput, model: string): string {
-  return createHash('sha256').update(model).update('\n').update(canonicalMetadata(input.metadata)).digest('hex');
+export function vectorHash(input: VectorTextInput, model: string, passageHash: string | null = null): string {
+  const hash = createHash('sha256').update(model).update('\n');
+  if (passageHash !== null) hash.update(passageHash).update('\n');
+  return hash.update(canonicalMetadata(input.metadata)).digest('hex');
 }
 
 /** The shape OSS Vectors checks vectors against. */

@@ -106,3 +106,31 @@ export function splitPassages(text: string, settings: SplitSettings): Passage[] 
     start = nextStart(text, start, end, settings);
   }
 }
+
+/** The code points of `text` before each of `offsets` (UTF-16 offsets, in increasing order). */
+function codePointsBefore(text: string, offsets: readonly number[]): number[] {
+  const counts: number[] = [];
+  let unit = 0;
+  let points = 0;
+  for (const offset of offsets) {
+    while (unit < offset) {
+      const code = text.charCodeAt(unit);
+      const pair = code >= 0xd800 && code <= 0xdbff && unit + 1 < offset && (text.charCodeAt(unit + 1) & 0xfc00) === 0xdc00;
+      unit += pair ? 2 : 1;
+      points += 1;
+    }
+    counts.push(points);
+  }
+  return counts;
+}
+
+/**
+ * Where each passage sits in code points, as Postgres counts characters (`substr(content,
+ * start + 1, chars)` gives its text back): JavaScript offsets count UTF-16 units, which differ
+ * once a character lies outside the Basic Multilingual Plane. Starts and ends each increase.
+ */
+export function codePointSpans(text: string, passages: readonly Passage[]): { start: number; chars: number }[] {
+  const starts = codePointsBefore(text, passages.map((passage) => passage.start));
+  const ends = codePointsBefore(text, passages.map((passage) => passage.end));
+  return passages.map((_, index) => ({ start: starts[index] ?? 0, chars: (ends[index] ?? 0) - (starts[index] ?? 0) }));
+}

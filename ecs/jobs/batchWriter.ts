@@ -11,21 +11,25 @@ import type { Outcome } from '../embeddingRows';
 import { ensureIndex } from '../vectors';
 import type { WriteQuotaShare } from '../writeQuota';
 
-/** A vector bound for one target. */
+/** A vector (one passage of a document) bound for one target. */
 export interface PutItem {
   readonly documentId: string;
+  readonly passageNo: number;
   readonly contentHash: string;
   /** vectorHash of what is sent: what index_state records as held. */
   readonly vectorHash: string;
   readonly vector: PreparedVector;
-  /** The document's outcome and count go with this target's write (the first target of its page). */
+  /** The document's outcome and count go with this write (its first vector written, on the first target of its page). */
   readonly settles: boolean;
 }
 
-/** A key to delete from one target. */
+/** A vector key to delete from one target: a gone document's, or a passage past a document's end. */
 export interface DeleteItem {
   readonly documentId: string;
-  /** The first target of its page held it: 'deleted'; otherwise there was nothing to delete: 'skipped'. */
+  readonly passageNo: number;
+  readonly key: string;
+  /** Settled as 'delete' (a gone document: 'deleted' when the first target held it, else 'skipped') or as 'upsert' (a shrunk document whose passages were all written already: 'upserted'). */
+  readonly op: 'upsert' | 'delete';
   readonly held: boolean;
   readonly settles: boolean;
 }
@@ -36,6 +40,8 @@ interface Lane<T> {
   items: T[];
   /** Create the index first if it is missing (a generation being built that the page did not write first). */
   ensure: boolean;
+  /** The chunk's vector counts follow this target's writes (the first target of the pages). */
+  counted: boolean;
 }
 
 /** What a writer needs: the chunk, its share of the quota, its counts and how many calls may be in flight. */
@@ -44,7 +50,13 @@ export interface BatchWriterOptions {
   readonly runId: string;
   readonly chunkNo: number;
   readonly quota: Pick<WriteQuotaShare, 'refresh'>;
-  readonly counts: ChunkCounts;
+  readonly counts: ChunkCounts & VectorCounts;
+}
+
+/** Vectors a chunk put and deleted on its first target (documents are counted in ChunkCounts). */
+export interface VectorCounts {
+  vectorsWritten?: number;
+  vectorsDeleted?: number;
 }
 
 /**
@@ -82,10 +94,10 @@ export class BatchWriter {
 
   constructor(private readonly options: BatchWriterOptions) {}
 
-  /** Adds vectors for `target` (`ensure`: create its index if missing) and sends every batch that is full. */
-  async put(target: IndexRow, items: readonly PutItem[], ensure: boolean): Promise<void> {
+  /** Adds vectors for `target` (`ensure`: create its index if missing; `counted`: its writes are the chunk's vector counts) and sends every batch that is full. */
+  async put(target: IndexRow, items: readonly PutItem[], ensure: boolean, counted = !ensure): Promise<void> {
     this.throwIfFailed();
-    const lane = this.lane(this.puts, target, ensure);
+    const lane = this.lane(this.puts, target, ensure, counted);
     for (const item of items) {
       lane.items.push(item);
       if (lane.items.length >= this.options.worker.oss.config.limits.maxVectorsPerPut) await this.sendPuts(lane);
@@ -93,9 +105,9 @@ export class BatchWriter {
   }
 
   /** Adds keys to delete from `target` and sends every batch that is full. */
-  async delete(target: IndexRow, items: readonly DeleteItem[]): Promise<void> {
+  async delete(target: IndexRow, items: readonly DeleteItem[], counted: boolean): Promise<void> {
     this.throwIfFailed();
-    const lane = this.lane(this.deletes, target, false);
+    const lane = this.lane(this.deletes, target, false, counted);
     for (const item of items) {
       lane.items.push(item);
       if (lane.items.length >= this.options.worker.oss.config.limits.maxDeleteKeys) await this.sendDeletes(lane);
@@ -115,18 +127,19 @@ export class BatchWriter {
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
   }
 
-  private lane<T>(lanes: Map<string, Lane<T>>, target: IndexRow, ensure: boolean): Lane<T> {
+  private lane<T>(lanes: Map<string, Lane<T>>, target: IndexRow, ensure: boolean, counted: boolean): Lane<T> {
     let lane = lanes.get(target.index_name);
     if (!lane) {
-      lane = { target, items: [], ensure };
+      lane = { target, items: [], ensure, counted };
       lanes.set(target.index_name, lane);
     }
     lane.ensure ||= ensure;
+    lane.counted ||= counted;
     return lane;
   }
 
   private async sendPuts(lane: Lane<PutItem>): Promise<void> {
-    const { target, items, ensure } = lane;
+    const { target, items, ensure, counted } = lane;
     lane.items = [];
     await this.send(async () => {
       const { worker, quota, counts } = this.options;
@@ -135,25 +148,27 @@ export class BatchWriter {
         await worker.oss.putPreparedVectors({ bucket: target.bucket, indexName: target.index_name, vectors: items.map((item) => item.vector) });
       }));
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'upsert', outcome: 'upserted' }));
-      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), hashes: items.map((item) => item.contentHash), vectorHashes: items.map((item) => item.vectorHash), outcomes: settled });
+      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo), hashes: items.map((item) => item.contentHash), vectorHashes: items.map((item) => item.vectorHash), outcomes: settled });
       counts.upserted += settled.length;
+      if (counted && written) counts.vectorsWritten = (counts.vectorsWritten ?? 0) + items.length;
     });
   }
 
   private async sendDeletes(lane: Lane<DeleteItem>): Promise<void> {
-    const { target, items } = lane;
+    const { target, items, counted } = lane;
     lane.items = [];
     await this.send(async () => {
       const { worker, quota, counts } = this.options;
-      const ids = items.map((item) => item.documentId);
       const written = await unlessGoneMeanwhile(worker, target, async () => {
         await quota.refresh();
-        await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: ids });
+        await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: items.map((item) => item.key) });
       });
-      const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'delete', outcome: item.held ? 'deleted' : 'skipped' }));
-      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids, outcomes: settled });
+      const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: item.op, outcome: item.op === 'upsert' ? 'upserted' : item.held ? 'deleted' : 'skipped' }));
+      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo), outcomes: settled });
+      counts.upserted += settled.filter((outcome) => outcome.outcome === 'upserted').length;
       counts.deleted += settled.filter((outcome) => outcome.outcome === 'deleted').length;
       counts.skipped += settled.filter((outcome) => outcome.outcome === 'skipped').length;
+      if (counted && written) counts.vectorsDeleted = (counts.vectorsDeleted ?? 0) + items.filter((item) => item.held).length;
     });
   }
 

@@ -98,7 +98,7 @@ export async function runChunk(worker: WorkerContext, runId: string, chunkNo: nu
     const seconds = (performance.now() - started) / 1000;
     const writes = worker.oss.writeStats;
     result.durationMs = Math.round(seconds * 1000);
-    result.vectorsPerSecond = Math.round(result.upserted / Math.max(seconds, 0.001));
+    result.vectorsPerSecond = Math.round((result.vectorsWritten ?? result.upserted) / Math.max(seconds, 0.001));
     result.writeCalls = writes.calls - writesBefore.calls;
     result.throttledCalls = writes.throttled - writesBefore.throttled;
     await worker.ledger.finishChunk({ runId, chunkNo, succeeded: true, result });

@@ -97,7 +97,8 @@ async function resolveQueries(worker: WorkerContext, index: IndexRow, queries: r
   const texts = queries.flatMap((q) => ('text' in q ? [q.text] : []));
   const embedded = texts.length > 0 ? await embedTexts(worker, index, texts) : { vectors: [] };
   const documentIds = queries.flatMap((q) => ('documentId' in q ? [q.documentId] : []));
-  const rows = new Map((await worker.ledger.embeddingsByIds(documentIds)).map((row) => [row.document_id, row.embedding]));
+  // A document query searches with the document's first passage (its start; the whole of a short one).
+  const rows = new Map((await worker.ledger.embeddingsByIds(documentIds)).filter((row) => row.passage_no === 0).map((row) => [row.document_id, row.embedding]));
   let textNo = 0;
   const resolved = queries.map((query): Resolved => {
     const { kind, label } = describeQuery(query);

@@ -2,10 +2,11 @@
 // the validation query every writing chunk ends with (sampled vectors must find themselves).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VectorInput } from '../../shared/clients/oss-vectors';
-import { VerifyParamsSchema } from '../../shared/contracts';
+import { parseVectorKey, VerifyParamsSchema } from '../../shared/contracts';
 import type { ChunkCounts, Drift, RangeSelector, RecallResult, ValidationResult } from '../../shared/contracts';
 import type { IndexRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
+import { rowKey } from '../embeddingRows';
 import { snippetSourceChars } from '../snippet';
 import { canonicalMetadata, shapeOf, toVectorInput } from '../vectors';
 import { runParams } from './params';
@@ -30,11 +31,14 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
   const { worker, run, chunk, index } = job;
   const { heal } = runParams(run, VerifyParamsSchema);
   const drift: Drift = { rejected: 0, missing: 0, stale: 0, orphaned: 0, examples: [] };
-  const drifted: string[] = [];
-  const note = (kind: 'missing' | 'stale' | 'orphaned', ids: readonly string[]): void => {
-    drift[kind] += ids.length;
-    drifted.push(...ids);
-    for (const id of ids) if (drift.examples.length < 5) drift.examples.push(id);
+  // Drifted vectors by kind: missing and stale ones are forgotten in index_state (the sync writes
+  // them again), orphans are recorded there (the sync deletes them); their documents are queued.
+  const forget: string[] = [];
+  const orphans: string[] = [];
+  const note = (kind: 'missing' | 'stale' | 'orphaned', keys: readonly string[]): void => {
+    drift[kind] += keys.length;
+    (kind === 'orphaned' ? orphans : forget).push(...keys);
+    for (const key of keys) if (drift.examples.length < 5) drift.examples.push(key);
   };
   const { through } = job.selector;
   let { after } = job.selector;
@@ -43,18 +47,18 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i += GET_KEYS) {
       const slice = rows.slice(i, i + GET_KEYS);
-      const found = await worker.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map((row) => row.document_id), returnMetadata: true });
+      const found = await worker.oss.getVectors({ bucket: index.bucket, indexName: index.index_name, keys: slice.map(rowKey), returnMetadata: true });
       const held = new Map(found.map((vector) => [vector.key, canonicalMetadata(vector.metadata)]));
-      const absent = slice.filter((row) => !held.has(row.document_id)).map((row) => row.document_id);
+      const absent = slice.filter((row) => !held.has(rowKey(row)));
       // Stale: the index holds other metadata than a sync would write now (content_hash among it).
       const expected = (row: (typeof slice)[number]) => canonicalMetadata(toVectorInput(row, index, worker.config.SNIPPET_CHARS).metadata);
-      const stale = slice.filter((row) => held.has(row.document_id) && held.get(row.document_id) !== expected(row)).map((row) => row.document_id);
+      const stale = slice.filter((row) => held.has(rowKey(row)) && held.get(rowKey(row)) !== expected(row));
       // A document refused since it last changed (its metadata grew too big) is no drift a sync could heal.
-      const refused = await worker.ledger.knownRejections([...absent, ...stale]);
-      note('missing', absent.filter((id) => !refused.has(id)));
-      note('stale', stale.filter((id) => !refused.has(id)));
-      drift.rejected += refused.size;
-      counts.skipped += slice.length;
+      const refused = await worker.ledger.knownRejections([...new Set([...absent, ...stale].map((row) => row.document_id))]);
+      note('missing', absent.filter((row) => !refused.has(row.document_id)).map(rowKey));
+      note('stale', stale.filter((row) => !refused.has(row.document_id)).map(rowKey));
+      drift.rejected += [...absent, ...stale].filter((row) => refused.has(row.document_id)).length;
+      counts.skipped += new Set(slice.map((row) => row.document_id)).size;
     }
     after = rows[rows.length - 1]?.document_id ?? null;
   }
@@ -64,7 +68,7 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
     do {
       const page = await worker.oss.listVectors({ bucket: index.bucket, indexName: index.index_name, maxResults: 1000, segmentCount: segments, segmentIndex: chunk.chunk_no, ...(nextToken ? { nextToken } : {}) });
       const keys = page.vectors.map((vector) => vector.key);
-      const existing = await worker.ledger.existingDocumentIds(keys);
+      const existing = await worker.ledger.existingVectorKeys(keys);
       note('orphaned', keys.filter((key) => !existing.has(key)));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -72,10 +76,13 @@ export async function verifyChunk(job: ChunkJob<RangeSelector>, counts: ChunkCou
   // Search quality once per run (the sample spans the whole sidecar), by the first chunk.
   const recall = chunk.chunk_no === 0 ? await sampleRecall(worker, run.run_id, index, worker.config.RECALL_SAMPLE, worker.config.RECALL_K) : undefined;
   const measured = recall ? { recall } : {};
-  if (drifted.length === 0) return { drift, healed: 0, ...measured };
+  if (forget.length + orphans.length === 0) return { drift, healed: 0, ...measured };
   if (!heal) return { drift, healed: 0, healSkipped: true, ...measured };
-  await worker.ledger.deleteIndexState(index.index_name, drifted);
-  return { drift, healed: await worker.ledger.enqueueSync(drifted), ...measured };
+  const forgotten = forget.map(parseVectorKey);
+  await worker.ledger.deleteIndexState(index.index_name, forgotten.map((key) => key.documentId), forgotten.map((key) => key.passageNo));
+  await worker.ledger.noteHeldVectors(index.index_name, orphans);
+  const documents = [...new Set([...forget, ...orphans].map((key) => parseVectorKey(key).documentId))];
+  return { drift, healed: await worker.ledger.enqueueSync(documents), ...measured };
 }
 
 /** Up to `count` vectors spread over the written ones. */

@@ -6,15 +6,16 @@
 // The last chunk of a rebuild checks the new generation, activates it and drops the old ones.
 import { OssVectorsRequestError, OssVectorsValidationError } from '../../shared/clients/oss-vectors';
 import type { VectorInput, VectorTextInput } from '../../shared/clients/oss-vectors';
+import { vectorKey } from '../../shared/contracts';
 import type { ChunkCounts, IdsSelector, RangeSelector } from '../../shared/contracts';
 import type { ChunkRow, IndexRow, RunRow } from '../../shared/ledger';
 import type { WorkerContext } from '../context';
-import type { EmbeddingRow, Outcome } from '../embeddingRows';
+import type { EmbeddingRow, Outcome, SyncPage } from '../embeddingRows';
 import { snippetSourceChars } from '../snippet';
 import { ensureIndex, shapeOf, takesSnippets, toVectorInput, vectorHash } from '../vectors';
 import type { WriteQuotaShare } from '../writeQuota';
 import { BatchWriter } from './batchWriter';
-import type { PutItem } from './batchWriter';
+import type { DeleteItem, PutItem } from './batchWriter';
 
 /** Written vectors a chunk keeps for its validation query: a bounded sample, so memory stays flat however big the chunk. */
 const KEPT_FOR_VALIDATION = 1000;
@@ -52,27 +53,56 @@ export async function* readAhead<T>(first: Promise<T | undefined>, next: (page: 
 interface Decided {
   readonly row: EmbeddingRow;
   readonly input: VectorTextInput;
-  readonly item: Omit<PutItem, 'settles'>;
+  readonly item: PutItem;
+}
+
+/** A page's rows by document, in order (a page never cuts a document's passages in two). */
+function byDocument(rows: readonly EmbeddingRow[]): EmbeddingRow[][] {
+  const groups: EmbeddingRow[][] = [];
+  for (const row of rows) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.document_id === row.document_id) last.push(row);
+    else groups.push([row]);
+  }
+  return groups;
 }
 
 /**
- * Checks a page's rows against the first target's shape: a refused vector is recorded as a
- * rejection with its reason and the rest go on; with `held`, a row whose vector (model and
- * metadata, see vectorHash) the index holds already is left as unchanged. Both are recorded in one
- * statement. Returns the rows to write.
+ * Checks a page's documents against the first target's shape, all the passages of a document
+ * together: a refused passage makes the document a rejection with its reason (none of its passages
+ * is written) and the rest go on; with `held`, a passage whose vector (model, text and metadata,
+ * see vectorHash) the index holds already is left as it is, and a document left whole is unchanged.
+ * Both are recorded in one statement. Returns the passages to write; the first of each document
+ * settles its outcome. `settled` gets the documents that have a write to settle them; a document of
+ * `shrunk` (vectors to delete past its end) with nothing to write is left for its deletes to settle.
  */
-async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], primary: IndexRow, held: ReadonlyMap<string, string> | undefined, counts: ChunkCounts): Promise<Decided[]> {
+async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], primary: IndexRow, held: ReadonlyMap<string, string> | undefined, counts: ChunkCounts, shrunk?: ReadonlySet<string>, settled?: Set<string>): Promise<Decided[]> {
   const { worker } = job;
   const shape = shapeOf(primary);
   const decided: Decided[] = [];
   const outcomes: Outcome[] = [];
-  for (const row of rows) {
-    const input = toVectorInput(row, primary, worker.config.SNIPPET_CHARS);
-    const vector = worker.oss.prepareVector(input, shape);
-    const hash = vectorHash(input, row.model);
-    if (vector instanceof OssVectorsValidationError) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'rejected', reason: vector.reason, detail: vector.message });
-    else if (held?.get(row.document_id) === hash) outcomes.push({ documentId: row.document_id, op: 'upsert', outcome: 'skipped' });
-    else decided.push({ row, input, item: { documentId: row.document_id, contentHash: row.content_hash, vectorHash: hash, vector } });
+  for (const passages of byDocument(rows)) {
+    const documentId = passages[0]?.document_id ?? '';
+    const checked = passages.map((row) => {
+      const input = toVectorInput(row, primary, worker.config.SNIPPET_CHARS);
+      return { row, input, vector: worker.oss.prepareVector(input, shape), hash: vectorHash(input, row.model, row.passage_hash) };
+    });
+    const refused = checked.find((c) => c.vector instanceof OssVectorsValidationError)?.vector;
+    if (refused instanceof OssVectorsValidationError) {
+      outcomes.push({ documentId, op: 'upsert', outcome: 'rejected', reason: refused.reason, detail: refused.message });
+      continue;
+    }
+    const changed = checked.filter((c) => held?.get(c.input.key) !== c.hash);
+    if (changed.length === 0) {
+      // A document with vectors to delete past its end settles with that delete instead.
+      if (!shrunk?.has(documentId)) outcomes.push({ documentId, op: 'upsert', outcome: 'skipped' });
+      continue;
+    }
+    settled?.add(documentId);
+    changed.forEach(({ row, input, vector, hash }, index) => {
+      if (vector instanceof OssVectorsValidationError) return;
+      decided.push({ row, input, item: { documentId, passageNo: row.passage_no, contentHash: row.content_hash, vectorHash: hash, vector, settles: index === 0 } });
+    });
   }
   await worker.ledger.recordOutcomes(job.run.run_id, job.chunk.chunk_no, outcomes);
   for (const outcome of outcomes) counts[outcome.outcome === 'rejected' ? 'rejected' : 'skipped'] += 1;
@@ -82,18 +112,44 @@ async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], pri
 /**
  * What one target is sent of a page: the vectors as checked for the first target, or checked again
  * when this target's shape differs (a refusal then fails the chunk, as OSS would refuse the batch).
+ * Only the first target's writes settle outcomes.
  */
 function itemsFor(worker: WorkerContext, decided: readonly Decided[], target: IndexRow, primary: IndexRow): PutItem[] {
-  const settles = target === primary;
+  const first = target === primary;
   const sameShape = target.dimension === primary.dimension && target.metric === primary.metric && takesSnippets(target) === takesSnippets(primary);
-  if (sameShape) return decided.map(({ item }) => ({ ...item, settles }));
+  if (sameShape) return decided.map(({ item }) => ({ ...item, settles: first && item.settles }));
   return decided.map(({ row, item }) => {
     // This generation takes snippets or not unlike the first: its vectors carry other metadata.
     const input = toVectorInput(row, target, worker.config.SNIPPET_CHARS);
     const vector = worker.oss.prepareVector(input, shapeOf(target));
     if (vector instanceof OssVectorsValidationError) throw vector;
-    return { ...item, vector, vectorHash: vectorHash(input, row.model), settles };
+    return { ...item, vector, vectorHash: vectorHash(input, row.model, row.passage_hash), settles: first && item.settles };
   });
+}
+
+/**
+ * The deletes of a sync page for one target: every vector index_state holds past a document's
+ * current passages, or of a gone document (and a gone document's first key even when nothing is
+ * held: the index may hold it all the same). A gone document settles as deleted (or skipped when
+ * nothing was held); a document whose passages needed no write settles with its first surplus delete.
+ */
+function deletesFor(page: SyncPage, target: IndexRow, primary: IndexRow, settled: ReadonlySet<string>): DeleteItem[] {
+  const first = target === primary;
+  const gone = new Set(page.gone);
+  const items: DeleteItem[] = [];
+  const settling = new Set<string>();
+  const settles = (documentId: string): boolean => {
+    if (!first || settled.has(documentId) || settling.has(documentId)) return false;
+    settling.add(documentId);
+    return true;
+  };
+  for (const [documentId, passageNo] of page.surplus) {
+    items.push({ documentId, passageNo, key: vectorKey(documentId, passageNo), op: gone.has(documentId) ? 'delete' : 'upsert', held: true, settles: settles(documentId) });
+  }
+  for (const documentId of page.gone) {
+    if (!page.held.has(vectorKey(documentId, 0))) items.push({ documentId, passageNo: 0, key: documentId, op: 'delete', held: false, settles: settles(documentId) });
+  }
+  return items;
 }
 
 /** Adds the first written vectors of a page to the kept sample, up to its bound (their values parsed again only for these). */
@@ -147,11 +203,16 @@ export async function syncChunk(job: ChunkJob<IdsSelector>, counts: ChunkCounts)
   };
   await writing(writer, async () => {
     for await (const { targets, primary, page } of readAhead(read(0), (previous) => read(previous.start + size))) {
-      const decided = await decide(job, page.rows, primary, page.heldVectors, counts);
+      const settled = new Set<string>();
+      const gone = new Set(page.gone);
+      const shrunk = new Set(page.surplus.map(([documentId]) => documentId).filter((id) => !gone.has(id)));
+      const decided = await decide(job, page.rows, primary, page.heldVectors, counts, shrunk, settled);
       keepSample(sample, decided);
-      for (const target of targets) await writer.put(target, itemsFor(worker, decided, target, primary), target !== primary);
-      if (page.gone.length === 0) continue;
-      for (const target of targets) await writer.delete(target, page.gone.map((id) => ({ documentId: id, held: page.held.has(id), settles: target === primary })));
+      for (const target of targets) await writer.put(target, itemsFor(worker, decided, target, primary), target !== primary, target === primary);
+      for (const target of targets) {
+        const deletes = deletesFor(page, target, primary, settled);
+        if (deletes.length > 0) await writer.delete(target, deletes, target === primary);
+      }
     }
   });
   return sample;
@@ -172,7 +233,7 @@ export async function rebuildChunk(job: ChunkJob<RangeSelector>, counts: ChunkCo
     for await (const rows of readAhead(read(job.selector.after), (previous) => read(previous[previous.length - 1]?.document_id ?? null))) {
       const decided = await decide(job, rows, index, undefined, counts);
       keepSample(sample, decided);
-      await writer.put(index, itemsFor(worker, decided, index, index), false);
+      await writer.put(index, itemsFor(worker, decided, index, index), false, true);
       worker.log.debug('rebuild page read', { through: rows[rows.length - 1]?.document_id, upserted: counts.upserted });
     }
   });

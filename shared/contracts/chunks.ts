@@ -104,6 +104,9 @@ export type SearchResult = z.infer<typeof SearchResultSchema>;
 /** What a finished chunk stored in `vector_sync.chunks.result`. */
 export const ChunkResultSchema = ChunkCountsSchema.extend({
   durationMs: count.optional(),
+  /** Vectors (passages) the chunk put into and deleted from its first target; the counts above are documents. */
+  vectorsWritten: count.optional(),
+  vectorsDeleted: count.optional(),
   vectorsPerSecond: count.optional(),
   /** PutVectors and DeleteVectors calls sent (every attempt, retries included). */
   writeCalls: count.optional(),

@@ -199,7 +199,7 @@ export class Ledger extends RecoveryLedger {
 
   /** Vectors index_state counts for an index (the report's TotalVectors) and its last write. */
   indexStats(indexName: string): Promise<IndexStats> {
-    return this.one('index_stats', IndexStatsRowSchema, (sql) => sql`select total_vectors, last_synced_at from vector_sync.index_stats(${indexName})`);
+    return this.one('index_stats', IndexStatsRowSchema, (sql) => sql`select total_vectors, total_documents, last_synced_at from vector_sync.index_stats(${indexName})`);
   }
 
   // --- what went wrong: rejections and parked events ---

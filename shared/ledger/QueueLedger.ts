@@ -53,13 +53,27 @@ export interface EmbeddingSource {
   readonly contentHash: string;
   readonly embeddedHash: string | null;
   readonly embeddedModel: string | null;
+  /** The SHA-256 of each passage the sidecar holds, in passage order (null: no embedding). */
+  readonly embeddedPassages: readonly string[] | null;
 }
 
-/** One vector to store. */
+/** One passage of a document to store: where it sits (in code points, as Postgres counts characters) and its vector. */
+export interface PassageWrite {
+  readonly no: number;
+  /** SHA-256 of the passage's text; null when the passage is the whole content. */
+  readonly hash: string | null;
+  readonly start: number;
+  /** Length in code points; null: to the end of the content. */
+  readonly chars: number | null;
+  /** The vector; null keeps the one the sidecar holds for the same text and model. */
+  readonly embedding: readonly number[] | null;
+}
+
+/** A document's whole set of passages, written together (compare-and-set on its content hash). */
 export interface EmbeddingWrite {
   readonly documentId: string;
   readonly contentHash: string;
-  readonly embedding: readonly number[];
+  readonly passages: readonly PassageWrite[];
 }
 
 /** Delays retry_or_park applies, in seconds: base * 2^(read_ct-1), capped. */
@@ -155,7 +169,7 @@ export class QueueLedger extends LedgerBase {
   async embeddingSources(ids: readonly string[]): Promise<EmbeddingSource[]> {
     if (ids.length === 0) return [];
     const rows = await this.query('embedding_sources', (sql) => sql`
-      select document_id::text as document_id, content, content_hash, embedded_hash, embedded_model
+      select document_id::text as document_id, content, content_hash, embedded_hash, embedded_model, embedded_passages
       from vector_sync.embedding_sources(${[...ids]}::uuid[])`);
     return rows.map((row) => ({
       documentId: String(row.document_id),
@@ -163,37 +177,41 @@ export class QueueLedger extends LedgerBase {
       contentHash: String(row.content_hash),
       embeddedHash: row.embedded_hash === null ? null : String(row.embedded_hash),
       embeddedModel: row.embedded_model === null ? null : String(row.embedded_model),
+      embeddedPassages: Array.isArray(row.embedded_passages) ? row.embedded_passages.map(String) : null,
     }));
   }
 
   /**
-   * Compare-and-set writes (`vector_sync.write_embeddings`, one statement per batch): answers the
-   * ids whose write was refused because the document is gone or its content hash moved on.
+   * Compare-and-set writes of whole documents (`vector_sync.write_embeddings`, one statement per
+   * batch): answers the ids whose write was refused because the document is gone or its content
+   * hash moved on.
    */
   async writeEmbeddings(model: string, items: readonly EmbeddingWrite[]): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    const ids = items.map((item) => item.documentId);
-    const hashes = items.map((item) => item.contentHash);
-    const vectors = items.map((item) => `[${item.embedding.join(',')}]`);
-    // One statement per batch: the sidecar's statement-level trigger (the vector_sync send) fires once.
-    const rows = await this.query('write_embeddings', (sql) => sql`
-      select w::text as document_id
-      from vector_sync.write_embeddings(${ids}::uuid[], ${hashes}::text[], ${model}, ${vectors}::text[]::extensions.vector[]) as w`);
-    const written = new Set(rows.map((row) => String(row.document_id)));
+    // The last entry of a repeated id wins, as if the documents had been written one after another.
+    const byId = new Map(items.map((item) => [item.documentId, item]));
+    const written = await this.writeDocuments(model, [...byId.values()], false);
     // The batch skips a document an edit holds at that instant (waiting there, while holding the
     // rest of the batch, can deadlock with the edit): each one not written goes again on its own,
-    // which waits for the edit and then compares the hash. The last entry of a repeated id wins.
-    const retries = new Map(items.filter((item) => !written.has(item.documentId)).map((item) => [item.documentId, item]));
-    for (const item of retries.values()) {
-      if (await this.writeEmbedding(model, item)) written.add(item.documentId);
+    // which waits for the edit and then compares the hash.
+    for (const item of byId.values()) {
+      if (!written.has(item.documentId) && (await this.writeDocuments(model, [item], true)).size > 0) written.add(item.documentId);
     }
-    return new Set(ids.filter((id) => !written.has(id)));
+    return new Set([...byId.keys()].filter((id) => !written.has(id)));
   }
 
-  /** One compare-and-set write (`vector_sync.write_embedding`); false when the document is gone or its content moved on. */
-  writeEmbedding(model: string, item: EmbeddingWrite): Promise<boolean> {
-    return this.flag('write_embedding', (sql) => sql`
-      select vector_sync.write_embedding(${item.documentId}::uuid, ${item.contentHash}, ${model}, ${`[${item.embedding.join(',')}]`}::extensions.vector) as flag`);
+  /** One `write_embeddings` statement (the sidecar's statement-level triggers fire once); answers the ids written. */
+  private async writeDocuments(model: string, items: readonly EmbeddingWrite[], wait: boolean): Promise<Set<string>> {
+    const rows = items.flatMap((item) => item.passages.map((passage) => ({ item, passage })));
+    const rowsOut = await this.query('write_embeddings', (sql) => sql`
+      select w::text as document_id
+      from vector_sync.write_embeddings(
+        ${rows.map((r) => r.item.documentId)}::uuid[], ${rows.map((r) => r.item.contentHash)}::text[],
+        ${rows.map((r) => r.passage.no)}::int[], ${rows.map((r) => r.passage.hash)}::text[],
+        ${rows.map((r) => r.passage.start)}::int[], ${rows.map((r) => r.passage.chars)}::int[],
+        ${model}, ${rows.map((r) => (r.passage.embedding === null ? null : `[${r.passage.embedding.join(',')}]`))}::text[]::extensions.vector[],
+        ${wait}) as w`);
+    return new Set(rowsOut.map((row) => String(row.document_id)));
   }
 
   /** The dimension of `public.document_embeddings.embedding` (pgvector keeps it in atttypmod). */

@@ -25,9 +25,13 @@ export const IndexHealthSchema = z.object({
   since: isoTime,
   until: isoTime,
   coverage: z.object({
-    /** Vectors the active generation holds (index_state). */
+    /** Vectors (passages) the active generation holds (index_state). */
     vectors: count,
+    /** Passage embeddings in the sidecar. */
     embeddings: count,
+    /** Documents the active generation holds a first passage of, and documents with an embedding (absent before passages). */
+    indexedDocuments: count.optional(),
+    embeddedDocuments: count.optional(),
     documents: count,
     /** Documents with content and no embedding yet. */
     withoutEmbedding: count,

@@ -72,10 +72,10 @@ export const IndexRowSchema = z.object({
 });
 export type IndexRow = z.infer<typeof IndexRowSchema>;
 
-/** What `vector_sync.index_stats` counts for an index (the report's TotalVectors). */
+/** What `vector_sync.index_stats` counts for an index (the report's TotalVectors, and the documents they are passages of). */
 export const IndexStatsRowSchema = z
-  .object({ total_vectors: count, last_synced_at: time })
-  .transform((row) => ({ totalVectors: row.total_vectors, lastSyncedAt: row.last_synced_at }));
+  .object({ total_vectors: count, total_documents: count.optional(), last_synced_at: time })
+  .transform((row) => ({ totalVectors: row.total_vectors, totalDocuments: row.total_documents ?? row.total_vectors, lastSyncedAt: row.last_synced_at }));
 export type IndexStats = z.output<typeof IndexStatsRowSchema>;
 
 /** The rejections of a run for one reason, with a few example document ids. */

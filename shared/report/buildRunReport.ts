@@ -89,7 +89,11 @@ export async function buildRunReport(ledger: Ledger, runId: string, archiveUrl?:
     ...(parked.length > 0 ? { parked } : {}),
     stages,
     chunks: chunks.map(chunkLine),
-    index: { totalVectors: stats.totalVectors, estimatedBytes: estimateIndexBytes(stats.totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
+    vectors: {
+      written: chunks.reduce((sum, chunk) => sum + (chunk.result?.vectorsWritten ?? chunk.result?.upserted ?? 0), 0),
+      deleted: chunks.reduce((sum, chunk) => sum + (chunk.result?.vectorsDeleted ?? chunk.result?.deleted ?? 0), 0),
+    },
+    index: { totalVectors: stats.totalVectors, totalDocuments: stats.totalDocuments, estimatedBytes: estimateIndexBytes(stats.totalVectors, dimension), dimension, metric: index?.metric ?? 'cosine' },
     ...(validation.sampled > 0 ? { validation } : {}),
     ...(verification ? { verification } : {}),
     ...(search ? { search } : {}),

@@ -54,7 +54,9 @@ function coverageRows(health: IndexHealth): [string, string][] {
   const { coverage } = health;
   return [
     ['Vectors in the index', formatCount(coverage.vectors)],
-    ['Embeddings', formatCount(coverage.embeddings)],
+    ['Embeddings (passages)', formatCount(coverage.embeddings)],
+    ...(coverage.indexedDocuments === undefined ? [] : [['Documents in the index', formatCount(coverage.indexedDocuments)] satisfies [string, string]]),
+    ...(coverage.embeddedDocuments === undefined ? [] : [['Documents embedded', formatCount(coverage.embeddedDocuments)] satisfies [string, string]]),
     ['Coverage (vectors / embeddings)', coverage.ratio === null ? '—' : formatPercent(coverage.ratio)],
     ['Documents', formatCount(coverage.documents)],
     ['Without an embedding', formatCount(coverage.withoutEmbedding)],

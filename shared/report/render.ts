@@ -49,6 +49,7 @@ function renderReportHtml(report: RunReport): string {
       ['Unchanged', counts.unchanged],
       ['Rejected', counts.rejected],
       ['Failed', counts.failed],
+      ...(report.vectors ? ([['Vectors written', report.vectors.written], ['Vectors deleted', report.vectors.deleted]] as const) : []),
     ] as const
   ).map(([label, value]) => [e(label), e(formatCount(value))]);
   const rejections = report.rejections.length === 0
@@ -72,7 +73,11 @@ function renderReportHtml(report: RunReport): string {
     ]),
     new Set([2, 4, 5, 6, 7]),
   );
-  const indexStats = table(['Total vectors', 'Estimated size', 'Dimension', 'Metric'], [[e(formatCount(index.totalVectors)), e(formatBytes(index.estimatedBytes)), e(String(index.dimension)), e(index.metric)]], new Set([0, 1, 2]));
+  const indexStats = table(
+    ['Documents', 'Total vectors', 'Estimated size', 'Dimension', 'Metric'],
+    [[e(index.totalDocuments === undefined ? '' : formatCount(index.totalDocuments)), e(formatCount(index.totalVectors)), e(formatBytes(index.estimatedBytes)), e(String(index.dimension)), e(index.metric)]],
+    new Set([0, 1, 2, 3]),
+  );
   const validation = report.validation
     ? `<p style="font-size:13px">${e(`${report.validation.matched} of ${report.validation.sampled} sampled vectors came back as their own nearest neighbour.`)}</p>`
     : '<p style="font-size:13px">No validation query ran.</p>';
@@ -102,7 +107,8 @@ function renderReportHtml(report: RunReport): string {
 function writeLines(report: RunReport): string[] {
   const { counts } = report;
   return [
-    `Received ${formatCount(counts.received)} | upserted ${formatCount(counts.upserted)} | deleted ${formatCount(counts.deleted)} | unchanged ${formatCount(counts.unchanged)} | rejected ${formatCount(counts.rejected)} | failed ${formatCount(counts.failed)}`,
+    `Received ${formatCount(counts.received)} | upserted ${formatCount(counts.upserted)} | deleted ${formatCount(counts.deleted)} | unchanged ${formatCount(counts.unchanged)} | rejected ${formatCount(counts.rejected)} | failed ${formatCount(counts.failed)} (documents)`,
+    ...(report.vectors ? [`Vectors    ${formatCount(report.vectors.written)} written, ${formatCount(report.vectors.deleted)} deleted`] : []),
     '',
     'Rejected vectors:',
     ...(report.rejections.length === 0 ? ['  none'] : report.rejections.map((group) => `  ${group.reason}: ${formatCount(group.count)} (e.g. ${group.examples.join(', ')})`)),
@@ -131,7 +137,7 @@ function renderReportText(report: RunReport): string {
     'Chunks:',
     ...report.chunks.map((chunk) => `  #${chunk.chunkNo} ${chunk.state}, ${chunk.attempts} attempt(s)${chunk.instanceId ? ` on ${chunk.instanceId}` : ''}: ${chunk.upserted} upserted, ${chunk.deleted} deleted, ${chunk.rejected} rejected${chunk.error ? ` - ${chunk.error}` : ''}`),
     '',
-    `Index: ${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
+    `Index: ${index.totalDocuments === undefined ? '' : `${formatCount(index.totalDocuments)} documents, `}${formatCount(index.totalVectors)} vectors, about ${formatBytes(index.estimatedBytes)}, dimension ${index.dimension}, ${index.metric}`,
     ...(report.op === 'search' ? [] : [report.validation ? `Validation query: ${report.validation.matched} of ${report.validation.sampled} sampled vectors found themselves first.` : 'Validation query: not run.']),
     ...(report.verification ? ['', ...renderVerificationText(report.verification)] : []),
     ...(report.health ? ['', renderHealthText(report.health).trimEnd()] : []),

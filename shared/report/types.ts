@@ -49,7 +49,10 @@ export interface RunReport {
   readonly parked?: readonly ParkedEvent[];
   readonly stages: readonly StageTiming[];
   readonly chunks: readonly ChunkLine[];
-  readonly index: { readonly totalVectors: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };
+  /** What the index holds: vectors (passages) and the documents they belong to (absent in reports archived before passages). */
+  readonly index: { readonly totalVectors: number; readonly totalDocuments?: number; readonly estimatedBytes: number; readonly dimension: number; readonly metric: string };
+  /** Vectors (passages) the run put and deleted; its counts are documents (absent before passages). */
+  readonly vectors?: { readonly written: number; readonly deleted: number };
   /** The validation query: sampled vectors that came back as their own top-1. */
   readonly validation?: { readonly sampled: number; readonly matched: number };
   /** Verify runs: the drift found, whether it was healed, and recall@k over a sample. */

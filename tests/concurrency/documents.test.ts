@@ -6,6 +6,7 @@
 import type { Sql } from 'postgres';
 import { beforeAll, expect, it, onTestFinished } from 'vitest';
 import { Queue, QueueLedger } from '../../shared/ledger/QueueLedger.ts';
+import type { EmbeddingWrite } from '../../shared/ledger/QueueLedger.ts';
 import { describeOnServer } from '../helpers/database';
 import { atOnce, fulfilled, useConcurrencyDatabase } from './clients';
 import { doubledUnread, failures, queuedById, random, resetDocumentsAndQueues, shuffled, vectorOf, vectorText } from './queueFixtures';
@@ -32,6 +33,11 @@ async function embedCurrent(sql: Sql, ids: readonly string[]): Promise<void> {
   await sql`select pgmq.purge_queue('embedding_jobs'), pgmq.purge_queue('vector_sync')`;
 }
 
+/** A document written as one passage, the whole content (what embed-documents writes for a short one). */
+function wholeDocument(source: { documentId: string; contentHash: string }, embedding: number[]): EmbeddingWrite {
+  return { documentId: source.documentId, contentHash: source.contentHash, passages: [{ no: 0, hash: null, start: 0, chars: null, embedding }] };
+}
+
 /**
  * One embed-documents cycle: read jobs, read the sources, (the provider's time: `embedMs`), write
  * compare-and-set, delete every job read.
@@ -42,7 +48,7 @@ async function embedOnce(ledger: QueueLedger, seed: number, embedMs = 0): Promis
   const ids = [...new Set(messages.flatMap((message) => message.documentId ?? []))];
   const sources = await ledger.embeddingSources(ids);
   if (embedMs > 0) await new Promise((resolve) => setTimeout(resolve, embedMs));
-  const refused = await ledger.writeEmbeddings(MODEL, sources.map((source) => ({ documentId: source.documentId, contentHash: source.contentHash, embedding: vectorOf(seed) })));
+  const refused = await ledger.writeEmbeddings(MODEL, sources.map((source) => wholeDocument(source, vectorOf(seed))));
   // embed-documents deletes the jobs of refused (stale) writes too: the edit that moved on queued its own.
   await ledger.deleteMessages(Queue.EmbeddingJobs, messages.map((message) => message.msgId));
   return { accepted: sources.map((source) => source.documentId).filter((id) => !refused.has(id)) };
@@ -180,8 +186,8 @@ describeOnServer('document writes', () => {
           const [source] = await ledger.embeddingSources([id as string]);
           if (!source) return [];
           const accepted = racer % 2 === 0
-            ? (await sql<{ ok: boolean }[]>`select vector_sync.write_embedding(${source.documentId}, ${source.contentHash}, ${MODEL}, ${vectorText(racer + 1)}::extensions.vector) as ok`)[0]?.ok === true
-            : (await ledger.writeEmbeddings(MODEL, [{ documentId: source.documentId, contentHash: source.contentHash, embedding: vectorOf(racer + 1) }])).size === 0;
+            ? (await sql<{ ok: boolean }[]>`select count(*) = 1 as ok from vector_sync.write_embeddings(array[${source.documentId}]::uuid[], array[${source.contentHash}], array[0], array[null]::text[], array[0], array[null]::int[], ${MODEL}, array[${vectorText(racer + 1)}]::extensions.vector[], true)`)[0]?.ok === true
+            : (await ledger.writeEmbeddings(MODEL, [wholeDocument(source, vectorOf(racer + 1))])).size === 0;
           return accepted ? [racer + 1] : [];
         }),
       ).flat();
@@ -243,7 +249,7 @@ describeOnServer('document writes', () => {
         const sources = await ledger.embeddingSources(ids);
         const order = orders[racer] ?? [];
         sources.sort((a, b) => order.indexOf(a.documentId) - order.indexOf(b.documentId));
-        return ledger.writeEmbeddings(MODEL, sources.map((source) => ({ documentId: source.documentId, contentHash: source.contentHash, embedding: vectorOf(racer) })));
+        return ledger.writeEmbeddings(MODEL, sources.map((source) => wholeDocument(source, vectorOf(racer))));
       });
       // Assert: nobody was chosen as a deadlock victim, and nothing was lost.
       expect(failures(results), `round ${round}`).toEqual([]);

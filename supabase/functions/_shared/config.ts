@@ -56,9 +56,16 @@ const EmbedConfigSchema = z
     QUEUE_VT_SECONDS: integer(300, 10, 86_400),
     EMBED_BATCH_SIZE: integer(32, 1, 2_048),
     EMBED_CONCURRENCY: integer(4, 1, 64),
+    /** Passage size and overlap in tokens, turned into characters at PASSAGE_CHARS_PER_TOKEN (docs/supabase.md, "Passages"). */
+    PASSAGE_TOKENS: integer(400, 16, 8_192),
+    PASSAGE_OVERLAP_TOKENS: integer(40, 0, 4_096),
+    PASSAGE_CHARS_PER_TOKEN: optional('4').transform(Number).pipe(z.number({ message: 'must be a number' }).gt(0, 'must be above 0').max(16, 'must be at most 16')),
   })
   .superRefine(function checkEmbedConfig(config, ctx) {
     checkProviderKey(config, ctx);
+    if (config.PASSAGE_OVERLAP_TOKENS * 2 > config.PASSAGE_TOKENS) {
+      ctx.addIssue({ code: 'custom', path: ['PASSAGE_OVERLAP_TOKENS'], message: 'must be at most half of PASSAGE_TOKENS' });
+    }
     // A message whose visibility ends while its batch is still running would be read twice.
     if (config.QUEUE_VT_SECONDS * 1_000 < config.TIME_BUDGET_MS + 2 * config.OPENAI_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['QUEUE_VT_SECONDS'], message: 'must exceed TIME_BUDGET_MS + 2 x OPENAI_TIMEOUT_MS (worst batch time)' });

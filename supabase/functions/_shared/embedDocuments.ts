@@ -8,24 +8,34 @@ import type { EmbedContext, EmbedCounts, EmbedShape, EmbedWork } from './embedPi
 import { DimensionMismatchError, QueueReadError } from './errors.ts';
 import type { JobAnswer, Logger } from './http.ts';
 import { createSql } from '../../../shared/ledger/connection.ts';
-import { Queue, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import { Queue, QueueLedger, Step } from '../../../shared/ledger/QueueLedger.ts';
 import type { QueueMessage } from '../../../shared/ledger/QueueLedger.ts';
-import { coalesceMessages, deleteHandled, parkInvalid } from './queue.ts';
+import { MAX_PASSAGES, planPassages } from './passagePlan.ts';
+import { coalesceMessages, deleteHandled, failMessages, parkInvalid } from './queue.ts';
+import { passageSettings } from '../../../shared/passages.ts';
+import type { SplitSettings } from '../../../shared/passages.ts';
 
 /** One read, settled as far as it can be without the provider. */
 interface PreparedRead {
   readonly counts: EmbedCounts;
-  /** The documents that need a vector, one unit per document. */
+  /** The documents that need vectors, one unit per document with its passages. */
   readonly work: EmbedWork[];
 }
 
+/** How embed-documents cuts documents into passages (see docs/supabase.md, "Passages"). */
+export function splitSettingsOf(config: Pick<EmbedConfig, 'PASSAGE_TOKENS' | 'PASSAGE_OVERLAP_TOKENS' | 'PASSAGE_CHARS_PER_TOKEN'>): SplitSettings {
+  return passageSettings(config.PASSAGE_TOKENS, config.PASSAGE_OVERLAP_TOKENS, config.PASSAGE_CHARS_PER_TOKEN);
+}
+
 /**
- * The database part of one read before the provider: one unit per document, messages without a
- * uuid parked, gone documents and unchanged (or blank) content settled and their messages deleted.
+ * The database part of one read before the provider: one unit per document, cut into passages;
+ * messages without a uuid parked, and so are those of a document of more than MAX_PASSAGES
+ * passages (it will not fit until it is edited); gone documents and current (or blank) content
+ * settled and their messages deleted.
  * `beforeLookup` lets the caller wait until earlier work on the same documents is written, so
  * that the lookup sees it (a document asked for again is then skipped, not embedded twice).
  */
-async function prepareEmbedRead(messages: readonly QueueMessage[], context: EmbedContext, beforeLookup?: (ids: readonly string[]) => Promise<void>): Promise<PreparedRead> {
+async function prepareEmbedRead(messages: readonly QueueMessage[], context: EmbedContext & { readonly split: SplitSettings }, beforeLookup?: (ids: readonly string[]) => Promise<void>): Promise<PreparedRead> {
   const { ledger, embedder, log } = context;
   const counts = emptyEmbedCounts();
   counts.read = messages.length;
@@ -45,11 +55,19 @@ async function prepareEmbedRead(messages: readonly QueueMessage[], context: Embe
     if (!source) {
       counts.missing += 1;
       done.push(...msgIds);
-    } else if (source.content.trim() === '' || (source.embeddedHash === source.contentHash && source.embeddedModel === embedder.model)) {
+      continue;
+    }
+    const plan = source.content.trim() === '' ? { kind: 'current' as const } : await planPassages(source, context.split, embedder.model);
+    if (plan.kind === 'current') {
       counts.skipped += 1;
       done.push(...msgIds);
+    } else if (plan.kind === 'tooLong') {
+      const error = `DocumentTooLong: ${plan.passages} passages, at most ${MAX_PASSAGES}`;
+      const failed = await failMessages(ledger, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Embed, error, maxAttempts: 1 });
+      counts.retried += failed.retried;
+      counts.parked += failed.parked;
     } else {
-      work.push({ source, msgIds });
+      work.push({ source, msgIds, passages: plan.passages });
     }
   }
   await deleteHandled(ledger, log, Queue.EmbeddingJobs, done);
@@ -85,7 +103,7 @@ type ReadResult =
  * reads were strictly one after another. A failed read waits for the work in flight, then throws
  * QueueReadError carrying the counts so far: never a silent success.
  */
-async function drainEmbeddingJobs(context: EmbedContext, options: DrainOptions): Promise<EmbedCounts & { durationMs: number }> {
+async function drainEmbeddingJobs(context: EmbedContext & { readonly split: SplitSettings }, options: DrainOptions): Promise<EmbedCounts & { durationMs: number }> {
   const now = options.now ?? Date.now;
   const started = now();
   const counts = emptyEmbedCounts();
@@ -162,7 +180,7 @@ export function createEmbedRun(): (config: EmbedConfig, log: Logger) => Promise<
       checked = true;
     }
     const counts = await drainEmbeddingJobs(
-      { ledger, embedder, log, maxAttempts: config.MAX_ATTEMPTS },
+      { ledger, embedder, log, maxAttempts: config.MAX_ATTEMPTS, batchSize: config.EMBED_BATCH_SIZE, split: splitSettingsOf(config) },
       { queueBatch: config.QUEUE_BATCH, vtSeconds: config.QUEUE_VT_SECONDS, budgetMs: config.TIME_BUDGET_MS, batchSize: config.EMBED_BATCH_SIZE, concurrency: config.EMBED_CONCURRENCY },
     );
     // Partial failure is not success: 207 says some messages will come back or were parked.

@@ -4,13 +4,18 @@ import type { Embedder } from './embedders.ts';
 import { EdgeFunctionError, errorText } from './errors.ts';
 import type { Logger } from './http.ts';
 import { Queue, Step } from '../../../shared/ledger/QueueLedger.ts';
-import type { EmbeddingSource, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import type { EmbeddingSource, EmbeddingWrite, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import type { PlannedPassage } from './passagePlan.ts';
 import { deleteHandled, failMessages } from './queue.ts';
 
-/** What one embed-documents call did. Messages for `read`, `retried`, `parked`; documents otherwise. */
+/** What one embed-documents call did. Messages for `read`, `retried`, `parked`; passages for `passages` and `reused`; documents otherwise. */
 export interface EmbedCounts {
   read: number;
   embedded: number;
+  /** Passages the provider embedded (of the documents written or refused as stale). */
+  passages: number;
+  /** Passages whose text the sidecar held already: written with the vector it had, no provider call. */
+  reused: number;
   /** Content and model already match the sidecar (or the content is blank): nothing to do. */
   skipped: number;
   /** The content changed while it was being embedded: the write was refused, a newer job exists. */
@@ -23,7 +28,7 @@ export interface EmbedCounts {
 
 /** Counts at zero. */
 export function emptyEmbedCounts(): EmbedCounts {
-  return { read: 0, embedded: 0, skipped: 0, stale: 0, missing: 0, retried: 0, parked: 0 };
+  return { read: 0, embedded: 0, passages: 0, reused: 0, skipped: 0, stale: 0, missing: 0, retried: 0, parked: 0 };
 }
 
 /** Adds `more` into `into`. */
@@ -37,6 +42,35 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const slices: T[][] = [];
   for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
   return slices;
+}
+
+/** The passages of a document the provider has to embed (the others keep the sidecar's vectors). */
+function toEmbed(item: EmbedWork): PlannedPassage[] {
+  return item.passages.filter((passage) => !passage.reuse);
+}
+
+/**
+ * Batches of whole documents holding up to `size` passages to embed, order kept: the provider's
+ * batch size counts passages, so a batch of long documents is as full as one of short ones. A
+ * document with more passages than `size` is a batch of its own (embedBatch sends it in slices).
+ */
+export function batchByPassages(work: readonly EmbedWork[], size: number): EmbedWork[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  const batches: EmbedWork[][] = [];
+  let current: EmbedWork[] = [];
+  let passages = 0;
+  for (const item of work) {
+    const count = toEmbed(item).length;
+    if (current.length > 0 && passages + count > size) {
+      batches.push(current);
+      current = [];
+      passages = 0;
+    }
+    current.push(item);
+    passages += count;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** A counting semaphore: at most `permits` holders at once; waiters are served first come, first served. */
@@ -65,10 +99,11 @@ class Semaphore {
   }
 }
 
-/** One document to embed with every message that asked for it. */
+/** One document to embed with every message that asked for it, and its passages. */
 export interface EmbedWork {
   readonly source: EmbeddingSource;
   readonly msgIds: readonly bigint[];
+  readonly passages: readonly PlannedPassage[];
 }
 
 /** What a batch needs. */
@@ -77,11 +112,13 @@ export interface EmbedContext {
   readonly embedder: Embedder;
   readonly log: Logger;
   readonly maxAttempts: number;
+  /** Most texts in one provider call (EMBED_BATCH_SIZE). */
+  readonly batchSize: number;
 }
 
 /** What the provider answered for (part of) a batch; settled later against the database. */
 type EmbedOutcome =
-  | { readonly kind: 'embedded'; readonly work: readonly EmbedWork[]; readonly vectors: readonly number[][] }
+  | { readonly kind: 'embedded'; readonly work: readonly EmbedWork[]; readonly writes: readonly EmbeddingWrite[] }
   | { readonly kind: 'failed'; readonly work: readonly EmbedWork[]; readonly permanent: boolean; readonly error: string };
 
 /**
@@ -89,15 +126,25 @@ type EmbedOutcome =
  * transient provider error fails the whole batch; a permanent one is narrowed down by halving the
  * batch so that only the input that cannot be embedded fails.
  */
-async function embedBatch(work: readonly EmbedWork[], embedder: Embedder, log: Logger): Promise<EmbedOutcome[]> {
+async function embedBatch(work: readonly EmbedWork[], context: Pick<EmbedContext, 'embedder' | 'log' | 'batchSize'>): Promise<EmbedOutcome[]> {
+  const { embedder, log, batchSize } = context;
   try {
-    const vectors = await embedder.embed(work.map((item) => item.source.content));
-    return [{ kind: 'embedded', work, vectors }];
+    const texts = work.flatMap((item) => toEmbed(item).map((passage) => passage.text));
+    const vectors: number[][] = [];
+    // One call for a usual batch; a document longer than the batch size goes in slices.
+    for (const slice of chunk(texts, batchSize)) vectors.push(...(await embedder.embed(slice)));
+    let next = 0;
+    const writes = work.map((item): EmbeddingWrite => ({
+      documentId: item.source.documentId,
+      contentHash: item.source.contentHash,
+      passages: item.passages.map((passage) => ({ ...passage.write, embedding: passage.reuse ? null : (vectors[next++] ?? []) })),
+    }));
+    return [{ kind: 'embedded', work, writes }];
   } catch (error) {
     const permanent = error instanceof EdgeFunctionError && !error.transient;
     if (permanent && work.length > 1) {
       const half = Math.ceil(work.length / 2);
-      return [...(await embedBatch(work.slice(0, half), embedder, log)), ...(await embedBatch(work.slice(half), embedder, log))];
+      return [...(await embedBatch(work.slice(0, half), context)), ...(await embedBatch(work.slice(half), context))];
     }
     const documents = work.map((item) => item.source.documentId);
     log.warn('embedding failed', { documents, permanent, error: errorText(error) });
@@ -117,15 +164,15 @@ async function settleBatch(outcome: EmbedOutcome, context: EmbedContext): Promis
   }
   let refused: Set<string>;
   try {
-    const writes = outcome.work.map((item, index) => ({ documentId: item.source.documentId, contentHash: item.source.contentHash, embedding: outcome.vectors[index] ?? [] }));
-    refused = await ledger.writeEmbeddings(embedder.model, writes);
+    refused = await ledger.writeEmbeddings(embedder.model, outcome.writes);
   } catch (error) {
     return failMessages(ledger, log, msgIds, { queue: Queue.EmbeddingJobs, step: Step.Write, error: errorText(error), maxAttempts: context.maxAttempts });
   }
   // A refused write means the content moved on after it was read: its newer job carries on.
   if (refused.size > 0) log.info('stale embeddings refused', { documents: [...refused] });
   await deleteHandled(ledger, log, Queue.EmbeddingJobs, msgIds);
-  return { embedded: outcome.work.length - refused.size, stale: refused.size };
+  const passages = outcome.work.flatMap((item) => item.passages);
+  return { embedded: outcome.work.length - refused.size, stale: refused.size, passages: passages.filter((p) => !p.reuse).length, reused: passages.filter((p) => p.reuse).length };
 }
 
 /** Batch shape towards the provider. */
@@ -168,7 +215,7 @@ export class EmbedPipeline {
 
   /** Hands the work to the provider stage; resolves once every batch is dispatched (not written). */
   async dispatch(work: readonly EmbedWork[]): Promise<void> {
-    const batches = chunk(work, this.shape.batchSize);
+    const batches = batchByPassages(work, this.shape.batchSize);
     const done = batches.map(() => Promise.withResolvers<void>());
     batches.forEach((batch, index) => {
       for (const item of batch) this.inFlight.set(item.source.documentId, done[index]!.promise);
@@ -199,7 +246,7 @@ export class EmbedPipeline {
   private async run(batch: readonly EmbedWork[]): Promise<void> {
     let outcomes: EmbedOutcome[];
     try {
-      outcomes = await embedBatch(batch, this.context.embedder, this.context.log);
+      outcomes = await embedBatch(batch, this.context);
     } finally {
       this.slots.release();
     }
@@ -226,7 +273,7 @@ export class EmbedPipeline {
         const outcomes = taken.flatMap((entry) => entry.outcomes);
         const embedded = outcomes.filter((outcome) => outcome.kind === 'embedded');
         const merged: EmbedOutcome[] = embedded.length > 1
-          ? [{ kind: 'embedded', work: embedded.flatMap((outcome) => outcome.work), vectors: embedded.flatMap((outcome) => outcome.vectors) }]
+          ? [{ kind: 'embedded', work: embedded.flatMap((outcome) => outcome.work), writes: embedded.flatMap((outcome) => outcome.writes) }]
           : embedded;
         for (const outcome of [...merged, ...outcomes.filter((outcome) => outcome.kind === 'failed')]) {
           try {

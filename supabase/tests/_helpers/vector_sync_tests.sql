@@ -249,3 +249,24 @@ begin
     claimed_at = claimed_at - p_by;
 end
 $$;
+
+-- Documents and passages --------------------------------------------------------------------------
+
+-- Writes a document as one passage, the whole content (what embed-documents writes for a short
+-- one), with write_embeddings waiting for locks; true when it was written.
+create or replace function vector_sync_tests.write_whole(
+  p_document_id uuid,
+  p_content_hash text,
+  p_model text,
+  p_embedding extensions.vector
+)
+returns boolean
+language sql
+set search_path = ''
+as $$
+  select exists (
+    select 1 from vector_sync.write_embeddings(
+      array[p_document_id], array[p_content_hash], array[0], array[null]::text[], array[0], array[null]::integer[],
+      p_model, array[p_embedding], true)
+  );
+$$;

@@ -6,7 +6,7 @@ select plan(17);
 insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-000000000001', 'secret');
 create temporary table queue_functions as
 select unnest(array[
-  'read_queue', 'embedding_sources', 'write_embedding', 'delete_messages', 'retry_or_park', 'enqueue_drift',
+  'read_queue', 'embedding_sources', 'write_embeddings', 'delete_messages', 'retry_or_park', 'enqueue_drift',
   'send_unless_waiting', 'enqueue_inserted_documents', 'enqueue_changed_document', 'enqueue_inserted_embeddings',
   'enqueue_changed_embedding', 'enqueue_deleted_embeddings', 'enqueue_truncated_embeddings', 'enqueue_metadata_changes', 'touch_updated_at',
   'schedule_cron_jobs'
@@ -54,8 +54,8 @@ select throws_ok($$insert into vector_sync.schedules (name, schedule, command) v
 select throws_ok($$select * from vector_sync.queue_depth$$, '42501', null, 'anon cannot read queue_depth');
 select throws_ok($$select * from vector_sync.read_queue('embedding_jobs', 30, 10)$$, '42501', null, 'anon cannot execute read_queue');
 select throws_ok(
-  $$select vector_sync.write_embedding('00000000-0000-4000-8000-000000000001', repeat('a', 64), 'x', array_fill(0::real, array[384])::extensions.vector)$$,
-  '42501', null, 'anon cannot execute write_embedding'
+  $$select vector_sync.write_embeddings(array['00000000-0000-4000-8000-000000000001']::uuid[], array[repeat('a', 64)], array[0], array[null]::text[], array[0], array[null]::integer[], 'x', array[array_fill(0::real, array[384])::extensions.vector], true)$$,
+  '42501', null, 'anon cannot execute write_embeddings'
 );
 select throws_ok($$select vector_sync.enqueue_drift()$$, '42501', null, 'anon cannot execute enqueue_drift');
 reset role;

@@ -5,7 +5,7 @@ select plan(12);
 select has_table('public', 'source_documents', 'public.source_documents exists');
 select has_table('public', 'document_embeddings', 'public.document_embeddings exists');
 select col_is_pk('public', 'source_documents', 'id', 'source_documents is keyed by id');
-select col_is_pk('public', 'document_embeddings', 'document_id', 'document_embeddings is keyed by document_id');
+select col_is_pk('public', 'document_embeddings', array['document_id', 'passage_no'], 'document_embeddings is keyed by document and passage');
 select col_type_is('public', 'document_embeddings', 'embedding', 'extensions', 'vector(384)', 'embedding is extensions.vector(384)');
 select col_is_fk('public', 'document_embeddings', 'document_id', 'document_id references source_documents');
 select is(

@@ -22,7 +22,7 @@ select is(
 select col_is_pk('vector_sync', 'runs', 'run_id', 'runs is keyed by run_id');
 select col_is_pk('vector_sync', 'run_items', array['run_id', 'document_id'], 'run_items is keyed by run and document');
 select col_is_pk('vector_sync', 'chunks', array['run_id', 'chunk_no'], 'chunks is keyed by run and chunk number');
-select col_is_pk('vector_sync', 'index_state', array['index_name', 'document_id'], 'index_state is keyed by index and document');
+select col_is_pk('vector_sync', 'index_state', array['index_name', 'document_id', 'passage_no'], 'index_state is keyed by index, document and passage (one row per vector)');
 select col_type_is('vector_sync', 'run_items', 'document_id', 'text', 'document ids are text in the ledger');
 select col_is_unique('vector_sync', 'runs', 'source_event_id', 'one run per source event id');
 

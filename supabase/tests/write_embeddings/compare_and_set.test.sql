@@ -1,4 +1,4 @@
--- write_embedding is a compare-and-set: it writes only the vector of the document's current content.
+-- write_embeddings is a compare-and-set: it writes only the vectors of the document's current content.
 begin;
 select plan(9);
 
@@ -8,7 +8,7 @@ insert into public.source_documents (id, content) values
   ('00000000-0000-4000-8000-000000000003', '   ');
 
 select ok(
-  vector_sync.write_embedding(
+  vector_sync_tests.write_whole(
     '00000000-0000-4000-8000-000000000001',
     vector_sync_tests.hash('current text'),
     'test:model',
@@ -24,7 +24,7 @@ select is(
 
 update public.source_documents set content = 'newer text' where id = '00000000-0000-4000-8000-000000000001';
 select ok(
-  not vector_sync.write_embedding(
+  not vector_sync_tests.write_whole(
     '00000000-0000-4000-8000-000000000001',
     vector_sync_tests.hash('current text'),
     'test:model',
@@ -39,7 +39,7 @@ select ok(
 );
 
 select ok(
-  vector_sync.write_embedding(
+  vector_sync_tests.write_whole(
     '00000000-0000-4000-8000-000000000001',
     vector_sync_tests.hash('newer text'),
     'test:model-2',
@@ -55,7 +55,7 @@ select is(
 
 delete from public.source_documents where id = '00000000-0000-4000-8000-000000000002';
 select ok(
-  not vector_sync.write_embedding(
+  not vector_sync_tests.write_whole(
     '00000000-0000-4000-8000-000000000002',
     vector_sync_tests.hash('soon deleted'),
     'test:model',
@@ -64,7 +64,7 @@ select ok(
   'a vector of a deleted document is refused'
 );
 select ok(
-  not vector_sync.write_embedding(
+  not vector_sync_tests.write_whole(
     '00000000-0000-4000-8000-000000000003',
     vector_sync_tests.hash('   '),
     'test:model',
