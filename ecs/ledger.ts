@@ -109,11 +109,13 @@ export class WorkerLedger extends Ledger {
       where ${where(sql)}
       order by e.document_id, e.passage_no
       ${rows === null ? sql`` : sql`limit ${rows}`}`);
-    const rows = parseEmbeddingRows(await read((sql) => sql`(${after}::uuid is null or e.document_id > ${after}::uuid) and (${through}::uuid is null or e.document_id <= ${through}::uuid)`, limit));
-    if (rows.length < limit) return rows;
-    const last = rows[rows.length - 1]?.document_id;
-    const kept = rows.filter((row) => row.document_id !== last);
-    // The page may end inside its last document: that one is read whole, alone or on the next page.
+    // One row more than the page tells whether its last document goes on past it.
+    const rows = parseEmbeddingRows(await read((sql) => sql`(${after}::uuid is null or e.document_id > ${after}::uuid) and (${through}::uuid is null or e.document_id <= ${through}::uuid)`, limit + 1));
+    if (rows.length <= limit) return rows;
+    const last = rows[limit - 1]?.document_id;
+    if (rows[limit]?.document_id !== last) return rows.slice(0, limit);
+    // The page would end inside its last document: that one is read whole, on the next page or alone.
+    const kept = rows.slice(0, limit).filter((row) => row.document_id !== last);
     if (kept.length > 0) return kept;
     return parseEmbeddingRows(await read((sql) => sql`e.document_id = ${last ?? null}::uuid`, null));
   }

@@ -38,7 +38,7 @@ export async function checkIndexAgainstSource(input: { db: DatabaseClient; oss: 
     held.set(vector.key, vector.metadata?.content_hash);
   }
   const indexKeys = held.size;
-  const source = (await input.db.query<{ document_id: string; content_hash: string }>('select document_id::text as document_id, content_hash from public.document_embeddings')).rows;
+  const source = (await input.db.query<{ document_id: string; content_hash: string }>("select case when e.passage_no = 0 then e.document_id::text else e.document_id::text || '#' || e.passage_no end as document_id, e.content_hash from public.document_embeddings as e")).rows;
   let missing = 0;
   let wrongHash = 0;
   for (const row of source) {
@@ -46,7 +46,7 @@ export async function checkIndexAgainstSource(input: { db: DatabaseClient; oss: 
     else if (held.get(row.document_id) !== row.content_hash) wrongHash += 1;
     held.delete(row.document_id);
   }
-  const sample = (await input.db.query<{ document_id: string; embedding: string }>(`select document_id::text as document_id, embedding::text as embedding from public.document_embeddings order by random() limit ${SAMPLE}`)).rows;
+  const sample = (await input.db.query<{ document_id: string; embedding: string }>(`select case when e.passage_no = 0 then e.document_id::text else e.document_id::text || '#' || e.passage_no end as document_id, e.embedding::text as embedding from public.document_embeddings as e order by random() limit ${SAMPLE}`)).rows;
   let wrongVectors = 0;
   for (let i = 0; i < sample.length; i += 100) {
     const slice = sample.slice(i, i + 100);

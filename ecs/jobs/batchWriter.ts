@@ -63,15 +63,21 @@ export interface VectorCounts {
  * Runs one target's write. A target that answers NoSuchVectorIndex because a rebuild switched
  * generations meanwhile (the ledger has it retired or dropped now) is left out: its vectors went
  * with it, and the generation that replaced it was being built when the targets were read, so it
- * gets the same writes. Any other failure is thrown. Answers whether the write happened.
+ * gets the same writes. With `deleting`, a generation still being built whose index is not created
+ * yet holds nothing to delete: left out too (its rebuild reads the sidecar as it is then). Any
+ * other failure is thrown. Answers whether the write happened.
  */
-export async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, write: () => Promise<void>): Promise<boolean> {
+export async function unlessGoneMeanwhile(worker: WorkerContext, target: IndexRow, write: () => Promise<void>, deleting = false): Promise<boolean> {
   try {
     await write();
     return true;
   } catch (error) {
     if (!(error instanceof OssVectorsRequestError && error.status === 404)) throw error;
     const now = await worker.ledger.index(target.index_name);
+    if (deleting && now?.state === 'building') {
+      worker.log.info('generation being built has no index yet; nothing to delete there', { indexName: target.index_name });
+      return false;
+    }
     if (now !== undefined && now.state !== 'retired' && now.state !== 'dropped') throw error;
     worker.log.warn('generation gone meanwhile (a rebuild switched it out); left out of this write', { indexName: target.index_name, state: now?.state ?? 'unknown' });
     return false;
@@ -162,7 +168,7 @@ export class BatchWriter {
       const written = await unlessGoneMeanwhile(worker, target, async () => {
         await quota.refresh();
         await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: items.map((item) => item.key) });
-      });
+      }, true);
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: item.op, outcome: item.op === 'upsert' ? 'upserted' : item.held ? 'deleted' : 'skipped' }));
       await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo), outcomes: settled });
       counts.upserted += settled.filter((outcome) => outcome.outcome === 'upserted').length;

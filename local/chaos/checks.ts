@@ -29,7 +29,7 @@ async function indexAgainstPostgres(cloud: LocalCloud, context: CheckContext): P
   const deletedIds = (await cloud.sql<{ id: string }[]>`
     select distinct i.document_id as id from vector_sync.run_items as i
     where not exists (select 1 from public.source_documents as d where d.id::text = i.document_id)`).map((row) => row.id);
-  const live = await cloud.sql<{ id: string; hash: string }[]>`select document_id::text as id, content_hash as hash from public.document_embeddings order by md5(document_id::text) limit 100`;
+  const live = await cloud.sql<{ id: string; hash: string }[]>`select case when e.passage_no = 0 then e.document_id::text else e.document_id::text || '#' || e.passage_no end as id, e.content_hash as hash from public.document_embeddings as e order by md5(e.document_id::text), e.passage_no limit 100`;
   const keys = [...deletedIds.slice(0, 400), ...live.map((row) => row.id)];
   const found = new Map<string, unknown>();
   for (let i = 0; i < keys.length; i += 100) {
@@ -193,7 +193,7 @@ export async function checkChaosOutcome(cloud: LocalCloud, context: CheckContext
   const [embedded] = await cloud.sql<{ documents: number; stale: number }[]>`
     select count(*)::int as documents,
            count(*) filter (where e.content_hash is distinct from encode(sha256(convert_to(d.content, 'UTF8')), 'hex'))::int as stale
-    from public.source_documents as d left join public.document_embeddings as e on e.document_id = d.id`;
+    from public.source_documents as d left join public.document_embeddings as e on e.document_id = d.id and e.passage_no = 0`;
   const index = await indexAgainstPostgres(cloud, context);
   const gens = await generations(cloud);
   const reports = await runsAndReports(cloud, runs);

@@ -28,7 +28,7 @@ export async function compareIndex(sql: Sql, input: { logicalIndex: string; buck
   }
   const indexedCount = indexed.size;
   const rows = await sql<{ id: string; hash: string; rejected: boolean }[]>`
-    select e.document_id::text as id, e.content_hash as hash,
+    select case when e.passage_no = 0 then e.document_id::text else e.document_id::text || '#' || e.passage_no end as id, e.content_hash as hash,
            exists (select 1 from vector_sync.rejections as j where j.document_id = e.document_id::text) as rejected
     from public.document_embeddings as e`;
   const missing: string[] = [];

@@ -74,7 +74,7 @@ function renderReportHtml(report: RunReport): string {
     new Set([2, 4, 5, 6, 7]),
   );
   const indexStats = table(
-    ['Documents', 'Total vectors', 'Estimated size', 'Dimension', 'Metric'],
+    ['Indexed documents', 'Total vectors', 'Estimated size', 'Dimension', 'Metric'],
     [[e(index.totalDocuments === undefined ? '' : formatCount(index.totalDocuments)), e(formatCount(index.totalVectors)), e(formatBytes(index.estimatedBytes)), e(String(index.dimension)), e(index.metric)]],
     new Set([0, 1, 2, 3]),
   );

@@ -2,77 +2,34 @@
 // search run by text finds the document whose text was queried (embedded by the embed-query edge
 // function) and mails it, a verify report shows recall@10 over a sample, and a verify with
 // `heal: false` reports seeded drift and leaves it in place (a verify with heal on then mends it).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus, sampleDocuments } from '../../local/corpus';
-import { StackDefaults, compareIndex, isQuiet, pipelineSnapshot, requestRun, startLocalCloud, waitFor, waitForRun } from '../../local/stack';
+import { StackDefaults, compareIndex } from '../../local/stack';
 import type { LocalCloud } from '../../local/stack';
-import { bundle, discoverFunctions, discoverWorker } from '../../scripts/bundle';
-import { OssVectorsClient } from '../../shared/clients/oss-vectors';
 import type { RunRequestedData } from '../../shared/contracts';
-import { ChunkResultSchema } from '../../shared/contracts';
-import { databaseTarget, postgresServerSkipReason, postgresServerUrl, testDatabaseUrl } from '../helpers/database';
+import { databaseTarget, postgresServerSkipReason, postgresServerUrl } from '../helpers/database';
+import { activeGeneration as activeOf, drain as drainCloud, indexAccess, runToEnd, startE2eCloud, vectorsClient } from '../helpers/localCloudRuns';
+import type { E2eCloud } from '../helpers/localCloudRuns';
 
+let started: E2eCloud | undefined;
 let cloud: LocalCloud;
-let workDir: string;
-let database: Awaited<ReturnType<typeof testDatabaseUrl>> | undefined;
 const skipped = databaseTarget === 'postgres' && postgresServerUrl() === undefined;
 
-async function drain(): Promise<void> {
-  const probe = async () => ({ snapshot: await pipelineSnapshot(cloud.sql, StackDefaults.logicalIndex), busInFlight: cloud.eventBridge.inFlight() });
-  for (let round = 0; round < 2; round += 1) {
-    await waitFor(probe, (p) => isQuiet(p.snapshot, p.busInFlight), { timeoutMs: 120_000, intervalMs: 500, what: 'the pipeline to drain' });
-    await cloud.eventBridge.idle();
-  }
-}
-
-function vectors(): OssVectorsClient {
-  return new OssVectorsClient({ region: cloud.ossVectors.region, accountId: cloud.ossVectors.accountId, credentials: cloud.keys.worker, endpoint: cloud.ossVectors.endpoint });
-}
-
-async function activeGeneration(): Promise<string> {
-  const [row] = await cloud.sql<{ index_name: string }[]>`select index_name from vector_sync.active_index(${StackDefaults.logicalIndex})`;
-  return row?.index_name ?? '';
-}
-
-/** Runs a manual request to its end; answers the run id, its first chunk's result and its report e-mail. */
-async function run(data: RunRequestedData) {
-  const operator = { endpoint: `http://${cloud.eventBridge.endpoint}`, busName: StackDefaults.busName, region: cloud.eventBridge.region, keys: cloud.keys.operator };
-  const done = await waitForRun(cloud.sql, await requestRun(operator, data), { timeoutMs: 120_000 });
-  expect(done.state).toBe('completed');
-  const [chunk] = await cloud.sql<{ result: unknown }[]>`select result from vector_sync.chunks where run_id = ${done.run_id} order by chunk_no limit 1`;
-  const mails = await waitFor(() => cloud.resend.outbox.list(), (list) => list.some((mail) => mail.html?.includes(done.run_id)), { timeoutMs: 60_000, intervalMs: 250, what: 'the report e-mail' });
-  const report = mails.find((mail) => mail.html?.includes(done.run_id));
-  return { runId: done.run_id, result: ChunkResultSchema.parse(chunk?.result), html: report?.html ?? '' };
-}
+const drain = () => drainCloud(cloud);
+const vectors = () => vectorsClient(cloud);
+const activeGeneration = () => activeOf(cloud);
+const run = (data: RunRequestedData) => runToEnd(cloud, data);
 
 beforeAll(async () => {
   if (skipped) return;
-  workDir = await mkdtemp(join(tmpdir(), 'e2e-search-'));
-  const distDir = join(workDir, 'dist');
-  await Promise.all([...discoverFunctions(process.cwd(), distDir), ...discoverWorker(process.cwd(), distDir)].map((spec) => bundle(spec)));
-  database = await testDatabaseUrl();
-  cloud = await startLocalCloud({
-    ...(database.databaseUrl === undefined ? {} : { databaseUrl: database.databaseUrl }),
-    workDir,
-    distDir,
-    scheduleIntervalMs: 500,
-    reconcileEveryMs: 1500,
-    busTimeScale: 0.01,
-    onServiceLog: () => undefined,
-    settings: { RUN_COMMAND_TIMEOUT_SECONDS: '20', RECONCILE_GRACE_SECONDS: '1', LOG_LEVEL: 'warn' },
-    workerSettings: { SEARCHABLE_WAIT_SECONDS: '5' },
-  });
+  started = await startE2eCloud('e2e-search-');
+  cloud = started.cloud;
   await loadCorpus(cloud.sql, sampleDocuments(120, 15));
   await drain();
 }, 240_000);
 
 afterAll(async () => {
-  await cloud?.close();
-  await database?.drop();
-  if (workDir) await rm(workDir, { recursive: true, force: true });
+  await started?.close();
 }, 60_000);
 
 describe.skipIf(skipped)(`the index is for search, on the local cloud${skipped ? ` (skipped: ${postgresServerSkipReason()})` : ''}`, () => {
@@ -122,7 +79,7 @@ describe.skipIf(skipped)(`the index is for search, on the local cloud${skipped ?
     expect(unhealed.result.recall?.sampled).toBeGreaterThan(0);
     expect(unhealed.html).toContain('left in place: this run was asked not to heal (heal: false)');
     expect(unhealed.html).toMatch(/recall@10 over \d+ sampled documents: [01]\.\d\d/u);
-    const keys = { logicalIndex: StackDefaults.logicalIndex, bucket: StackDefaults.vectorBucket, endpoint: cloud.ossVectors.endpoint, region: cloud.ossVectors.region, accountId: cloud.ossVectors.accountId, keys: cloud.keys.worker };
+    const keys = indexAccess(cloud);
     expect((await compareIndex(cloud.sql, keys)).missing).toEqual([id]);
     // Act: heal on
     const healed = await run({ op: 'verify', index: StackDefaults.logicalIndex, heal: true, requestedBy: 'e2e' });
