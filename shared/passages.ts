@@ -46,12 +46,19 @@ function insidePair(text: string, at: number): boolean {
   return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
 }
 
-/** The last match end of `pattern` in `(from, to]`, or -1. */
+/** How far past a window's end a break's match may be read (a whitespace run crossing the end). */
+const LOOK_PAST = 1024;
+
+/**
+ * The last match end of `pattern` in `(from, to]`, or -1. The search reads only the window (and
+ * LOOK_PAST after it), so cutting a long document costs its length, not its length squared.
+ */
 function lastBreak(text: string, pattern: RegExp, from: number, to: number): number {
+  const window = text.slice(from, Math.min(text.length, to + LOOK_PAST));
   let found = -1;
-  pattern.lastIndex = from;
-  for (let match = pattern.exec(text); match && match.index < to; match = pattern.exec(text)) {
-    const end = match.index + match[0].length;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(window); match && match.index + from < to; match = pattern.exec(window)) {
+    const end = from + match.index + match[0].length;
     if (end > from && end <= to) found = end;
     if (match[0].length === 0) pattern.lastIndex += 1;
   }
@@ -83,9 +90,10 @@ function nextStart(text: string, start: number, end: number, settings: SplitSett
   const from = Math.max(start + 1, end - settings.overlapChars);
   const sentence = lastBreak(text, SENTENCE_END, from - 1, end - 1);
   if (sentence > from && sentence < end) return sentence;
-  SPACE.lastIndex = from - 1;
-  const space = SPACE.exec(text);
-  const word = space && space.index < end ? space.index + space[0].length : end;
+  // Read up to `end` only: a space found there gives a start at most `end`, as the cap below does.
+  SPACE.lastIndex = 0;
+  const space = SPACE.exec(text.slice(from - 1, end));
+  const word = space ? from - 1 + space.index + space[0].length : end;
   return Math.min(Math.max(word, from), end);
 }
 

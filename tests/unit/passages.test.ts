@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passageSettings, splitPassages } from '../../shared/passages';
+import { passageSettings, splitPassages, codePointSpans } from '../../shared/passages';
 import type { Passage, SplitSettings } from '../../shared/passages';
 import { seededRandom as random } from '../helpers/fuzzEvents';
 
@@ -115,5 +115,16 @@ describe('passageSettings', () => {
     expect(passageSettings(400, 40)).toEqual({ maxChars: 1600, overlapChars: 160 });
     expect(passageSettings(400, 40, 1.5)).toEqual({ maxChars: 600, overlapChars: 60 });
     expect(() => passageSettings(400, 300)).toThrow(/overlap/);
+  });
+});
+
+describe('codePointSpans', () => {
+  it('places each passage in code points, as Postgres counts characters', () => {
+    const text = `${'🌋 lava '.repeat(30)}\n\n${'plain words here. '.repeat(20)}`;
+    const passages = splitPassages(text, { maxChars: 120, overlapChars: 20 });
+    const points = Array.from(text);
+    for (const [i, span] of codePointSpans(text, passages).entries()) {
+      expect(points.slice(span.start, span.start + span.chars).join('')).toBe(passages[i]?.text);
+    }
   });
 });

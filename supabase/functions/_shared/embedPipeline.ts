@@ -5,6 +5,7 @@ import { EdgeFunctionError, errorText } from './errors.ts';
 import type { Logger } from './http.ts';
 import { Queue, Step } from '../../../shared/ledger/QueueLedger.ts';
 import type { EmbeddingSource, EmbeddingWrite, QueueLedger } from '../../../shared/ledger/QueueLedger.ts';
+import { batchByPassages, toEmbed } from './passagePlan.ts';
 import type { PlannedPassage } from './passagePlan.ts';
 import { deleteHandled, failMessages } from './queue.ts';
 
@@ -42,35 +43,6 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const slices: T[][] = [];
   for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
   return slices;
-}
-
-/** The passages of a document the provider has to embed (the others keep the sidecar's vectors). */
-function toEmbed(item: EmbedWork): PlannedPassage[] {
-  return item.passages.filter((passage) => !passage.reuse);
-}
-
-/**
- * Batches of whole documents holding up to `size` passages to embed, order kept: the provider's
- * batch size counts passages, so a batch of long documents is as full as one of short ones. A
- * document with more passages than `size` is a batch of its own (embedBatch sends it in slices).
- */
-export function batchByPassages(work: readonly EmbedWork[], size: number): EmbedWork[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
-  const batches: EmbedWork[][] = [];
-  let current: EmbedWork[] = [];
-  let passages = 0;
-  for (const item of work) {
-    const count = toEmbed(item).length;
-    if (current.length > 0 && passages + count > size) {
-      batches.push(current);
-      current = [];
-      passages = 0;
-    }
-    current.push(item);
-    passages += count;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 /** A counting semaphore: at most `permits` holders at once; waiters are served first come, first served. */

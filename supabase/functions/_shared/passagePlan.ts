@@ -52,3 +52,32 @@ export async function planPassages(source: EmbeddingSource, settings: SplitSetti
     }),
   };
 }
+
+/** The passages of a document the provider has to embed (the others keep the sidecar's vectors). */
+export function toEmbed(item: { readonly passages: readonly PlannedPassage[] }): PlannedPassage[] {
+  return item.passages.filter((passage) => !passage.reuse);
+}
+
+/**
+ * Batches of whole documents holding up to `size` passages to embed, order kept: the provider's
+ * batch size counts passages, so a batch of long documents is as full as one of short ones. A
+ * document with more passages than `size` is a batch of its own (sent to the provider in slices).
+ */
+export function batchByPassages<T extends { readonly passages: readonly PlannedPassage[] }>(work: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let passages = 0;
+  for (const item of work) {
+    const count = toEmbed(item).length;
+    if (current.length > 0 && passages + count > size) {
+      batches.push(current);
+      current = [];
+      passages = 0;
+    }
+    current.push(item);
+    passages += count;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
