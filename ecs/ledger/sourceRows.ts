@@ -3,11 +3,11 @@
 // and the reads of search and search quality (the model, content starts, sample points, the exact
 // neighbours of a vector). Every row is parsed with zod where it is read (embeddingRows.ts).
 import type { Sql } from 'postgres';
-import { isUuid, parseVectorKey, vectorKey } from '../shared/contracts';
-import { Ledger } from '../shared/ledger';
-import type { IndexRow } from '../shared/ledger';
-import { parseEmbeddingRow, parseSyncPage } from './embeddingRows';
-import type { EmbeddingRow, SyncPage } from './embeddingRows';
+import { isUuid, parseVectorKey, vectorKey } from '../../shared/contracts';
+import { Ledger } from '../../shared/ledger';
+import type { IndexRow } from '../../shared/ledger';
+import { parseEmbeddingRow, parseSyncPage } from '../embeddingRows';
+import type { EmbeddingRow, SyncPage } from '../embeddingRows';
 
 /** One keyset page of a key range: rows with `after < id <= through` (null = open end), in id order. */
 export interface EmbeddingPageInput {

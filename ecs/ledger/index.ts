@@ -1,17 +1,17 @@
 // The worker's view of the database: the ledger moves every handler makes, the source rows
-// (sourceLedger.ts), plus the reads and writes only the worker does (what each index holds,
+// (ledger/sourceRows.ts), plus the reads and writes only the worker does (what each index holds,
 // rejections, run items, generations, re-enqueueing drift). Every statement goes through the
 // ledger's helpers; a chunk's writes are recorded one statement per page and one per write call,
 // never per row.
 import type { Sql } from 'postgres';
-import { parseVectorKey } from '../shared/contracts';
-import { IndexRowSchema } from '../shared/ledger';
-import type { IndexRow } from '../shared/ledger';
-import { outcomeArrays } from './embeddingRows';
-import type { Outcome } from './embeddingRows';
-import { SourceLedger } from './sourceLedger';
+import { parseVectorKey } from '../../shared/contracts';
+import { IndexRowSchema } from '../../shared/ledger';
+import type { IndexRow } from '../../shared/ledger';
+import { outcomeArrays } from '../embeddingRows';
+import type { Outcome } from '../embeddingRows';
+import { SourceLedger } from './sourceRows';
 
-export type { EmbeddingPageInput } from './sourceLedger';
+export type { EmbeddingPageInput } from './sourceRows';
 
 /** What one write call did, for the ledger: what the index now holds and the documents' outcomes. */
 export interface WriteRecord {
