@@ -44,6 +44,10 @@ export const EmbeddingRowSchema = z.object({
   model: z.string().default(''),
   /** The start of the passage's text, for its snippet (null when the query did not read it). */
   content_head: z.string().nullable().default(null),
+  /** The version of the passage's rows as read: the later updated_at of its document and embedding, as Postgres prints it (null when the query did not read it). */
+  version: z.string().nullable().default(null),
+  /** When the row was read: the reading statement's start, as Postgres prints it (null when the query did not read it). */
+  read_at: z.string().nullable().default(null),
 });
 export type EmbeddingRow = z.output<typeof EmbeddingRowSchema>;
 
@@ -86,6 +90,8 @@ export interface SyncPage {
   readonly heldVectors: ReadonlyMap<string, string>;
   /** Vectors index_state holds past a document's current passages, or of a gone one: [document id, passage]. */
   readonly surplus: readonly (readonly [string, number])[];
+  /** When the page was read (its statement's start, as Postgres prints it): recorded with its writes. */
+  readonly readAt: string | null;
 }
 
 const HeldHashesSchema = z.object({ content: z.string().nullable(), vector: z.string().nullable() });
@@ -98,7 +104,8 @@ const HeldHashesSchema = z.object({ content: z.string().nullable(), vector: z.st
 export function parseSyncPage(rows: readonly Readonly<Record<string, unknown>>[]): SyncPage {
   const held = new Map<string, string>();
   const heldVectors = new Map<string, string>();
-  const page: SyncPage & { rows: EmbeddingRow[]; gone: string[]; surplus: [string, number][] } = { rows: [], gone: [], held, heldVectors, surplus: [] };
+  const readAt = rows[0]?.read_at;
+  const page: SyncPage & { rows: EmbeddingRow[]; gone: string[]; surplus: [string, number][] } = { rows: [], gone: [], held, heldVectors, surplus: [], readAt: typeof readAt === 'string' ? readAt : null };
   const current = new Set<string>();
   const heldOnly: [string, number][] = [];
   for (const row of rows) {

@@ -19,6 +19,9 @@ export interface PutItem {
   /** vectorHash of what is sent: what index_state records as held. */
   readonly vectorHash: string;
   readonly vector: PreparedVector;
+  /** The version of the passage's rows as read, and when: the write is recorded against them (a later change queues it again). */
+  readonly version: string | null;
+  readonly readAt: string | null;
   /** The document's outcome and count go with this write (its first vector written, on the first target of its page). */
   readonly settles: boolean;
 }
@@ -32,6 +35,8 @@ export interface DeleteItem {
   readonly op: 'upsert' | 'delete';
   readonly held: boolean;
   readonly settles: boolean;
+  /** When the page that found the key surplus was read (a passage written there since queues it again). */
+  readonly readAt: string | null;
 }
 
 /** The batch a target is gathering. */
@@ -154,7 +159,12 @@ export class BatchWriter {
         await worker.oss.putPreparedVectors({ bucket: target.bucket, indexName: target.index_name, vectors: items.map((item) => item.vector) });
       }));
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: 'upsert', outcome: 'upserted' }));
-      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo), hashes: items.map((item) => item.contentHash), vectorHashes: items.map((item) => item.vectorHash), outcomes: settled });
+      const requeued = await worker.ledger.recordWrite({
+        ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo),
+        hashes: items.map((item) => item.contentHash), vectorHashes: items.map((item) => item.vectorHash),
+        versions: items.map((item) => item.version), readAts: items.map((item) => item.readAt), outcomes: settled,
+      });
+      this.noteRequeued(target, requeued);
       counts.upserted += settled.length;
       if (counted && written) counts.vectorsWritten = (counts.vectorsWritten ?? 0) + items.length;
     });
@@ -170,7 +180,11 @@ export class BatchWriter {
         await worker.oss.deleteVectors({ bucket: target.bucket, indexName: target.index_name, keys: items.map((item) => item.key) });
       }, true);
       const settled = items.filter((item) => item.settles).map((item): Outcome => ({ documentId: item.documentId, op: item.op, outcome: item.op === 'upsert' ? 'upserted' : item.held ? 'deleted' : 'skipped' }));
-      await worker.ledger.recordWrite({ ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo), outcomes: settled });
+      const requeued = await worker.ledger.recordWrite({
+        ...this.chunk(), indexName: written ? target.index_name : undefined, ids: items.map((item) => item.documentId), passageNos: items.map((item) => item.passageNo),
+        versions: items.map(() => null), readAts: items.map((item) => item.readAt), outcomes: settled,
+      });
+      this.noteRequeued(target, requeued);
       counts.upserted += settled.filter((outcome) => outcome.outcome === 'upserted').length;
       counts.deleted += settled.filter((outcome) => outcome.outcome === 'deleted').length;
       counts.skipped += settled.filter((outcome) => outcome.outcome === 'skipped').length;
@@ -194,6 +208,11 @@ export class BatchWriter {
     await ensureIndex(worker.oss, target);
     this.ensured.add(target.index_name);
     return true;
+  }
+
+  /** Says when a write landed after its rows changed: their documents are queued for a sync that writes them again. */
+  private noteRequeued(target: IndexRow, documents: number): void {
+    if (documents > 0) this.options.worker.log.warn('rows changed after they were read for this write; their documents are queued again', { indexName: target.index_name, documents });
   }
 
   private throwIfFailed(): void {

@@ -101,7 +101,7 @@ async function decide(job: ChunkJob<unknown>, rows: readonly EmbeddingRow[], pri
     settled?.add(documentId);
     changed.forEach(({ row, input, vector, hash }, index) => {
       if (vector instanceof OssVectorsValidationError) return;
-      decided.push({ row, input, item: { documentId, passageNo: row.passage_no, contentHash: row.content_hash, vectorHash: hash, vector, settles: index === 0 } });
+      decided.push({ row, input, item: { documentId, passageNo: row.passage_no, contentHash: row.content_hash, vectorHash: hash, vector, version: row.version, readAt: row.read_at, settles: index === 0 } });
     });
   }
   await worker.ledger.recordOutcomes(job.run.run_id, job.chunk.chunk_no, outcomes);
@@ -144,10 +144,10 @@ function deletesFor(page: SyncPage, target: IndexRow, primary: IndexRow, settled
     return true;
   };
   for (const [documentId, passageNo] of page.surplus) {
-    items.push({ documentId, passageNo, key: vectorKey(documentId, passageNo), op: gone.has(documentId) ? 'delete' : 'upsert', held: true, settles: settles(documentId) });
+    items.push({ documentId, passageNo, key: vectorKey(documentId, passageNo), op: gone.has(documentId) ? 'delete' : 'upsert', held: true, settles: settles(documentId), readAt: page.readAt });
   }
   for (const documentId of page.gone) {
-    if (!page.held.has(vectorKey(documentId, 0))) items.push({ documentId, passageNo: 0, key: documentId, op: 'delete', held: false, settles: settles(documentId) });
+    if (!page.held.has(vectorKey(documentId, 0))) items.push({ documentId, passageNo: 0, key: documentId, op: 'delete', held: false, settles: settles(documentId), readAt: page.readAt });
   }
   return items;
 }

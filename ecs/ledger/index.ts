@@ -26,6 +26,10 @@ export interface WriteRecord {
   readonly hashes?: readonly string[];
   /** Upserted: the hashes of the vectors written (model and metadata), as `vectorHash` makes them. */
   readonly vectorHashes?: readonly string[];
+  /** The version of each vector's rows as read (null: there was none, as for a delete). */
+  readonly versions: readonly (string | null)[];
+  /** When each vector's rows were read. */
+  readonly readAts: readonly (string | null)[];
   /** The outcomes this write settles (those of the documents whose page had this index first). */
   readonly outcomes: readonly Outcome[];
 }
@@ -87,19 +91,24 @@ export class WorkerLedger extends SourceLedger {
     await this.query('record_outcomes', (sql) => sql`select ${outcomesCall(sql, runId, chunkNo, outcomes)} as recorded`);
   }
 
-  /** What one write call did, in one statement: index_state of the index written, and the outcomes it settles. */
-  async recordWrite(record: WriteRecord): Promise<void> {
-    const { indexName, ids, passageNos, hashes, vectorHashes, outcomes } = record;
-    const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) =>
-      hashes === undefined
-        ? sql`vector_sync.delete_index_state(${indexName}, ${[...ids]}::text[], ${[...passageNos]}::int[])`
-        : sql`vector_sync.upsert_index_state(${indexName}, ${[...ids]}::text[], ${[...hashes]}::text[], ${vectorHashes === undefined ? null : [...vectorHashes]}::text[], ${[...passageNos]}::int[])`;
-    if (state === undefined && outcomes.length === 0) return;
-    await this.query('record_write', (sql) => {
-      if (state === undefined) return sql`select ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
-      if (outcomes.length === 0) return sql`select ${state(sql)} as held`;
-      return sql`select ${state(sql)} as held, ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
+  /**
+   * What one write call did, in one statement: index_state of the index written, against what was
+   * read (record_index_writes: a vector whose rows changed since it was read is held as unknown and
+   * its document queued again), and the outcomes it settles. Answers how many documents were queued so.
+   */
+  async recordWrite(record: WriteRecord): Promise<number> {
+    const { indexName, ids, passageNos, hashes, vectorHashes, versions, readAts, outcomes } = record;
+    const none = ids.map(() => null);
+    const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) => sql`vector_sync.record_index_writes(
+      ${indexName}, ${[...ids]}::text[], ${[...passageNos]}::int[], ${hashes === undefined ? none : [...hashes]}::text[],
+      ${vectorHashes === undefined ? none : [...vectorHashes]}::text[], ${[...versions]}::timestamptz[], ${[...readAts]}::timestamptz[])`;
+    if (state === undefined && outcomes.length === 0) return 0;
+    const rows = await this.query('record_write', (sql) => {
+      if (state === undefined) return sql`select 0 as requeued, ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
+      if (outcomes.length === 0) return sql`select ${state(sql)} as requeued`;
+      return sql`select ${state(sql)} as requeued, ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
     });
+    return Number(rows[0]?.requeued ?? 0);
   }
 
   /**

@@ -25,6 +25,14 @@ function passageHead(sql: Sql, chars: number) {
   return sql`substr(d.content, e.passage_start + 1, least(${chars}::int, coalesce(e.passage_chars, ${chars}::int)))`;
 }
 
+/**
+ * The version of a passage's rows (`e` and its document `d`) as read: the later of their
+ * updated_at, as text so no precision is lost. A write is recorded against it (record_index_writes).
+ */
+function rowVersion(sql: Sql) {
+  return sql`greatest(d.updated_at, e.updated_at)::text`;
+}
+
 /** Checks rows from Postgres; a bad row fails the page with the document id in the message. */
 function parseEmbeddingRows(rows: readonly Record<string, unknown>[]): EmbeddingRow[] {
   return rows.map(parseEmbeddingRow);
@@ -52,12 +60,12 @@ export class SourceLedger extends Ledger {
    * comes with null embedding columns, and an id with neither with a null passage.
    */
   async syncPage(ids: readonly string[], indexName: string, headChars: number): Promise<SyncPage> {
-    if (ids.length === 0) return { rows: [], gone: [], held: new Map(), heldVectors: new Map(), surplus: [] };
+    if (ids.length === 0) return { rows: [], gone: [], held: new Map(), heldVectors: new Map(), surplus: [], readAt: null };
     const uuids = ids.filter(isUuid);
     return parseSyncPage(await this.query('read_sync_page', (sql) => sql`
       with current as (
         select e.document_id::text as document_id, e.passage_no, e.content_hash, e.passage_hash, e.model, e.embedding::text as embedding, d.metadata,
-          ${passageHead(sql, headChars)} as content_head
+          ${passageHead(sql, headChars)} as content_head, ${rowVersion(sql)} as version
         from public.document_embeddings as e
         join public.source_documents as d on d.id = e.document_id
         where e.document_id = any(${uuids}::uuid[])
@@ -68,7 +76,7 @@ export class SourceLedger extends Ledger {
         where s.index_name = ${indexName} and s.document_id = any(${[...ids]}::text[])
       )
       select t.id as document_id, coalesce(c.passage_no, h.passage_no) as passage_no, c.content_hash, c.passage_hash, c.model, c.embedding, c.metadata, c.content_head,
-        h.content_hash as held_hash, h.vector_hash as held_vector_hash
+        c.version, statement_timestamp()::text as read_at, h.content_hash as held_hash, h.vector_hash as held_vector_hash
       from unnest(${[...ids]}::text[]) with ordinality as t(id, ord)
       left join (current as c full join held as h on h.document_id = c.document_id and h.passage_no = c.passage_no)
         on coalesce(c.document_id, h.document_id) = t.id
@@ -86,7 +94,8 @@ export class SourceLedger extends Ledger {
       select e.document_id::text as document_id, e.passage_no, e.content_hash, e.passage_hash, e.model,
         ${input.withVectors ? sql`e.embedding::text` : sql`'[]'`} as embedding,
         d.metadata,
-        ${input.headChars > 0 ? passageHead(sql, input.headChars) : sql`null`} as content_head
+        ${input.headChars > 0 ? passageHead(sql, input.headChars) : sql`null`} as content_head,
+        ${rowVersion(sql)} as version, statement_timestamp()::text as read_at
       from public.document_embeddings as e
       join public.source_documents as d on d.id = e.document_id
       where ${where(sql)}

@@ -250,6 +250,24 @@ begin
 end
 $$;
 
+-- Lets time pass for the documents: every document and embedding was last written p_by earlier
+-- (what a rebuild opened later reads as written before it began). The touch triggers are held off
+-- for the move.
+create or replace function vector_sync_tests.age_documents(p_by interval default interval '1 hour')
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  alter table public.source_documents disable trigger source_documents_touch_updated_at;
+  alter table public.document_embeddings disable trigger document_embeddings_touch_updated_at;
+  update public.source_documents set updated_at = updated_at - p_by;
+  update public.document_embeddings set updated_at = updated_at - p_by;
+  alter table public.source_documents enable trigger source_documents_touch_updated_at;
+  alter table public.document_embeddings enable trigger document_embeddings_touch_updated_at;
+end
+$$;
+
 -- Documents and passages --------------------------------------------------------------------------
 
 -- Writes a document as one passage, the whole content (what embed-documents writes for a short

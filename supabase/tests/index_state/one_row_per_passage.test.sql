@@ -26,6 +26,8 @@ select throws_ok(
   '22023', null, 'a passage number past 9999 is refused'
 );
 
+select vector_sync.delete_index_state('docsV1', array['doc-b']);
+
 -- A rebuilt generation that holds the first passage of a document but not its second.
 insert into public.source_documents (id, content) values ('00000000-0000-4000-8000-0000000000c1', 'one. two.');
 select vector_sync.write_embeddings(

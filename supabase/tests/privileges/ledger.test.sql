@@ -9,7 +9,7 @@ select unnest(array[
   'register_index', 'activate_index', 'mark_index_dropped', 'active_index', 'open_run', 'fail_run', 'add_chunk',
   'mark_run_chunked', 'mark_chunk_dispatched', 'mark_chunk_running', 'finish_chunk', 'requeue_chunk',
   'silent_chunks', 'chunk_for_command', 'complete_run', 'mark_report_sent', 'record_items', 'record_rejection',
-  'upsert_index_state', 'delete_index_state', 'index_stats', 'check_document_ids', 'index_health',
+  'upsert_index_state', 'delete_index_state', 'record_index_writes', 'index_stats', 'check_document_ids', 'index_health',
   'claim_change_batch', 'change_backlog', 'batches_to_publish', 'mark_batch_published', 'fail_batch_publish', 'open_batch_run',
   'plan_chunk_instance', 'chunk_slots_taken', 'next_waiting_chunks', 'touch_stale_ready_chunks',
   'digest_window_start', 'settle_run_report', 'due_digests', 'claim_digest', 'digest_row', 'mark_digest_sent',
@@ -56,8 +56,8 @@ select is(
 );
 select is(
   vector_sync_tests.with_empty_search_path(array(select name from ledger_functions)),
-  47,
-  'every one of the 47 ledger functions sets an empty search_path'
+  48,
+  'every one of the 48 ledger functions sets an empty search_path'
 );
 
 set local role anon;
