@@ -10,7 +10,7 @@ export const config = defineConfig({
     projects: [
       { extends: true, test: { name: 'default', include: ['tests/**/*.test.ts'] } },
       // The end-to-end suite once more on the real PostgreSQL 15 (tests/helpers/database.ts).
-      { extends: true, test: { name: 'e2e-postgres', include: ['tests/e2e/**/*.test.ts'], env: { DATABASE: 'postgres' } } },
+      { extends: true, test: { name: 'e2e-postgres', include: ['tests/e2e/**/*.test.ts', 'tests/integration/worker-late-writes.test.ts'], env: { DATABASE: 'postgres' } } },
     ],
   },
 });

@@ -99,9 +99,11 @@ export class WorkerLedger extends SourceLedger {
   async recordWrite(record: WriteRecord): Promise<number> {
     const { indexName, ids, passageNos, hashes, vectorHashes, versions, readAts, outcomes } = record;
     const none = ids.map(() => null);
+    // The times go as text, cast in SQL: postgres.js would send a timestamptz parameter through a
+    // JavaScript Date, cutting microseconds, and every version would then differ from the row's.
     const state = indexName === undefined || ids.length === 0 ? undefined : (sql: Sql) => sql`vector_sync.record_index_writes(
       ${indexName}, ${[...ids]}::text[], ${[...passageNos]}::int[], ${hashes === undefined ? none : [...hashes]}::text[],
-      ${vectorHashes === undefined ? none : [...vectorHashes]}::text[], ${[...versions]}::timestamptz[], ${[...readAts]}::timestamptz[])`;
+      ${vectorHashes === undefined ? none : [...vectorHashes]}::text[], ${[...versions]}::text[]::timestamptz[], ${[...readAts]}::text[]::timestamptz[])`;
     if (state === undefined && outcomes.length === 0) return 0;
     const rows = await this.query('record_write', (sql) => {
       if (state === undefined) return sql`select 0 as requeued, ${outcomesCall(sql, record.runId, record.chunkNo, outcomes)} as recorded`;
